@@ -1,0 +1,395 @@
+// camunda-authz: the JavaScript face of the Rust core. Every JS concern lives here: init, errors,
+// and moving tasks across the wasm boundary in bulk. Task strings are interned once per
+// Authorizer (a Map from the few strings the grant set names to small integers) and written as
+// integer records straight into a scratch buffer in wasm memory; the decision itself is Rust.
+
+import wbgInit, * as glue from "./wasm/camunda_authz.js";
+
+/** An error with a stable `code` (see README). A deny is an answer, never an AuthzError. */
+export class AuthzError extends Error {
+  constructor(code, message, options) {
+    super(message, options);
+    this.name = "AuthzError";
+    this.code = code;
+  }
+}
+
+let wasm = null; // the instance's exports once initialized
+let starting = null;
+
+/**
+ * Loads the WebAssembly module. Harmless to call again. Without an argument it finds the
+ * `.wasm` next to this file through `import.meta.url`; it also accepts a URL, bytes, a
+ * `Response` (or a promise of one) or a compiled `WebAssembly.Module`.
+ */
+export default async function init(input) {
+  if (wasm !== null) return;
+  starting ??= wbgInit(input === undefined ? undefined : { module_or_path: input }).then(
+    (exports) => {
+      wasm = exports;
+    },
+    (error) => {
+      starting = null;
+      throw new AuthzError("ERR_INIT", `cannot load the camunda-authz WebAssembly module: ${error?.message ?? error}`, { cause: error });
+    },
+  );
+  await starting;
+}
+
+/** Loads the module synchronously from bytes or a compiled `WebAssembly.Module`. Harmless to call again. */
+export function initSync(input) {
+  if (wasm !== null) return;
+  try {
+    wasm = glue.initSync({ module: input });
+  } catch (error) {
+    throw new AuthzError("ERR_INIT", `cannot load the camunda-authz WebAssembly module: ${error?.message ?? error}`, { cause: error });
+  }
+}
+
+function ready() {
+  if (wasm === null) {
+    throw new AuthzError("ERR_INIT", "camunda-authz is not initialized: call `await init()` first (Node.js and Deno entries do it on import)");
+  }
+}
+
+/** Runs a call into wasm, turning a thrown core error into an AuthzError. */
+function call(fn) {
+  ready();
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof AuthzError) throw error;
+    if (error instanceof Error && typeof error.code === "string") throw new AuthzError(error.code, error.message);
+    throw error;
+  }
+}
+
+export const OPERATIONS = Object.freeze(["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"]);
+const OPERATION_BIT = new Map(OPERATIONS.map((op, i) => [op, 1 << i]));
+
+function operationBit(op) {
+  const bit = OPERATION_BIT.get(op);
+  if (bit !== undefined) return bit;
+  if (typeof op !== "string") throw new AuthzError("ERR_OPERATION_UNKNOWN", `an operation must be a string, not ${op === null ? "null" : typeof op}`);
+  call(() => glue.checkOperation(op));
+  throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op}\``);
+}
+
+function invalidTask(task) {
+  call(() => glue.checkTask(task));
+  // The core accepted what the encoder refused: still refuse (fail closed).
+  return new AuthzError("ERR_TASK_INVALID", "the task could not be read");
+}
+
+function isKey(s) {
+  const n = s.length;
+  if (n === 0 || n > 20) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+const RECORD_HEADER = 6;
+const TRUSTED = Symbol("trusted");
+
+/** Decides user-task operations for one verified grant set, locally and synchronously. */
+export class Authorizer {
+  #engine;
+  #syms;
+  #view = new Uint32Array(0);
+
+  /** @param grants the result of `verifyGrants` */
+  constructor(grants, trusted) {
+    ready();
+    if (trusted === TRUSTED) {
+      this.#engine = grants;
+    } else if (grants instanceof VerifiedGrants) {
+      this.#engine = call(() => glue.Engine.fromGrants(grantsHandle(grants)));
+    } else {
+      throw new AuthzError(
+        "ERR_GRANTS_UNVERIFIED",
+        "new Authorizer() takes the result of verifyGrants(); for a payload you trust (tests, the issuing server) use Authorizer.fromUnverifiedPayload()",
+      );
+    }
+    this.#syms = new Map(this.#engine.vocabulary().map((s, i) => [s, i + 1]));
+  }
+
+  /**
+   * Builds an Authorizer from a grant-set payload object WITHOUT verifying any signature.
+   * Only for tests and for the trusted server that issues grant sets; a client must use
+   * `new Authorizer(verifyGrants(token, jwks))`.
+   */
+  static fromUnverifiedPayload(payload) {
+    return new Authorizer(call(() => glue.Engine.fromUnverifiedPayload(payload)), TRUSTED);
+  }
+
+  /** The scratch view over wasm memory with room for `len` words (re-made when memory moved). */
+  #room(len) {
+    let view = this.#view;
+    if (view.buffer !== wasm.memory.buffer || view.length < len) {
+      const size = Math.max(len, view.length * 2, 256);
+      const ptr = this.#engine.scratch(size);
+      view = this.#view = new Uint32Array(wasm.memory.buffer, ptr, size);
+    }
+    return view;
+  }
+
+  /** Writes one task record at `at`; returns the end, or -1 when the task is malformed. */
+  #encode(task, at) {
+    if (typeof task !== "object" || task === null || Array.isArray(task)) return -1;
+    const syms = this.#syms;
+    const { userTaskKey: key, processDefinitionId: process, assignee, tenantId: tenant, candidateUsers: users, candidateGroups: groups } = task;
+    let k = 0, p = 0, a = 0, t = 0, nu = 0, ng = 0;
+    if (key != null) {
+      if (typeof key !== "string" || !isKey(key)) return -1;
+      k = syms.get(key) ?? 0;
+    }
+    if (process != null) {
+      if (typeof process !== "string") return -1;
+      p = syms.get(process) ?? 0;
+    }
+    if (assignee != null) {
+      if (typeof assignee !== "string") return -1;
+      a = syms.get(assignee) ?? 0;
+    }
+    if (tenant != null) {
+      if (typeof tenant !== "string") return -1;
+      t = syms.get(tenant) ?? 0;
+    }
+    if (users != null) {
+      if (!Array.isArray(users)) return -1;
+      nu = users.length;
+    }
+    if (groups != null) {
+      if (!Array.isArray(groups)) return -1;
+      ng = groups.length;
+    }
+    const view = this.#room(at + RECORD_HEADER + nu + ng);
+    view[at] = k;
+    view[at + 1] = p;
+    view[at + 2] = a;
+    view[at + 3] = t;
+    let w = at + RECORD_HEADER;
+    for (let i = 0; i < nu; i++) {
+      const u = users[i];
+      if (typeof u !== "string") return -1;
+      const s = syms.get(u);
+      if (s !== undefined) view[w++] = s;
+    }
+    const cu = w - at - RECORD_HEADER;
+    for (let i = 0; i < ng; i++) {
+      const g = groups[i];
+      if (typeof g !== "string") return -1;
+      const s = syms.get(g);
+      if (s !== undefined) view[w++] = s;
+    }
+    view[at + 4] = cu;
+    view[at + 5] = w - at - RECORD_HEADER - cu;
+    return w;
+  }
+
+  #mask(task) {
+    ready();
+    const end = this.#encode(task, 0);
+    if (end < 0) throw invalidTask(task);
+    return call(() => this.#engine.maskOne(end));
+  }
+
+  /** May the principal perform `operation` on `task`. */
+  can(operation, task) {
+    const bit = operationBit(operation);
+    return (this.#mask(task) & bit) !== 0;
+  }
+
+  /** All eight operations for one task: `{ get, search, getForm, claim, assign, unassign, complete, update }`. */
+  actions(task) {
+    const m = this.#mask(task);
+    return {
+      get: (m & 1) !== 0,
+      search: (m & 2) !== 0,
+      getForm: (m & 4) !== 0,
+      claim: (m & 8) !== 0,
+      assign: (m & 16) !== 0,
+      unassign: (m & 32) !== 0,
+      complete: (m & 64) !== 0,
+      update: (m & 128) !== 0,
+    };
+  }
+
+  /** The tasks on which `operation` (default `search`) is allowed: the same objects, in order. */
+  filter(tasks, operation = "search") {
+    const bit = operationBit(operation);
+    const masks = this.masks(tasks);
+    const out = [];
+    for (let i = 0; i < masks.length; i++) if ((masks[i] & bit) !== 0) out.push(tasks[i]);
+    return out;
+  }
+
+  /** One actions mask per task (bit i = OPERATIONS[i]), for callers that want every answer at once. */
+  masks(tasks) {
+    ready();
+    if (!Array.isArray(tasks)) throw new AuthzError("ERR_TASK_INVALID", `tasks must be an array, not ${tasks === null ? "null" : typeof tasks}`);
+    let end = 0;
+    for (let i = 0; i < tasks.length; i++) {
+      end = this.#encode(tasks[i], end);
+      if (end < 0) throw invalidTask(tasks[i]);
+    }
+    const ptr = call(() => this.#engine.maskMany(end));
+    return new Uint8Array(wasm.memory.buffer, ptr, tasks.length).slice();
+  }
+
+  /** The decision with its reason: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?, permissionType? }`. */
+  explain(operation, task) {
+    operationBit(operation);
+    return call(() => this.#engine.explain(operation, task));
+  }
+
+  /** Any resource: `isAuthorized("PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "invoice")`. */
+  isAuthorized(resourceType, permissionType, resourceId) {
+    return call(() => this.#engine.isAuthorized(String(resourceType), String(permissionType), String(resourceId)));
+  }
+
+  /** `isAuthorized` with its reason. */
+  explainAuthorized(resourceType, permissionType, resourceId) {
+    return call(() => this.#engine.explainAuthorized(String(resourceType), String(permissionType), String(resourceId)));
+  }
+
+  /** The grant-set payload this Authorizer decides by. */
+  get payload() {
+    return call(() => this.#engine.payload());
+  }
+}
+
+// --- Signed grant sets ---------------------------------------------------------------------
+
+const HANDLE = Symbol("handle");
+
+/** A grant set whose signature and claims verified. Only `verifyGrants` makes one. */
+export class VerifiedGrants {
+  #grants;
+  #payload;
+  constructor(handle, token) {
+    if (token !== HANDLE) throw new AuthzError("ERR_GRANTS_UNVERIFIED", "VerifiedGrants come only from verifyGrants()");
+    this.#grants = handle;
+  }
+  /** The verified payload (a fresh copy on first read, then the same frozen object). */
+  get payload() {
+    this.#payload ??= deepFreeze(call(() => this.#grants.payload()));
+    return this.#payload;
+  }
+  /** The protected header: `{ alg, typ, kid }`. */
+  get header() {
+    return call(() => this.#grants.header());
+  }
+  /** When the grant set expires, as a Date. */
+  get expiresAt() {
+    return new Date(this.payload.exp * 1000);
+  }
+  static {
+    grantsHandle = (grants) => grants.#grants;
+  }
+}
+
+let grantsHandle;
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function seconds(value, name, fallback) {
+  if (value === undefined || value === null) return fallback;
+  if (value instanceof Date) value = value.getTime() / 1000;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${name}\` must be a finite number of seconds${name === "now" ? " or a Date" : ""}`);
+  }
+  return value;
+}
+
+function optionalString(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${name}\` must be a string`);
+  return value;
+}
+
+// Key sets are read once per JWKS object (or JSON text) and reused.
+const keySets = new WeakMap();
+let lastText = null;
+let lastTextKeys = null;
+
+function keySet(jwks) {
+  if (typeof jwks === "string") {
+    if (jwks !== lastText) {
+      lastTextKeys = call(() => new glue.Keys(jwks));
+      lastText = jwks;
+    }
+    return lastTextKeys;
+  }
+  if (jwks === null || typeof jwks !== "object") throw new AuthzError("ERR_JWKS_INVALID", "a JWKS must be an object with a `keys` array");
+  let keys = keySets.get(jwks);
+  if (keys === undefined) {
+    keys = call(() => new glue.Keys(jwks));
+    keySets.set(jwks, keys);
+  }
+  return keys;
+}
+
+/**
+ * Verifies a signed grant set against the issuer's public keys (a JWKS) and returns it.
+ * Options: `issuer`, `audience` (string or array), `now` (seconds or a Date; default the
+ * current time), `clockTolerance` (seconds, default 0), `maxTokenBytes` (default 1 MiB).
+ */
+export function verifyGrants(token, jwks, options = {}) {
+  ready();
+  if (typeof token !== "string") throw new AuthzError("ERR_GRANTS_MALFORMED", `a grant set is a compact JWS string, not ${token === null ? "null" : typeof token}`);
+  const { issuer, audience, now, clockTolerance, maxTokenBytes } = options ?? {};
+  const keys = keySet(jwks);
+  const at = seconds(now, "now", Date.now() / 1000);
+  const tolerance = seconds(clockTolerance, "clockTolerance", 0);
+  const max = seconds(maxTokenBytes, "maxTokenBytes", undefined);
+  if (max !== undefined && (max < 0 || max > 0xffffffff)) throw new AuthzError("ERR_ARGUMENT_INVALID", "`maxTokenBytes` must be between 0 and 4294967295");
+  const handle = call(() => glue.verify(token, keys, at, tolerance, optionalString(issuer, "issuer"), audience, max === undefined ? undefined : Math.floor(max)));
+  return new VerifiedGrants(handle, HANDLE);
+}
+
+/**
+ * Signs a grant-set payload with a private Ed25519 JWK. Fills `iat`, `exp` (now + `ttl`
+ * seconds, default 900) and `ver` when missing, and `iss` / `aud` from `issuer` / `audience`.
+ */
+export function signGrants(payload, privateJwk, options = {}) {
+  ready();
+  const { ttl, issuer, audience, now } = options ?? {};
+  const at = seconds(now, "now", Date.now() / 1000);
+  const life = seconds(ttl, "ttl", undefined);
+  return call(() => glue.sign(payload, privateJwk, at, life, optionalString(issuer, "issuer"), audience));
+}
+
+/** A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`. Keep `privateJwk` on the server. */
+export function generateSigningKey(kid) {
+  if (typeof kid !== "string" || kid === "") throw new AuthzError("ERR_ARGUMENT_INVALID", "generateSigningKey(kid) needs a non-empty key id");
+  return call(() => glue.generateSigningKey(kid));
+}
+
+/** Decodes a grant set WITHOUT verifying it (for debugging): `{ header, payload, verified: false }`. */
+export function inspectGrants(token) {
+  if (typeof token !== "string") throw new AuthzError("ERR_GRANTS_MALFORMED", "a grant set is a compact JWS string");
+  return call(() => glue.inspectGrants(token));
+}
+
+/** The default `task-worker` role's authorizations (USER_TASK READ, CLAIM, COMPLETE by each task property), for issuers. */
+export const TASK_WORKER_ROLE = Object.freeze(
+  ["assignee", "candidateUsers", "candidateGroups"].map((resourcePropertyName) =>
+    Object.freeze({
+      ownerType: "ROLE",
+      ownerId: "task-worker",
+      resourceType: "USER_TASK",
+      resourcePropertyName,
+      permissionTypes: Object.freeze(["READ", "CLAIM", "COMPLETE"]),
+    }),
+  ),
+);

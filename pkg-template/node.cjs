@@ -1,0 +1,2 @@
+// CommonJS: Node.js 20.19+ and 22.12+ load the ES module synchronously.
+module.exports = require("./node.mjs");

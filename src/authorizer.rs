@@ -1,0 +1,631 @@
+//! The evaluator: a grant set compiled once into an index, then decisions by lookup.
+//!
+//! Compilation keeps only the authorizations that count for the principal (SPEC section 2: its
+//! own, or its groups', roles' or mapping rules'), of known resource and permission types, and
+//! interns every string a decision can compare against (process ids and task keys named by
+//! grants, the username, the group and tenant ids) as a small integer `Sym`. A task then reduces
+//! to a [`Reach`]: which grants reach it, as bit masks; every operation is a few bit tests.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{err, ErrorCode, Result};
+use crate::model::{
+    Authorization, GrantSetPayload, OwnerType, PermissionType, PrincipalType, ResourceType, Scope,
+    TaskProperty, GRANTS_VERSION,
+};
+use crate::rules::{Alternative, Hit, MatchedBy, Operation, Reach, Route, TaskPermission, TaskScope};
+use crate::jws::VerifiedGrants;
+use crate::task::Task;
+
+/// An interned string; `0` stands for "absent, empty, or not named by any grant".
+pub type Sym = u32;
+
+/// Index of an authorization in the grant set.
+type GrantRef = u32;
+
+/// What the index knows of one interned string.
+#[derive(Clone, Debug, Default)]
+struct SymInfo {
+    /// PROCESS_DEFINITION grants with this string as resource id, per `TaskPermission`.
+    process: [Option<GrantRef>; 4],
+    /// USER_TASK grants with this string as resource id (a task key), per `TaskPermission`.
+    task_key: [Option<GrantRef>; 4],
+    process_mask: u8,
+    task_key_mask: u8,
+    is_group: bool,
+    is_tenant: bool,
+}
+
+/// Grants on a general resource (for `is_authorized`).
+#[derive(Clone, Debug, Default)]
+struct ResourceGrants {
+    wildcard: Option<GrantRef>,
+    ids: HashMap<String, GrantRef>,
+}
+
+/// A verified (or trusted) grant set, compiled for decisions.
+#[derive(Clone, Debug)]
+pub struct Authorizer {
+    payload: GrantSetPayload,
+    principal_type: PrincipalType,
+    symbols: HashMap<String, Sym>,
+    /// Indexed by `Sym`; entry 0 is the "nothing" symbol.
+    names: Vec<String>,
+    info: Vec<SymInfo>,
+    /// The principal's username as a symbol; 0 for a CLIENT, whose id never matches a task's
+    /// assignee or candidate users.
+    user: Sym,
+    process_wildcard: [Option<GrantRef>; 4],
+    process_wildcard_mask: u8,
+    /// USER_TASK grants reaching a task by `*` or by a property, indexed by `TaskScope`
+    /// (the `Key` row stays empty: key grants live in `SymInfo`).
+    task: [[Option<GrantRef>; 4]; 5],
+    task_mask: [u8; 5],
+    general: HashMap<(ResourceType, PermissionType), ResourceGrants>,
+}
+
+/// The answer to "may the principal do this", with its reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision<'a> {
+    pub allowed: bool,
+    pub operation: Option<Operation>,
+    pub code: ReasonCode,
+    pub reason: String,
+    pub grant: Option<&'a Authorization>,
+    pub matched_by: Option<MatchedBy>,
+    pub resource_type: Option<ResourceType>,
+    pub permission_type: Option<PermissionType>,
+}
+
+/// A decision as JSON: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?,
+/// permissionType? }`, the shape `explain` returns in JavaScript and the CLI prints.
+impl Serialize for Decision<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Json<'a> {
+            allowed: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            operation: Option<&'static str>,
+            code: &'static str,
+            reason: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            grant: Option<&'a Authorization>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            matched_by: Option<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            resource_type: Option<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            permission_type: Option<&'static str>,
+        }
+        Json {
+            allowed: self.allowed,
+            operation: self.operation.map(Operation::as_str),
+            code: self.code.as_str(),
+            reason: &self.reason,
+            grant: self.grant,
+            matched_by: self.matched_by.map(MatchedBy::as_str),
+            resource_type: self.resource_type.map(ResourceType::as_str),
+            permission_type: self.permission_type.map(PermissionType::as_str),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Why a decision came out as it did, for programs; `Decision::reason` says it for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonCode {
+    Granted,
+    AuthorizationsDisabled,
+    TenantNotAssigned,
+    NoGrant,
+}
+
+impl ReasonCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::AuthorizationsDisabled => "authorizations-disabled",
+            Self::TenantNotAssigned => "tenant-not-assigned",
+            Self::NoGrant => "no-grant",
+        }
+    }
+}
+
+/// A task as symbols: what the JavaScript glue sends across in bulk. Strings the grant set does
+/// not name are 0.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TaskSyms<'a> {
+    pub key: Sym,
+    pub process: Sym,
+    pub assignee: Sym,
+    pub tenant: Sym,
+    pub candidate_users: &'a [Sym],
+    pub candidate_groups: &'a [Sym],
+}
+
+impl Authorizer {
+    /// Compiles a verified grant set.
+    pub fn new(grants: VerifiedGrants) -> Self {
+        Self::compile(grants.into_payload())
+    }
+
+    /// Compiles a grant-set payload WITHOUT any signature check. For tests and for the server
+    /// that issues grant sets; anything else verifies a token with [`crate::jws::verify`].
+    pub fn from_unverified_payload(payload: GrantSetPayload) -> Result<Self> {
+        validate(&payload)?;
+        Ok(Self::compile(payload))
+    }
+
+    fn compile(mut payload: GrantSetPayload) -> Self {
+        let authorizations = std::mem::take(&mut payload.authorizations);
+        let principal_type = PrincipalType::parse(&payload.principal.kind).unwrap_or(PrincipalType::User);
+        let mut this = Authorizer {
+            principal_type,
+            symbols: HashMap::new(),
+            names: vec![String::new()],
+            info: vec![SymInfo::default()],
+            user: 0,
+            process_wildcard: [None; 4],
+            process_wildcard_mask: 0,
+            task: [[None; 4]; 5],
+            task_mask: [0; 5],
+            general: HashMap::new(),
+            payload,
+        };
+        let principal = this.payload.principal.clone();
+        if principal_type == PrincipalType::User {
+            this.user = this.intern(&principal.id);
+        }
+        for group in &principal.groups {
+            let sym = this.intern(group);
+            if let Some(info) = this.info_mut(sym) {
+                info.is_group = true;
+            }
+        }
+        if this.payload.multi_tenancy_enabled {
+            for tenant in &principal.tenants {
+                let sym = this.intern(tenant);
+                if let Some(info) = this.info_mut(sym) {
+                    info.is_tenant = true;
+                }
+            }
+        }
+        for (index, authorization) in authorizations.iter().enumerate() {
+            let grant = GrantRef::try_from(index).unwrap_or(GrantRef::MAX);
+            if this.owns(authorization) {
+                this.add(grant, authorization);
+            }
+        }
+        this.payload.authorizations = authorizations;
+        this
+    }
+
+    /// The grant set this authorizer decides by.
+    pub fn payload(&self) -> &GrantSetPayload {
+        &self.payload
+    }
+
+    /// The interned strings; symbol `i + 1` is `vocabulary()[i]`. The JavaScript glue maps task
+    /// strings through this once per authorizer.
+    pub fn vocabulary(&self) -> &[String] {
+        self.names.get(1..).unwrap_or(&[])
+    }
+
+    /// The symbol of a string, 0 when no grant or principal field names it.
+    pub fn sym(&self, text: &str) -> Sym {
+        self.symbols.get(text).copied().unwrap_or(0)
+    }
+
+    fn intern(&mut self, text: &str) -> Sym {
+        if text.is_empty() {
+            return 0;
+        }
+        if let Some(sym) = self.symbols.get(text) {
+            return *sym;
+        }
+        let sym = Sym::try_from(self.names.len()).unwrap_or(0);
+        if sym == 0 {
+            return 0;
+        }
+        self.symbols.insert(text.to_owned(), sym);
+        self.names.push(text.to_owned());
+        self.info.push(SymInfo::default());
+        sym
+    }
+
+    fn info(&self, sym: Sym) -> &SymInfo {
+        static NOTHING: SymInfo = SymInfo {
+            process: [None; 4],
+            task_key: [None; 4],
+            process_mask: 0,
+            task_key_mask: 0,
+            is_group: false,
+            is_tenant: false,
+        };
+        self.info.get(sym as usize).unwrap_or(&NOTHING)
+    }
+
+    /// The entry of an interned string; `None` for symbol 0, which never gains facts.
+    fn info_mut(&mut self, sym: Sym) -> Option<&mut SymInfo> {
+        if sym == 0 {
+            return None;
+        }
+        self.info.get_mut(sym as usize)
+    }
+
+    /// Whether an authorization counts for the principal (SPEC section 2, owners).
+    fn owns(&self, authorization: &Authorization) -> bool {
+        let principal = &self.payload.principal;
+        let id = authorization.owner_id.as_str();
+        match OwnerType::parse(&authorization.owner_type) {
+            Some(OwnerType::User) => self.principal_type == PrincipalType::User && principal.id == id,
+            Some(OwnerType::Client) => self.principal_type == PrincipalType::Client && principal.id == id,
+            Some(OwnerType::Group) => principal.groups.iter().any(|g| g == id),
+            Some(OwnerType::Role) => principal.roles.iter().any(|r| r == id),
+            Some(OwnerType::MappingRule) => principal.mapping_rules.iter().any(|m| m == id),
+            None => false,
+        }
+    }
+
+    /// Indexes one of the principal's authorizations. Unknown types and permissions that do not
+    /// belong to the resource type are skipped: they never grant.
+    fn add(&mut self, grant: GrantRef, authorization: &Authorization) {
+        let Some(resource) = ResourceType::parse(&authorization.resource_type) else { return };
+        let Some(scope) = authorization.scope() else { return };
+        for permission in authorization.permission_types.iter().filter_map(|p| PermissionType::parse(p)) {
+            if !resource.supports(permission) {
+                continue;
+            }
+            match scope {
+                Scope::Wildcard => {
+                    let entry = self.general.entry((resource, permission)).or_default();
+                    entry.wildcard.get_or_insert(grant);
+                }
+                Scope::Id(id) => {
+                    let entry = self.general.entry((resource, permission)).or_default();
+                    entry.ids.entry(id.to_owned()).or_insert(grant);
+                }
+                Scope::Property(_) => {}
+            }
+            let Some(task_permission) = TaskPermission::from_grant(resource, permission) else { continue };
+            let slot = task_permission as usize;
+            let bit = task_permission.bit();
+            match (resource, scope) {
+                (ResourceType::ProcessDefinition, Scope::Wildcard) => {
+                    first(&mut self.process_wildcard, slot, grant);
+                    self.process_wildcard_mask |= bit;
+                }
+                (ResourceType::ProcessDefinition, Scope::Id(id)) => {
+                    let sym = self.intern(id);
+                    if let Some(info) = self.info_mut(sym) {
+                        first(&mut info.process, slot, grant);
+                        info.process_mask |= bit;
+                    }
+                }
+                (ResourceType::UserTask, Scope::Id(id)) => {
+                    let sym = self.intern(id);
+                    if let Some(info) = self.info_mut(sym) {
+                        first(&mut info.task_key, slot, grant);
+                        info.task_key_mask |= bit;
+                    }
+                }
+                (ResourceType::UserTask, Scope::Wildcard) => self.add_task(TaskScope::Wildcard, slot, bit, grant),
+                (ResourceType::UserTask, Scope::Property(name)) => match TaskProperty::parse(name) {
+                    Some(TaskProperty::Assignee) => self.add_task(TaskScope::Assignee, slot, bit, grant),
+                    Some(TaskProperty::CandidateUsers) => self.add_task(TaskScope::CandidateUsers, slot, bit, grant),
+                    Some(TaskProperty::CandidateGroups) => {
+                        self.add_task(TaskScope::CandidateGroups, slot, bit, grant)
+                    }
+                    None => {}
+                },
+                _ => {}
+            }
+        }
+    }
+
+    fn add_task(&mut self, scope: TaskScope, slot: usize, bit: u8, grant: GrantRef) {
+        let index = scope as usize;
+        if let Some(row) = self.task.get_mut(index) {
+            first(row, slot, grant);
+        }
+        if let Some(mask) = self.task_mask.get_mut(index) {
+            *mask |= bit;
+        }
+    }
+
+    /// Which grants reach a task given as symbols.
+    pub fn reach(&self, task: &TaskSyms<'_>) -> Reach {
+        let tenant_ok = !self.payload.multi_tenancy_enabled || (task.tenant != 0 && self.info(task.tenant).is_tenant);
+        let own = self.user != 0 && task.assignee == self.user;
+        let mut reach = Reach {
+            tenant_ok,
+            own,
+            process_exact: self.info(task.process).process_mask,
+            process_wildcard: self.process_wildcard_mask,
+            task: [0; 5],
+        };
+        let [key, wildcard, assignee, candidate_users, candidate_groups] = &mut reach.task;
+        let [_, wildcard_mask, assignee_mask, candidate_users_mask, candidate_groups_mask] = self.task_mask;
+        *key = self.info(task.key).task_key_mask;
+        *wildcard = wildcard_mask;
+        if own {
+            *assignee = assignee_mask;
+        }
+        if candidate_users_mask != 0 && self.user != 0 && task.candidate_users.contains(&self.user) {
+            *candidate_users = candidate_users_mask;
+        }
+        if candidate_groups_mask != 0 && task.candidate_groups.iter().any(|g| *g != 0 && self.info(*g).is_group) {
+            *candidate_groups = candidate_groups_mask;
+        }
+        reach
+    }
+
+    /// A task's strings as symbols (allocates the candidate lists).
+    pub fn task_syms(&self, task: &Task<'_>) -> (Sym, Sym, Sym, Sym, Vec<Sym>, Vec<Sym>) {
+        let sym = |s: Option<&str>| s.map_or(0, |s| self.sym(s));
+        (
+            sym(task.user_task_key),
+            sym(task.process_definition_id),
+            sym(task.assignee),
+            sym(task.tenant_id),
+            task.candidate_users.iter().map(|s| self.sym(s)).collect(),
+            task.candidate_groups.iter().map(|s| self.sym(s)).collect(),
+        )
+    }
+
+    fn reach_task(&self, task: &Task<'_>) -> Reach {
+        let (key, process, assignee, tenant, candidate_users, candidate_groups) = self.task_syms(task);
+        self.reach(&TaskSyms {
+            key,
+            process,
+            assignee,
+            tenant,
+            candidate_users: &candidate_users,
+            candidate_groups: &candidate_groups,
+        })
+    }
+
+    /// The eight operations as a mask (bit = `Operation as u8`) for a task given as symbols.
+    pub fn actions_mask_syms(&self, task: &TaskSyms<'_>) -> u8 {
+        self.reach(task).actions_mask(self.payload.authorizations_enabled)
+    }
+
+    /// The eight operations as a mask for a task.
+    pub fn actions_mask(&self, task: &Task<'_>) -> u8 {
+        self.reach_task(task).actions_mask(self.payload.authorizations_enabled)
+    }
+
+    /// May the principal perform `op` on `task`.
+    pub fn can(&self, op: Operation, task: &Task<'_>) -> bool {
+        self.actions_mask(task) & op.bit() != 0
+    }
+
+    /// May the principal perform `op` on a task given as JSON; errors on a malformed task.
+    pub fn can_json(&self, op: Operation, task: &Value) -> Result<bool> {
+        Ok(self.can(op, &Task::from_json(task)?))
+    }
+
+    /// The tasks of `tasks` on which `op` is allowed, in order. Errors on the first malformed task.
+    pub fn filter<'v>(&self, op: Operation, tasks: &'v [Value]) -> Result<Vec<&'v Value>> {
+        let mut allowed = Vec::new();
+        for task in tasks {
+            if self.can(op, &Task::from_json(task)?) {
+                allowed.push(task);
+            }
+        }
+        Ok(allowed)
+    }
+
+    /// The decision on `op` for `task`, with the grant that allowed it or why nothing did.
+    pub fn explain(&self, op: Operation, task: &Task<'_>) -> Decision<'_> {
+        let reach = self.reach_task(task);
+        let mut decision = Decision {
+            allowed: false,
+            operation: Some(op),
+            code: ReasonCode::NoGrant,
+            reason: String::new(),
+            grant: None,
+            matched_by: None,
+            resource_type: None,
+            permission_type: None,
+        };
+        if !reach.tenant_ok {
+            decision.code = ReasonCode::TenantNotAssigned;
+            decision.reason = match task.tenant_id.filter(|t| !t.is_empty()) {
+                Some(tenant) => format!("multi-tenancy is enabled and the task's tenant `{tenant}` is not one of the principal's tenants"),
+                None => "multi-tenancy is enabled and the task has no tenantId".to_owned(),
+            };
+            return decision;
+        }
+        if !self.payload.authorizations_enabled {
+            decision.allowed = true;
+            decision.code = ReasonCode::AuthorizationsDisabled;
+            decision.reason = "authorizations are disabled in this grant set, so every operation is allowed".to_owned();
+            return decision;
+        }
+        let Some(hit) = reach.first_hit(op) else {
+            decision.reason = self.denial(op, task);
+            return decision;
+        };
+        let grant_ref = self.grant_of(&hit, task);
+        let grant = grant_ref.and_then(|g| self.payload.authorizations.get(g as usize));
+        let (resource, permission, matched_by) = match hit.route {
+            Route::ProcessExact => (ResourceType::ProcessDefinition, hit.permission.on_process(), MatchedBy::ProcessDefinitionId),
+            Route::ProcessWildcard => (ResourceType::ProcessDefinition, hit.permission.on_process(), MatchedBy::Wildcard),
+            Route::Task(scope) => (ResourceType::UserTask, hit.permission.on_task(), scope.matched_by()),
+        };
+        decision.allowed = true;
+        decision.code = ReasonCode::Granted;
+        decision.grant = grant;
+        decision.matched_by = Some(matched_by);
+        decision.resource_type = Some(resource);
+        decision.permission_type = Some(permission);
+        decision.reason = self.grant_reason(resource, permission, matched_by, grant, task, &hit);
+        decision
+    }
+
+    /// The authorization behind a hit.
+    fn grant_of(&self, hit: &Hit, task: &Task<'_>) -> Option<GrantRef> {
+        let slot = hit.permission as usize;
+        let sym = |s: Option<&str>| s.map_or(0, |s| self.sym(s));
+        match hit.route {
+            Route::ProcessExact => self.info(sym(task.process_definition_id)).process.get(slot).copied().flatten(),
+            Route::ProcessWildcard => self.process_wildcard.get(slot).copied().flatten(),
+            Route::Task(TaskScope::Key) => self.info(sym(task.user_task_key)).task_key.get(slot).copied().flatten(),
+            Route::Task(scope) => self.task.get(scope as usize).and_then(|row| row.get(slot)).copied().flatten(),
+        }
+    }
+
+    fn grant_reason(
+        &self,
+        resource: ResourceType,
+        permission: PermissionType,
+        matched_by: MatchedBy,
+        grant: Option<&Authorization>,
+        task: &Task<'_>,
+        hit: &Hit,
+    ) -> String {
+        let owner = grant.map_or_else(String::new, |g| format!(" to {} `{}`", g.owner_type, g.owner_id));
+        let on = match matched_by {
+            MatchedBy::ProcessDefinitionId | MatchedBy::ResourceId => format!(" on process `{}`", task.process_definition_id.unwrap_or_default()),
+            MatchedBy::UserTaskKey => format!(" on task `{}`", task.user_task_key.unwrap_or_default()),
+            MatchedBy::Wildcard => " on `*`".to_owned(),
+            MatchedBy::Assignee => format!(" by `assignee`: the task is assigned to `{}`", self.payload.principal.id),
+            MatchedBy::CandidateUsers => format!(" by `candidateUsers`: `{}` is a candidate user", self.payload.principal.id),
+            MatchedBy::CandidateGroups => {
+                let group = task.candidate_groups.iter().find(|g| self.info(self.sym(g)).is_group).copied().unwrap_or_default();
+                format!(" by `candidateGroups`: the principal's group `{group}` is a candidate group")
+            }
+        };
+        let own = match hit.alternative {
+            Alternative::OwnProcess(_) | Alternative::OwnTask(..) => ", and the task is assigned to the principal, who may unassign themselves",
+            _ => "",
+        };
+        format!("{} grants {}{owner}{on}{own}", resource.as_str(), permission.as_str())
+    }
+
+    /// Says what would have allowed `op`.
+    fn denial(&self, op: Operation, task: &Task<'_>) -> String {
+        let process = task.process_definition_id.filter(|s| !s.is_empty()).map_or_else(|| "`*`".to_owned(), |p| format!("`{p}` or `*`"));
+        let key = task.user_task_key.filter(|s| !s.is_empty()).map_or_else(|| "`*`".to_owned(), |k| format!("`{k}` or `*`"));
+        let mut options = Vec::new();
+        for alternative in op.alternatives() {
+            options.push(match *alternative {
+                Alternative::Process(p) => format!("{} on PROCESS_DEFINITION {process}", p.on_process().as_str()),
+                Alternative::OwnProcess(p) => format!("{} on PROCESS_DEFINITION {process} while the task is assigned to the principal", p.on_process().as_str()),
+                Alternative::Task(p, _) => format!("{} on USER_TASK {key} or by its assignee, candidateUsers or candidateGroups", p.on_task().as_str()),
+                Alternative::OwnTask(p, _) => format!("{} on USER_TASK {key} or by its assignee while the task is assigned to the principal", p.on_task().as_str()),
+            });
+        }
+        format!("no authorization of the principal grants {}", options.join("; nor "))
+    }
+
+    /// `isAuthorized(resourceType, permissionType, resourceId)` for any resource type: a grant on
+    /// `resourceId` or `*`. Property grants need a task and never match here.
+    pub fn is_authorized(&self, resource_type: &str, permission_type: &str, resource_id: &str) -> Decision<'_> {
+        let mut decision = Decision {
+            allowed: false,
+            operation: None,
+            code: ReasonCode::NoGrant,
+            reason: String::new(),
+            grant: None,
+            matched_by: None,
+            resource_type: ResourceType::parse(resource_type),
+            permission_type: PermissionType::parse(permission_type),
+        };
+        if !self.payload.authorizations_enabled {
+            decision.allowed = true;
+            decision.code = ReasonCode::AuthorizationsDisabled;
+            decision.reason = "authorizations are disabled in this grant set, so every operation is allowed".to_owned();
+            return decision;
+        }
+        let (Some(resource), Some(permission)) = (decision.resource_type, decision.permission_type) else {
+            decision.reason = format!("`{resource_type}` with `{permission_type}` is not a Camunda 8.9 resource and permission type, so nothing grants it");
+            return decision;
+        };
+        let entry = self.general.get(&(resource, permission));
+        let found = entry.and_then(|e| {
+            e.ids.get(resource_id).map(|g| (*g, MatchedBy::ResourceId)).or(e.wildcard.map(|g| (g, MatchedBy::Wildcard)))
+        });
+        match found {
+            Some((grant, by)) => {
+                let grant = self.payload.authorizations.get(grant as usize);
+                decision.allowed = true;
+                decision.code = ReasonCode::Granted;
+                decision.grant = grant;
+                decision.matched_by = Some(by);
+                let owner = grant.map_or_else(String::new, |g| format!(" to {} `{}`", g.owner_type, g.owner_id));
+                let on = if by == MatchedBy::Wildcard { "*" } else { resource_id };
+                decision.reason = format!("{} `{on}` grants {}{owner}", resource.as_str(), permission.as_str());
+            }
+            None => {
+                decision.reason = format!(
+                    "no authorization of the principal grants {} on {} `{resource_id}` or `*`",
+                    permission.as_str(),
+                    resource.as_str()
+                );
+            }
+        }
+        decision
+    }
+}
+
+fn first(slots: &mut [Option<GrantRef>; 4], slot: usize, grant: GrantRef) {
+    if let Some(existing) = slots.get_mut(slot) {
+        existing.get_or_insert(grant);
+    }
+}
+
+/// The structural rules of a payload that serde cannot express.
+pub fn validate(payload: &GrantSetPayload) -> Result<()> {
+    if payload.ver != GRANTS_VERSION {
+        return err(ErrorCode::GrantsMalformed, format!("unsupported grant-set version `{}`; this build reads version {GRANTS_VERSION}", payload.ver));
+    }
+    let principal = &payload.principal;
+    if PrincipalType::parse(&principal.kind).is_none() {
+        return err(ErrorCode::GrantsMalformed, format!("principal type `{}` is not USER or CLIENT", principal.kind));
+    }
+    if principal.id.is_empty() {
+        return err(ErrorCode::GrantsMalformed, "principal id is empty");
+    }
+    for (index, authorization) in payload.authorizations.iter().enumerate() {
+        if authorization.scope().is_none() {
+            return err(
+                ErrorCode::GrantsMalformed,
+                format!("authorization {index} must have exactly one of `resourceId` and `resourcePropertyName`"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The record format the JavaScript glue writes for each task, all `u32`:
+/// `[key, process, assignee, tenant, candidateUsers.len, candidateGroups.len, ...candidateUsers,
+/// ...candidateGroups]`, strings as symbols of [`Authorizer::vocabulary`] (0 for any other).
+pub const RECORD_HEADER: usize = 6;
+
+impl Authorizer {
+    /// Decodes `records` (see [`RECORD_HEADER`]) and appends one actions mask per task to `out`.
+    /// Fails closed: a truncated record is an error, not a guess.
+    pub fn masks_from_records(&self, mut records: &[u32], out: &mut Vec<u8>) -> Result<()> {
+        while !records.is_empty() {
+            let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
+                return err(ErrorCode::TaskInvalid, "truncated task record");
+            };
+            let [key, process, assignee, tenant, users, groups] = *header;
+            let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
+                return err(ErrorCode::TaskInvalid, "truncated task record");
+            };
+            let Some((candidate_groups, rest)) = rest.split_at_checked(groups as usize) else {
+                return err(ErrorCode::TaskInvalid, "truncated task record");
+            };
+            out.push(self.actions_mask_syms(&TaskSyms { key, process, assignee, tenant, candidate_users, candidate_groups }));
+            records = rest;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! Ed25519 keys as JWKs (RFC 7517, RFC 8037: `kty` `OKP`, `crv` `Ed25519`) and public key sets.
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::base64url;
+use crate::error::{err, ErrorCode, Result};
+
+/// A JWK as JSON: the members this crate reads and writes. Other members are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jwk {
+    pub kty: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<String>,
+}
+
+impl Jwk {
+    fn is_ed25519(&self) -> bool {
+        self.kty == "OKP" && self.crv.as_deref() == Some("Ed25519")
+    }
+
+    /// What the key is, for messages: `OKP Ed25519`, `EC P-256`, `RSA`.
+    fn describe(&self) -> String {
+        match &self.crv {
+            Some(crv) => format!("{} {crv}", self.kty),
+            None => self.kty.clone(),
+        }
+    }
+}
+
+/// A public verification key with its key id.
+#[derive(Clone, Debug)]
+pub struct PublicKey {
+    pub kid: String,
+    pub key: VerifyingKey,
+}
+
+/// A JWKS reduced to what verification can use: its Ed25519 signature keys. Keys of other types
+/// are kept by kid only, so that a token naming one gets a precise error.
+#[derive(Clone, Debug, Default)]
+pub struct KeySet {
+    keys: Vec<PublicKey>,
+    others: Vec<(String, String)>,
+}
+
+fn decode_32(text: Option<&str>, what: &str, code: ErrorCode) -> Result<[u8; 32]> {
+    let Some(text) = text else { return err(code, format!("an Ed25519 JWK needs `{what}`")) };
+    match base64url::decode(text).map(<[u8; 32]>::try_from) {
+        Some(Ok(bytes)) => Ok(bytes),
+        _ => err(code, format!("`{what}` of an Ed25519 JWK must be 32 bytes of base64url")),
+    }
+}
+
+fn public_key(jwk: &Jwk, code: ErrorCode) -> Result<VerifyingKey> {
+    let x = decode_32(jwk.x.as_deref(), "x", code)?;
+    match VerifyingKey::from_bytes(&x) {
+        Ok(key) if !key.is_weak() => Ok(key),
+        _ => err(code, "`x` is not a valid Ed25519 public key"),
+    }
+}
+
+impl KeySet {
+    /// Reads a JWKS (`{ "keys": [...] }`). Fails with `ERR_JWKS_INVALID` when it is not one, when
+    /// an Ed25519 key in it is broken, or when it holds a private key (a JWKS is published; a
+    /// private member in it is a leak to stop, not to use).
+    /// A single public JWK (an object with `kty`) is read as a set of one.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        let single;
+        let keys = match (value.get("keys"), value.get("kty")) {
+            (Some(Value::Array(keys)), _) => keys,
+            (None, Some(_)) => {
+                single = [value.clone()];
+                &single[..]
+            }
+            _ => return err(ErrorCode::JwksInvalid, "a JWKS must be an object with a `keys` array"),
+        };
+        let mut set = KeySet::default();
+        for (index, key) in keys.iter().enumerate() {
+            let jwk: Jwk = serde_json::from_value(key.clone())
+                .map_err(|e| crate::error::AuthzError::new(ErrorCode::JwksInvalid, format!("key {index} of the JWKS is not a JWK: {e}")))?;
+            if jwk.d.is_some() || key.get("p").is_some() || key.get("k").is_some() {
+                return err(ErrorCode::JwksInvalid, format!("key {index} of the JWKS holds private key material; publish only public keys"));
+            }
+            let kid = jwk.kid.clone().unwrap_or_default();
+            let signs = jwk.use_.as_deref().is_none_or(|u| u == "sig") && jwk.alg.as_deref().is_none_or(|a| a == "EdDSA" || a == "Ed25519");
+            if jwk.is_ed25519() && signs {
+                let key = public_key(&jwk, ErrorCode::JwksInvalid)?;
+                set.keys.push(PublicKey { kid, key });
+            } else {
+                set.others.push((kid, jwk.describe()));
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn parse_str(text: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| crate::error::AuthzError::new(ErrorCode::JwksInvalid, format!("the JWKS is not JSON: {e}")))?;
+        Self::from_json(&value)
+    }
+
+    /// The Ed25519 key with this kid.
+    pub fn find(&self, kid: &str) -> Result<&VerifyingKey> {
+        if let Some(found) = self.keys.iter().find(|k| k.kid == kid) {
+            return Ok(&found.key);
+        }
+        match self.others.iter().find(|(k, _)| k == kid) {
+            Some((_, kind)) => err(ErrorCode::GrantsKeyNotFound, format!("key `{kid}` in the JWKS is {kind}, not an Ed25519 signature key")),
+            None => err(ErrorCode::GrantsKeyNotFound, format!("no key with kid `{kid}` in the JWKS")),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A private signing key with its kid.
+pub struct SigningJwk {
+    pub kid: String,
+    pub key: SigningKey,
+}
+
+impl SigningJwk {
+    /// Reads a private Ed25519 JWK; `x`, when present, must belong to `d`.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        let jwk: Jwk = serde_json::from_value(value.clone())
+            .map_err(|e| crate::error::AuthzError::new(ErrorCode::KeyInvalid, format!("the private key is not a JWK: {e}")))?;
+        if !jwk.is_ed25519() {
+            return err(ErrorCode::KeyInvalid, format!("the private key is {}, not OKP Ed25519", jwk.describe()));
+        }
+        let d = decode_32(jwk.d.as_deref(), "d", ErrorCode::KeyInvalid)?;
+        let key = SigningKey::from_bytes(&d);
+        if jwk.x.is_some() && public_key(&jwk, ErrorCode::KeyInvalid)? != key.verifying_key() {
+            return err(ErrorCode::KeyInvalid, "`x` of the private JWK does not belong to its `d`");
+        }
+        let Some(kid) = jwk.kid.filter(|k| !k.is_empty()) else {
+            return err(ErrorCode::KeyInvalid, "the private JWK needs a `kid`, which tokens name so that verifiers can pick the key");
+        };
+        Ok(SigningJwk { kid, key })
+    }
+
+    /// A new key from 32 random bytes (the caller draws them: `getrandom`, or a test's fixed seed).
+    pub fn from_seed(kid: &str, seed: [u8; 32]) -> Result<Self> {
+        if kid.is_empty() {
+            return err(ErrorCode::ArgumentInvalid, "a key id must not be empty");
+        }
+        Ok(SigningJwk { kid: kid.to_owned(), key: SigningKey::from_bytes(&seed) })
+    }
+
+    /// A new key from the platform's secure random source.
+    pub fn generate(kid: &str) -> Result<Self> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| crate::error::AuthzError::new(ErrorCode::KeyInvalid, format!("no secure random source: {e}")))?;
+        Self::from_seed(kid, seed)
+    }
+
+    pub fn public_jwk(&self) -> Jwk {
+        Jwk {
+            kty: "OKP".to_owned(),
+            crv: Some("Ed25519".to_owned()),
+            x: Some(base64url::encode(self.key.verifying_key().as_bytes())),
+            d: None,
+            kid: Some(self.kid.clone()),
+            alg: Some("EdDSA".to_owned()),
+            use_: Some("sig".to_owned()),
+        }
+    }
+
+    pub fn private_jwk(&self) -> Jwk {
+        Jwk { d: Some(base64url::encode(self.key.as_bytes())), ..self.public_jwk() }
+    }
+}
+
+/// `{ "keys": [...] }` for public JWKs.
+pub fn jwks(keys: &[Jwk]) -> Value {
+    serde_json::json!({ "keys": keys })
+}

@@ -1,0 +1,27 @@
+//! camunda-authz: Camunda 8 user-task authorization decided client-side.
+//!
+//! A server signs a *grant set* (who the principal is and which Camunda authorizations apply);
+//! a browser or edge runtime verifies it offline and decides locally. This crate is the core:
+//! the model ([`model`]), the decision table ([`rules`]), the compiled evaluator
+//! ([`Authorizer`]) and the signed grant-set format ([`jws`], [`jwk`]). It never reads a clock
+//! or the network. The WebAssembly binding lives in `wasm.rs` alone; the CLI in `src/bin`.
+
+pub mod authorizer;
+pub mod base64url;
+pub mod error;
+pub mod jwk;
+pub mod jws;
+pub mod model;
+pub mod rules;
+pub mod task;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use authorizer::{Authorizer, Decision, ReasonCode, Sym, TaskSyms};
+pub use error::{AuthzError, ErrorCode, Result};
+pub use jwk::{KeySet, SigningJwk};
+pub use jws::{VerifiedGrants, VerifyOptions};
+pub use model::{Authorization, GrantSetPayload, Principal};
+pub use rules::{MatchedBy, Operation};
+pub use task::Task;

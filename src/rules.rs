@@ -1,0 +1,299 @@
+//! The user-task decision table (SPEC section 3), in one place.
+//!
+//! | operation                 | alternatives (any one allows)                                            |
+//! |---------------------------|--------------------------------------------------------------------------|
+//! | get, search, getForm      | PD READ_USER_TASK; UT READ                                               |
+//! | claim                     | PD UPDATE_USER_TASK, PD CLAIM_USER_TASK; UT UPDATE, UT CLAIM             |
+//! | assign                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
+//! | unassign                  | as assign; or, assigned to the principal: PD CLAIM_USER_TASK, UT CLAIM   |
+//! |                           | by `*`, by key or by the `assignee` property                             |
+//! | complete                  | PD UPDATE_USER_TASK, PD COMPLETE_USER_TASK; UT UPDATE, UT COMPLETE       |
+//! | update                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
+//!
+//! PD is a PROCESS_DEFINITION grant on the task's `processDefinitionId` (or `*`); UT a USER_TASK
+//! grant on the task's `userTaskKey` (or `*`) or on one of its properties. Process-level
+//! alternatives come first, so an explanation names them when they hold. The self-unassign by
+//! PD CLAIM_USER_TASK is what the 8.9 engine accepts (its `UserTaskAssignAuthorizationTest`),
+//! beyond SPEC's table.
+
+use crate::error::{err, ErrorCode, Result};
+use crate::model::{PermissionType, ResourceType};
+
+/// The eight user-task operations. The discriminant is the bit in an actions mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Operation {
+    Get = 0,
+    Search = 1,
+    GetForm = 2,
+    Claim = 3,
+    Assign = 4,
+    Unassign = 5,
+    Complete = 6,
+    Update = 7,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 8] = [
+        Self::Get,
+        Self::Search,
+        Self::GetForm,
+        Self::Claim,
+        Self::Assign,
+        Self::Unassign,
+        Self::Complete,
+        Self::Update,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Search => "search",
+            Self::GetForm => "getForm",
+            Self::Claim => "claim",
+            Self::Assign => "assign",
+            Self::Unassign => "unassign",
+            Self::Complete => "complete",
+            Self::Update => "update",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Self> {
+        match Self::ALL.iter().find(|op| op.as_str() == name) {
+            Some(op) => Ok(*op),
+            None => err(
+                ErrorCode::OperationUnknown,
+                format!(
+                    "unknown operation `{name}`; expected one of get, search, getForm, claim, assign, unassign, complete, update"
+                ),
+            ),
+        }
+    }
+
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// The alternatives of this operation, in the order an explanation prefers them.
+    pub const fn alternatives(self) -> &'static [Alternative] {
+        use Alternative::*;
+        use TaskPermission::*;
+        match self {
+            Self::Get | Self::Search | Self::GetForm => &[Process(Read), Task(Read, ANY_SCOPE)],
+            Self::Claim => &[Process(Update), Process(Claim), Task(Update, ANY_SCOPE), Task(Claim, ANY_SCOPE)],
+            Self::Assign | Self::Update => &[Process(Update), Task(Update, ANY_SCOPE)],
+            Self::Unassign => &[
+                Process(Update),
+                OwnProcess(Claim),
+                Task(Update, ANY_SCOPE),
+                OwnTask(Claim, SELF_UNASSIGN_SCOPES),
+            ],
+            Self::Complete => {
+                &[Process(Update), Process(Complete), Task(Update, ANY_SCOPE), Task(Complete, ANY_SCOPE)]
+            }
+        }
+    }
+}
+
+/// The four task permissions, each with a PROCESS_DEFINITION and a USER_TASK form.
+/// The discriminant is the bit in a permission mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TaskPermission {
+    Read = 0,
+    Update = 1,
+    Claim = 2,
+    Complete = 3,
+}
+
+impl TaskPermission {
+    pub const ALL: [TaskPermission; 4] = [Self::Read, Self::Update, Self::Claim, Self::Complete];
+
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// The PROCESS_DEFINITION permission type.
+    pub const fn on_process(self) -> PermissionType {
+        match self {
+            Self::Read => PermissionType::ReadUserTask,
+            Self::Update => PermissionType::UpdateUserTask,
+            Self::Claim => PermissionType::ClaimUserTask,
+            Self::Complete => PermissionType::CompleteUserTask,
+        }
+    }
+
+    /// The USER_TASK permission type.
+    pub const fn on_task(self) -> PermissionType {
+        match self {
+            Self::Read => PermissionType::Read,
+            Self::Update => PermissionType::Update,
+            Self::Claim => PermissionType::Claim,
+            Self::Complete => PermissionType::Complete,
+        }
+    }
+
+    /// The task permission a (resource type, permission type) pair stands for, if any.
+    pub fn from_grant(resource: ResourceType, permission: PermissionType) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| match resource {
+            ResourceType::ProcessDefinition => p.on_process() == permission,
+            ResourceType::UserTask => p.on_task() == permission,
+            _ => false,
+        })
+    }
+}
+
+/// How a USER_TASK grant can reach a task. The discriminant is the bit in a scope mask and the
+/// order in which an explanation prefers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TaskScope {
+    Key = 0,
+    Wildcard = 1,
+    Assignee = 2,
+    CandidateUsers = 3,
+    CandidateGroups = 4,
+}
+
+impl TaskScope {
+    pub const ALL: [TaskScope; 5] =
+        [Self::Key, Self::Wildcard, Self::Assignee, Self::CandidateUsers, Self::CandidateGroups];
+
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    pub const fn matched_by(self) -> MatchedBy {
+        match self {
+            Self::Key => MatchedBy::UserTaskKey,
+            Self::Wildcard => MatchedBy::Wildcard,
+            Self::Assignee => MatchedBy::Assignee,
+            Self::CandidateUsers => MatchedBy::CandidateUsers,
+            Self::CandidateGroups => MatchedBy::CandidateGroups,
+        }
+    }
+}
+
+pub const ANY_SCOPE: u8 = 0b1_1111;
+pub const SELF_UNASSIGN_SCOPES: u8 =
+    TaskScope::Key.bit() | TaskScope::Wildcard.bit() | TaskScope::Assignee.bit();
+
+/// One alternative of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alternative {
+    /// A PROCESS_DEFINITION grant on the task's process (or `*`).
+    Process(TaskPermission),
+    /// A USER_TASK grant reaching the task by one of the scopes in the mask.
+    Task(TaskPermission, u8),
+    /// As `Process`, only when the task is assigned to the principal.
+    OwnProcess(TaskPermission),
+    /// As `Task`, only when the task is assigned to the principal.
+    OwnTask(TaskPermission, u8),
+}
+
+/// What made a grant apply to a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// `isAuthorized` only: a grant on the exact resource id.
+    ResourceId,
+    ProcessDefinitionId,
+    UserTaskKey,
+    Wildcard,
+    Assignee,
+    CandidateUsers,
+    CandidateGroups,
+}
+
+impl MatchedBy {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ResourceId => "resourceId",
+            Self::ProcessDefinitionId => "processDefinitionId",
+            Self::UserTaskKey => "userTaskKey",
+            Self::Wildcard => "wildcard",
+            Self::Assignee => "assignee",
+            Self::CandidateUsers => "candidateUsers",
+            Self::CandidateGroups => "candidateGroups",
+        }
+    }
+}
+
+/// Which grants reach one task, as permission masks (bit = `TaskPermission`). Computed once per
+/// task; every operation is then a few bit tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// The tenant gate passed (always true when multi-tenancy is off).
+    pub tenant_ok: bool,
+    /// The task is assigned to the principal (a USER whose id equals the non-empty assignee).
+    pub own: bool,
+    /// PROCESS_DEFINITION grants on the task's process id.
+    pub process_exact: u8,
+    /// PROCESS_DEFINITION grants on `*`.
+    pub process_wildcard: u8,
+    /// USER_TASK grants, indexed by `TaskScope`.
+    pub task: [u8; 5],
+}
+
+/// Where an alternative held: the alternative and how its grant reached the task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub alternative: Alternative,
+    pub permission: TaskPermission,
+    pub route: Route,
+}
+
+/// The route by which a hit's grant reached the task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    ProcessExact,
+    ProcessWildcard,
+    Task(TaskScope),
+}
+
+impl Reach {
+    /// The first alternative of `op` that holds, or `None` (deny). Ignores the gates.
+    pub fn first_hit(&self, op: Operation) -> Option<Hit> {
+        op.alternatives().iter().find_map(|&alternative| {
+            let (permission, by) = match alternative {
+                Alternative::Process(p) => (p, self.process_route(p)?),
+                Alternative::OwnProcess(p) if self.own => (p, self.process_route(p)?),
+                Alternative::Task(p, scopes) => (p, self.task_route(p, scopes)?),
+                Alternative::OwnTask(p, scopes) if self.own => (p, self.task_route(p, scopes)?),
+                Alternative::OwnProcess(_) | Alternative::OwnTask(..) => return None,
+            };
+            Some(Hit { alternative, permission, route: by })
+        })
+    }
+
+    fn process_route(&self, p: TaskPermission) -> Option<Route> {
+        if self.process_exact & p.bit() != 0 {
+            Some(Route::ProcessExact)
+        } else if self.process_wildcard & p.bit() != 0 {
+            Some(Route::ProcessWildcard)
+        } else {
+            None
+        }
+    }
+
+    fn task_route(&self, p: TaskPermission, scopes: u8) -> Option<Route> {
+        TaskScope::ALL
+            .into_iter()
+            .zip(self.task)
+            .find(|(scope, mask)| scopes & scope.bit() != 0 && mask & p.bit() != 0)
+            .map(|(scope, _)| Route::Task(scope))
+    }
+
+    /// All eight operations as a mask (bit = `Operation`), gates included given `enabled`.
+    pub fn actions_mask(&self, authorizations_enabled: bool) -> u8 {
+        if !self.tenant_ok {
+            return 0;
+        }
+        if !authorizations_enabled {
+            return 0xff;
+        }
+        Operation::ALL
+            .into_iter()
+            .filter(|op| self.first_hit(*op).is_some())
+            .fold(0, |mask, op| mask | op.bit())
+    }
+}

@@ -1,0 +1,275 @@
+//! The one binding layer between the core and JavaScript. Everything JS-specific lives here:
+//! conversions, and turning [`AuthzError`] into a thrown `Error` with a `code` (the package's
+//! JavaScript wrapper rethrows it as its `AuthzError` class).
+//!
+//! The wrapper (`pkg-template/core.js`) interns task strings through [`Engine::vocabulary`] and
+//! writes task records (see [`crate::authorizer::RECORD_HEADER`]) into a scratch buffer inside
+//! wasm memory, so a task list crosses the boundary in bulk, as integers.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::authorizer::Authorizer;
+use crate::error::{AuthzError, ErrorCode};
+use crate::model::GrantSetPayload;
+use crate::rules::Operation;
+use crate::task::Task;
+
+/// The single conversion from a core error to a thrown JavaScript value.
+fn into_error(error: AuthzError) -> JsValue {
+    let js = js_sys::Error::new(&error.message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&js, &JsValue::from_str("code"), &JsValue::from_str(error.code.as_str()));
+    js.into()
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| into_error(AuthzError::new(ErrorCode::ArgumentInvalid, format!("cannot convert to JavaScript: {e}"))))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, code: ErrorCode, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
+}
+
+fn operation(name: &str) -> Result<Operation, JsValue> {
+    Operation::parse(name).map_err(into_error)
+}
+
+/// Reads a task object through the core's validation (the canonical `ERR_TASK_INVALID`).
+fn task_json(task: JsValue) -> Result<serde_json::Value, JsValue> {
+    if !task.is_object() || js_sys::Array::is_array(&task) {
+        let shown = if task.is_null() {
+            "null".to_owned()
+        } else if js_sys::Array::is_array(&task) {
+            "an array".to_owned()
+        } else {
+            format!("a {}", task.js_typeof().as_string().unwrap_or_default())
+        };
+        return Err(into_error(AuthzError::new(ErrorCode::TaskInvalid, format!("a task must be an object, not {shown}"))));
+    }
+    from_js(task, ErrorCode::TaskInvalid, "task is not plain JSON data")
+}
+
+/// Throws the canonical error for an operation name the wrapper did not recognise.
+#[wasm_bindgen(js_name = checkOperation)]
+pub fn check_operation(name: &str) -> Result<(), JsValue> {
+    operation(name).map(|_| ())
+}
+
+/// Throws the canonical error for a task the wrapper could not encode.
+#[wasm_bindgen(js_name = checkTask)]
+pub fn check_task(task: JsValue) -> Result<(), JsValue> {
+    let value = task_json(task)?;
+    Task::from_json(&value).map(|_| ()).map_err(into_error)
+}
+
+/// A compiled grant set.
+#[wasm_bindgen]
+pub struct Engine {
+    authorizer: Authorizer,
+    scratch: Vec<u32>,
+    masks: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compiles a grant-set payload object that the caller trusts (no signature check).
+    #[wasm_bindgen(js_name = fromUnverifiedPayload)]
+    pub fn from_unverified_payload(payload: JsValue) -> Result<Engine, JsValue> {
+        let payload: GrantSetPayload = from_js(payload, ErrorCode::GrantsMalformed, "grant-set payload is malformed")?;
+        Ok(Engine::new(Authorizer::from_unverified_payload(payload).map_err(into_error)?))
+    }
+
+    /// The interned strings; symbol `i + 1` is entry `i`.
+    pub fn vocabulary(&self) -> Vec<String> {
+        self.authorizer.vocabulary().to_vec()
+    }
+
+    /// Grows the scratch buffer to `len` words and returns its address in wasm memory.
+    pub fn scratch(&mut self, len: usize) -> usize {
+        if self.scratch.len() < len {
+            self.scratch.resize(len, 0);
+        }
+        self.scratch.as_ptr() as usize
+    }
+
+    /// The actions mask of the one task record at the start of the scratch buffer.
+    #[wasm_bindgen(js_name = maskOne)]
+    pub fn mask_one(&mut self, len: usize) -> Result<u8, JsValue> {
+        self.masks.clear();
+        let records = self.scratch.get(..len).unwrap_or_default();
+        self.authorizer.masks_from_records(records, &mut self.masks).map_err(into_error)?;
+        Ok(self.masks.first().copied().unwrap_or(0))
+    }
+
+    /// Decodes `len` words of task records from the scratch buffer and returns the address of
+    /// one actions mask per task (valid until the next call).
+    #[wasm_bindgen(js_name = maskMany)]
+    pub fn mask_many(&mut self, len: usize) -> Result<usize, JsValue> {
+        self.masks.clear();
+        let records = self.scratch.get(..len).unwrap_or_default();
+        self.authorizer.masks_from_records(records, &mut self.masks).map_err(into_error)?;
+        Ok(self.masks.as_ptr() as usize)
+    }
+
+    /// `explain(operation, task)`.
+    pub fn explain(&self, op: &str, task: JsValue) -> Result<JsValue, JsValue> {
+        let op = operation(op)?;
+        let value = task_json(task)?;
+        let task = Task::from_json(&value).map_err(into_error)?;
+        to_js(&self.authorizer.explain(op, &task))
+    }
+
+    /// `isAuthorized(resourceType, permissionType, resourceId)` with its explanation.
+    #[wasm_bindgen(js_name = explainAuthorized)]
+    pub fn explain_authorized(&self, resource_type: &str, permission_type: &str, resource_id: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.authorizer.is_authorized(resource_type, permission_type, resource_id))
+    }
+
+    #[wasm_bindgen(js_name = isAuthorized)]
+    pub fn is_authorized(&self, resource_type: &str, permission_type: &str, resource_id: &str) -> bool {
+        self.authorizer.is_authorized(resource_type, permission_type, resource_id).allowed
+    }
+
+    /// The grant-set payload, as a plain object.
+    pub fn payload(&self) -> Result<JsValue, JsValue> {
+        to_js(self.authorizer.payload())
+    }
+}
+
+impl Engine {
+    fn new(authorizer: Authorizer) -> Self {
+        Engine { authorizer, scratch: Vec::new(), masks: Vec::new() }
+    }
+}
+
+// --- Signed grant sets -------------------------------------------------------------------------
+
+use crate::jwk::{self, KeySet, SigningJwk};
+use crate::jws::{self, SignOptions, VerifiedGrants, VerifyOptions};
+
+/// Seconds from a JavaScript number (already checked to be finite by the wrapper).
+fn seconds(value: f64) -> i64 {
+    value.floor() as i64
+}
+
+fn json_arg(value: JsValue, code: ErrorCode, what: &str) -> Result<serde_json::Value, JsValue> {
+    match value.as_string() {
+        Some(text) => serde_json::from_str(&text).map_err(|e| into_error(AuthzError::new(code, format!("{what} is not JSON: {e}")))),
+        None => from_js(value, code, &format!("{what} is not plain JSON data")),
+    }
+}
+
+/// A public key set, read once and reused across verifications.
+#[wasm_bindgen]
+pub struct Keys {
+    inner: KeySet,
+}
+
+#[wasm_bindgen]
+impl Keys {
+    /// Reads a JWKS (an object or its JSON text; a single public JWK also works).
+    #[wasm_bindgen(constructor)]
+    pub fn new(jwks: JsValue) -> Result<Keys, JsValue> {
+        let value = json_arg(jwks, ErrorCode::JwksInvalid, "the JWKS")?;
+        Ok(Keys { inner: KeySet::from_json(&value).map_err(into_error)? })
+    }
+
+    /// How many Ed25519 signature keys the set holds.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+/// A verified grant set: the only thing an `Engine` is built from outside tests.
+#[wasm_bindgen]
+pub struct Grants {
+    inner: VerifiedGrants,
+}
+
+#[wasm_bindgen]
+impl Grants {
+    pub fn payload(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.payload())
+    }
+
+    pub fn header(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.header())
+    }
+}
+
+/// Verifies a token. `audience` is `undefined`, a string or an array of strings.
+#[wasm_bindgen]
+pub fn verify(
+    token: &str,
+    keys: &Keys,
+    now: f64,
+    clock_tolerance: f64,
+    issuer: Option<String>,
+    audience: JsValue,
+    max_token_bytes: Option<u32>,
+) -> Result<Grants, JsValue> {
+    let audience = if audience.is_undefined() || audience.is_null() {
+        None
+    } else if let Some(one) = audience.as_string() {
+        Some(vec![one])
+    } else {
+        Some(from_js::<Vec<String>>(audience, ErrorCode::ArgumentInvalid, "`audience` must be a string or an array of strings")?)
+    };
+    let options = VerifyOptions {
+        now: seconds(now),
+        clock_tolerance: seconds(clock_tolerance),
+        issuer,
+        audience,
+        max_token_bytes: max_token_bytes.map(|n| n as usize),
+    };
+    let inner = jws::verify(token, &keys.inner, &options).map_err(into_error)?;
+    Ok(Grants { inner })
+}
+
+/// Signs a grant-set payload with a private JWK.
+#[wasm_bindgen]
+pub fn sign(payload: JsValue, private_jwk: JsValue, now: f64, ttl: Option<f64>, issuer: Option<String>, audience: JsValue) -> Result<String, JsValue> {
+    let payload = json_arg(payload, ErrorCode::GrantsMalformed, "the payload")?;
+    let key = SigningJwk::from_json(&json_arg(private_jwk, ErrorCode::KeyInvalid, "the private key")?).map_err(into_error)?;
+    let audience = if audience.is_undefined() || audience.is_null() {
+        None
+    } else {
+        Some(from_js::<serde_json::Value>(audience, ErrorCode::ArgumentInvalid, "`audience` must be a string or an array of strings")?)
+    };
+    let options = SignOptions { now: seconds(now), ttl: ttl.map(seconds), issuer, audience };
+    jws::sign(&payload, &key, &options).map_err(into_error)
+}
+
+/// A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`.
+#[wasm_bindgen(js_name = generateSigningKey)]
+pub fn generate_signing_key(kid: &str) -> Result<JsValue, JsValue> {
+    let key = SigningJwk::generate(kid).map_err(into_error)?;
+    let public = key.public_jwk();
+    to_js(&serde_json::json!({
+        "kid": key.kid,
+        "privateJwk": key.private_jwk(),
+        "publicJwk": public,
+        "jwks": jwk::jwks(std::slice::from_ref(&public)),
+    }))
+}
+
+/// Decodes a token without verifying it: `{ header, payload }`.
+#[wasm_bindgen(js_name = inspectGrants)]
+pub fn inspect_grants(token: &str) -> Result<JsValue, JsValue> {
+    let (header, payload) = jws::inspect(token).map_err(into_error)?;
+    to_js(&serde_json::json!({ "header": header, "payload": payload, "verified": false }))
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compiles a verified grant set.
+    #[wasm_bindgen(js_name = fromGrants)]
+    pub fn from_grants(grants: &Grants) -> Engine {
+        Engine::new(Authorizer::new(grants.inner.clone()))
+    }
+}
