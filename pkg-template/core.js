@@ -265,6 +265,7 @@ export class Authorizer {
 // --- Signed grant sets ---------------------------------------------------------------------
 
 const HANDLE = Symbol("handle");
+let grantsHandle; // set by VerifiedGrants' static block: reads the private handle
 
 /** A grant set whose signature and claims verified. Only `verifyGrants` makes one. */
 export class VerifiedGrants {
@@ -291,8 +292,6 @@ export class VerifiedGrants {
     grantsHandle = (grants) => grants.#grants;
   }
 }
-
-let grantsHandle;
 
 function deepFreeze(value) {
   if (value !== null && typeof value === "object") {
@@ -358,8 +357,9 @@ export function verifyGrants(token, jwks, options = {}) {
 }
 
 /**
- * Signs a grant-set payload with a private Ed25519 JWK. Fills `iat`, `exp` (now + `ttl`
- * seconds, default 900) and `ver` when missing, and `iss` / `aud` from `issuer` / `audience`.
+ * Signs a grant-set payload with a private Ed25519 JWK. With `ttl` (seconds) it sets `iat` = now
+ * and `exp` = now + ttl; without, it keeps the payload's `exp` or gives 900 s. Fills `ver` when
+ * missing, and `iss` / `aud` from `issuer` / `audience`.
  */
 export function signGrants(payload, privateJwk, options = {}) {
   ready();

@@ -12,12 +12,14 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{err, ErrorCode, Result};
+use crate::jws::VerifiedGrants;
 use crate::model::{
     Authorization, GrantSetPayload, OwnerType, PermissionType, PrincipalType, ResourceType, Scope,
     TaskProperty, GRANTS_VERSION,
 };
-use crate::rules::{Alternative, Hit, MatchedBy, Operation, Reach, Route, TaskPermission, TaskScope};
-use crate::jws::VerifiedGrants;
+use crate::rules::{
+    Alternative, Hit, MatchedBy, Operation, Reach, Route, TaskPermission, TaskScope,
+};
 use crate::task::Task;
 
 /// An interned string; `0` stands for "absent, empty, or not named by any grant".
@@ -83,7 +85,10 @@ pub struct Decision<'a> {
 /// A decision as JSON: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?,
 /// permissionType? }`, the shape `explain` returns in JavaScript and the CLI prints.
 impl Serialize for Decision<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Json<'a> {
@@ -162,7 +167,8 @@ impl Authorizer {
 
     fn compile(mut payload: GrantSetPayload) -> Self {
         let authorizations = std::mem::take(&mut payload.authorizations);
-        let principal_type = PrincipalType::parse(&payload.principal.kind).unwrap_or(PrincipalType::User);
+        let principal_type =
+            PrincipalType::parse(&payload.principal.kind).unwrap_or(PrincipalType::User);
         let mut this = Authorizer {
             principal_type,
             symbols: HashMap::new(),
@@ -262,8 +268,12 @@ impl Authorizer {
         let principal = &self.payload.principal;
         let id = authorization.owner_id.as_str();
         match OwnerType::parse(&authorization.owner_type) {
-            Some(OwnerType::User) => self.principal_type == PrincipalType::User && principal.id == id,
-            Some(OwnerType::Client) => self.principal_type == PrincipalType::Client && principal.id == id,
+            Some(OwnerType::User) => {
+                self.principal_type == PrincipalType::User && principal.id == id
+            }
+            Some(OwnerType::Client) => {
+                self.principal_type == PrincipalType::Client && principal.id == id
+            }
             Some(OwnerType::Group) => principal.groups.iter().any(|g| g == id),
             Some(OwnerType::Role) => principal.roles.iter().any(|r| r == id),
             Some(OwnerType::MappingRule) => principal.mapping_rules.iter().any(|m| m == id),
@@ -274,9 +284,17 @@ impl Authorizer {
     /// Indexes one of the principal's authorizations. Unknown types and permissions that do not
     /// belong to the resource type are skipped: they never grant.
     fn add(&mut self, grant: GrantRef, authorization: &Authorization) {
-        let Some(resource) = ResourceType::parse(&authorization.resource_type) else { return };
-        let Some(scope) = authorization.scope() else { return };
-        for permission in authorization.permission_types.iter().filter_map(|p| PermissionType::parse(p)) {
+        let Some(resource) = ResourceType::parse(&authorization.resource_type) else {
+            return;
+        };
+        let Some(scope) = authorization.scope() else {
+            return;
+        };
+        for permission in authorization
+            .permission_types
+            .iter()
+            .filter_map(|p| PermissionType::parse(p))
+        {
             if !resource.supports(permission) {
                 continue;
             }
@@ -291,7 +309,9 @@ impl Authorizer {
                 }
                 Scope::Property(_) => {}
             }
-            let Some(task_permission) = TaskPermission::from_grant(resource, permission) else { continue };
+            let Some(task_permission) = TaskPermission::from_grant(resource, permission) else {
+                continue;
+            };
             let slot = task_permission as usize;
             let bit = task_permission.bit();
             match (resource, scope) {
@@ -313,15 +333,23 @@ impl Authorizer {
                         info.task_key_mask |= bit;
                     }
                 }
-                (ResourceType::UserTask, Scope::Wildcard) => self.add_task(TaskScope::Wildcard, slot, bit, grant),
-                (ResourceType::UserTask, Scope::Property(name)) => match TaskProperty::parse(name) {
-                    Some(TaskProperty::Assignee) => self.add_task(TaskScope::Assignee, slot, bit, grant),
-                    Some(TaskProperty::CandidateUsers) => self.add_task(TaskScope::CandidateUsers, slot, bit, grant),
-                    Some(TaskProperty::CandidateGroups) => {
-                        self.add_task(TaskScope::CandidateGroups, slot, bit, grant)
+                (ResourceType::UserTask, Scope::Wildcard) => {
+                    self.add_task(TaskScope::Wildcard, slot, bit, grant)
+                }
+                (ResourceType::UserTask, Scope::Property(name)) => {
+                    match TaskProperty::parse(name) {
+                        Some(TaskProperty::Assignee) => {
+                            self.add_task(TaskScope::Assignee, slot, bit, grant)
+                        }
+                        Some(TaskProperty::CandidateUsers) => {
+                            self.add_task(TaskScope::CandidateUsers, slot, bit, grant)
+                        }
+                        Some(TaskProperty::CandidateGroups) => {
+                            self.add_task(TaskScope::CandidateGroups, slot, bit, grant)
+                        }
+                        None => {}
                     }
-                    None => {}
-                },
+                }
                 _ => {}
             }
         }
@@ -339,7 +367,8 @@ impl Authorizer {
 
     /// Which grants reach a task given as symbols.
     pub fn reach(&self, task: &TaskSyms<'_>) -> Reach {
-        let tenant_ok = !self.payload.multi_tenancy_enabled || (task.tenant != 0 && self.info(task.tenant).is_tenant);
+        let tenant_ok = !self.payload.multi_tenancy_enabled
+            || (task.tenant != 0 && self.info(task.tenant).is_tenant);
         let own = self.user != 0 && task.assignee == self.user;
         let mut reach = Reach {
             tenant_ok,
@@ -349,16 +378,23 @@ impl Authorizer {
             task: [0; 5],
         };
         let [key, wildcard, assignee, candidate_users, candidate_groups] = &mut reach.task;
-        let [_, wildcard_mask, assignee_mask, candidate_users_mask, candidate_groups_mask] = self.task_mask;
+        let [_, wildcard_mask, assignee_mask, candidate_users_mask, candidate_groups_mask] =
+            self.task_mask;
         *key = self.info(task.key).task_key_mask;
         *wildcard = wildcard_mask;
         if own {
             *assignee = assignee_mask;
         }
-        if candidate_users_mask != 0 && self.user != 0 && task.candidate_users.contains(&self.user) {
+        if candidate_users_mask != 0 && self.user != 0 && task.candidate_users.contains(&self.user)
+        {
             *candidate_users = candidate_users_mask;
         }
-        if candidate_groups_mask != 0 && task.candidate_groups.iter().any(|g| *g != 0 && self.info(*g).is_group) {
+        if candidate_groups_mask != 0
+            && task
+                .candidate_groups
+                .iter()
+                .any(|g| *g != 0 && self.info(*g).is_group)
+        {
             *candidate_groups = candidate_groups_mask;
         }
         reach
@@ -378,7 +414,8 @@ impl Authorizer {
     }
 
     fn reach_task(&self, task: &Task<'_>) -> Reach {
-        let (key, process, assignee, tenant, candidate_users, candidate_groups) = self.task_syms(task);
+        let (key, process, assignee, tenant, candidate_users, candidate_groups) =
+            self.task_syms(task);
         self.reach(&TaskSyms {
             key,
             process,
@@ -391,12 +428,14 @@ impl Authorizer {
 
     /// The eight operations as a mask (bit = `Operation as u8`) for a task given as symbols.
     pub fn actions_mask_syms(&self, task: &TaskSyms<'_>) -> u8 {
-        self.reach(task).actions_mask(self.payload.authorizations_enabled)
+        self.reach(task)
+            .actions_mask(self.payload.authorizations_enabled)
     }
 
     /// The eight operations as a mask for a task.
     pub fn actions_mask(&self, task: &Task<'_>) -> u8 {
-        self.reach_task(task).actions_mask(self.payload.authorizations_enabled)
+        self.reach_task(task)
+            .actions_mask(self.payload.authorizations_enabled)
     }
 
     /// May the principal perform `op` on `task`.
@@ -444,7 +483,9 @@ impl Authorizer {
         if !self.payload.authorizations_enabled {
             decision.allowed = true;
             decision.code = ReasonCode::AuthorizationsDisabled;
-            decision.reason = "authorizations are disabled in this grant set, so every operation is allowed".to_owned();
+            decision.reason =
+                "authorizations are disabled in this grant set, so every operation is allowed"
+                    .to_owned();
             return decision;
         }
         let Some(hit) = reach.first_hit(op) else {
@@ -454,9 +495,21 @@ impl Authorizer {
         let grant_ref = self.grant_of(&hit, task);
         let grant = grant_ref.and_then(|g| self.payload.authorizations.get(g as usize));
         let (resource, permission, matched_by) = match hit.route {
-            Route::ProcessExact => (ResourceType::ProcessDefinition, hit.permission.on_process(), MatchedBy::ProcessDefinitionId),
-            Route::ProcessWildcard => (ResourceType::ProcessDefinition, hit.permission.on_process(), MatchedBy::Wildcard),
-            Route::Task(scope) => (ResourceType::UserTask, hit.permission.on_task(), scope.matched_by()),
+            Route::ProcessExact => (
+                ResourceType::ProcessDefinition,
+                hit.permission.on_process(),
+                MatchedBy::ProcessDefinitionId,
+            ),
+            Route::ProcessWildcard => (
+                ResourceType::ProcessDefinition,
+                hit.permission.on_process(),
+                MatchedBy::Wildcard,
+            ),
+            Route::Task(scope) => (
+                ResourceType::UserTask,
+                hit.permission.on_task(),
+                scope.matched_by(),
+            ),
         };
         decision.allowed = true;
         decision.code = ReasonCode::Granted;
@@ -473,10 +526,25 @@ impl Authorizer {
         let slot = hit.permission as usize;
         let sym = |s: Option<&str>| s.map_or(0, |s| self.sym(s));
         match hit.route {
-            Route::ProcessExact => self.info(sym(task.process_definition_id)).process.get(slot).copied().flatten(),
+            Route::ProcessExact => self
+                .info(sym(task.process_definition_id))
+                .process
+                .get(slot)
+                .copied()
+                .flatten(),
             Route::ProcessWildcard => self.process_wildcard.get(slot).copied().flatten(),
-            Route::Task(TaskScope::Key) => self.info(sym(task.user_task_key)).task_key.get(slot).copied().flatten(),
-            Route::Task(scope) => self.task.get(scope as usize).and_then(|row| row.get(slot)).copied().flatten(),
+            Route::Task(TaskScope::Key) => self
+                .info(sym(task.user_task_key))
+                .task_key
+                .get(slot)
+                .copied()
+                .flatten(),
+            Route::Task(scope) => self
+                .task
+                .get(scope as usize)
+                .and_then(|row| row.get(slot))
+                .copied()
+                .flatten(),
         }
     }
 
@@ -489,29 +557,61 @@ impl Authorizer {
         task: &Task<'_>,
         hit: &Hit,
     ) -> String {
-        let owner = grant.map_or_else(String::new, |g| format!(" to {} `{}`", g.owner_type, g.owner_id));
+        let owner = grant.map_or_else(String::new, |g| {
+            format!(" to {} `{}`", g.owner_type, g.owner_id)
+        });
         let on = match matched_by {
-            MatchedBy::ProcessDefinitionId | MatchedBy::ResourceId => format!(" on process `{}`", task.process_definition_id.unwrap_or_default()),
-            MatchedBy::UserTaskKey => format!(" on task `{}`", task.user_task_key.unwrap_or_default()),
+            MatchedBy::ProcessDefinitionId | MatchedBy::ResourceId => format!(
+                " on process `{}`",
+                task.process_definition_id.unwrap_or_default()
+            ),
+            MatchedBy::UserTaskKey => {
+                format!(" on task `{}`", task.user_task_key.unwrap_or_default())
+            }
             MatchedBy::Wildcard => " on `*`".to_owned(),
-            MatchedBy::Assignee => format!(" by `assignee`: the task is assigned to `{}`", self.payload.principal.id),
-            MatchedBy::CandidateUsers => format!(" by `candidateUsers`: `{}` is a candidate user", self.payload.principal.id),
+            MatchedBy::Assignee => format!(
+                " by `assignee`: the task is assigned to `{}`",
+                self.payload.principal.id
+            ),
+            MatchedBy::CandidateUsers => format!(
+                " by `candidateUsers`: `{}` is a candidate user",
+                self.payload.principal.id
+            ),
             MatchedBy::CandidateGroups => {
-                let group = task.candidate_groups.iter().find(|g| self.info(self.sym(g)).is_group).copied().unwrap_or_default();
-                format!(" by `candidateGroups`: the principal's group `{group}` is a candidate group")
+                let group = task
+                    .candidate_groups
+                    .iter()
+                    .find(|g| self.info(self.sym(g)).is_group)
+                    .copied()
+                    .unwrap_or_default();
+                format!(
+                    " by `candidateGroups`: the principal's group `{group}` is a candidate group"
+                )
             }
         };
         let own = match hit.alternative {
-            Alternative::OwnProcess(_) | Alternative::OwnTask(..) => ", and the task is assigned to the principal, who may unassign themselves",
+            Alternative::OwnProcess(_) | Alternative::OwnTask(..) => {
+                ", and the task is assigned to the principal, who may unassign themselves"
+            }
             _ => "",
         };
-        format!("{} grants {}{owner}{on}{own}", resource.as_str(), permission.as_str())
+        format!(
+            "{} grants {}{owner}{on}{own}",
+            resource.as_str(),
+            permission.as_str()
+        )
     }
 
     /// Says what would have allowed `op`.
     fn denial(&self, op: Operation, task: &Task<'_>) -> String {
-        let process = task.process_definition_id.filter(|s| !s.is_empty()).map_or_else(|| "`*`".to_owned(), |p| format!("`{p}` or `*`"));
-        let key = task.user_task_key.filter(|s| !s.is_empty()).map_or_else(|| "`*`".to_owned(), |k| format!("`{k}` or `*`"));
+        let process = task
+            .process_definition_id
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| "`*`".to_owned(), |p| format!("`{p}` or `*`"));
+        let key = task
+            .user_task_key
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| "`*`".to_owned(), |k| format!("`{k}` or `*`"));
         let mut options = Vec::new();
         for alternative in op.alternatives() {
             options.push(match *alternative {
@@ -521,12 +621,20 @@ impl Authorizer {
                 Alternative::OwnTask(p, _) => format!("{} on USER_TASK {key} or by its assignee while the task is assigned to the principal", p.on_task().as_str()),
             });
         }
-        format!("no authorization of the principal grants {}", options.join("; nor "))
+        format!(
+            "no authorization of the principal grants {}",
+            options.join("; nor ")
+        )
     }
 
     /// `isAuthorized(resourceType, permissionType, resourceId)` for any resource type: a grant on
     /// `resourceId` or `*`. Property grants need a task and never match here.
-    pub fn is_authorized(&self, resource_type: &str, permission_type: &str, resource_id: &str) -> Decision<'_> {
+    pub fn is_authorized(
+        &self,
+        resource_type: &str,
+        permission_type: &str,
+        resource_id: &str,
+    ) -> Decision<'_> {
         let mut decision = Decision {
             allowed: false,
             operation: None,
@@ -540,16 +648,22 @@ impl Authorizer {
         if !self.payload.authorizations_enabled {
             decision.allowed = true;
             decision.code = ReasonCode::AuthorizationsDisabled;
-            decision.reason = "authorizations are disabled in this grant set, so every operation is allowed".to_owned();
+            decision.reason =
+                "authorizations are disabled in this grant set, so every operation is allowed"
+                    .to_owned();
             return decision;
         }
-        let (Some(resource), Some(permission)) = (decision.resource_type, decision.permission_type) else {
+        let (Some(resource), Some(permission)) = (decision.resource_type, decision.permission_type)
+        else {
             decision.reason = format!("`{resource_type}` with `{permission_type}` is not a Camunda 8.9 resource and permission type, so nothing grants it");
             return decision;
         };
         let entry = self.general.get(&(resource, permission));
         let found = entry.and_then(|e| {
-            e.ids.get(resource_id).map(|g| (*g, MatchedBy::ResourceId)).or(e.wildcard.map(|g| (g, MatchedBy::Wildcard)))
+            e.ids
+                .get(resource_id)
+                .map(|g| (*g, MatchedBy::ResourceId))
+                .or(e.wildcard.map(|g| (g, MatchedBy::Wildcard)))
         });
         match found {
             Some((grant, by)) => {
@@ -558,9 +672,19 @@ impl Authorizer {
                 decision.code = ReasonCode::Granted;
                 decision.grant = grant;
                 decision.matched_by = Some(by);
-                let owner = grant.map_or_else(String::new, |g| format!(" to {} `{}`", g.owner_type, g.owner_id));
-                let on = if by == MatchedBy::Wildcard { "*" } else { resource_id };
-                decision.reason = format!("{} `{on}` grants {}{owner}", resource.as_str(), permission.as_str());
+                let owner = grant.map_or_else(String::new, |g| {
+                    format!(" to {} `{}`", g.owner_type, g.owner_id)
+                });
+                let on = if by == MatchedBy::Wildcard {
+                    "*"
+                } else {
+                    resource_id
+                };
+                decision.reason = format!(
+                    "{} `{on}` grants {}{owner}",
+                    resource.as_str(),
+                    permission.as_str()
+                );
             }
             None => {
                 decision.reason = format!(
@@ -583,11 +707,20 @@ fn first(slots: &mut [Option<GrantRef>; 4], slot: usize, grant: GrantRef) {
 /// The structural rules of a payload that serde cannot express.
 pub fn validate(payload: &GrantSetPayload) -> Result<()> {
     if payload.ver != GRANTS_VERSION {
-        return err(ErrorCode::GrantsMalformed, format!("unsupported grant-set version `{}`; this build reads version {GRANTS_VERSION}", payload.ver));
+        return err(
+            ErrorCode::GrantsMalformed,
+            format!(
+                "unsupported grant-set version `{}`; this build reads version {GRANTS_VERSION}",
+                payload.ver
+            ),
+        );
     }
     let principal = &payload.principal;
     if PrincipalType::parse(&principal.kind).is_none() {
-        return err(ErrorCode::GrantsMalformed, format!("principal type `{}` is not USER or CLIENT", principal.kind));
+        return err(
+            ErrorCode::GrantsMalformed,
+            format!("principal type `{}` is not USER or CLIENT", principal.kind),
+        );
     }
     if principal.id.is_empty() {
         return err(ErrorCode::GrantsMalformed, "principal id is empty");
@@ -623,7 +756,14 @@ impl Authorizer {
             let Some((candidate_groups, rest)) = rest.split_at_checked(groups as usize) else {
                 return err(ErrorCode::TaskInvalid, "truncated task record");
             };
-            out.push(self.actions_mask_syms(&TaskSyms { key, process, assignee, tenant, candidate_users, candidate_groups }));
+            out.push(self.actions_mask_syms(&TaskSyms {
+                key,
+                process,
+                assignee,
+                tenant,
+                candidate_users,
+                candidate_groups,
+            }));
             records = rest;
         }
         Ok(())

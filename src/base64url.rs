@@ -6,12 +6,15 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk.first(), chunk.get(1), chunk.get(2)].map(|b| u32::from(b.copied().unwrap_or(0)));
+        let b =
+            [chunk.first(), chunk.get(1), chunk.get(2)].map(|b| u32::from(b.copied().unwrap_or(0)));
         let n = (b[0] << 16) | (b[1] << 8) | b[2];
         let digits = chunk.len() + 1;
         for i in 0..digits {
             let index = (n >> (18 - 6 * i)) & 0x3f;
-            out.push(char::from(ALPHABET.get(index as usize).copied().unwrap_or(b'A')));
+            out.push(char::from(
+                ALPHABET.get(index as usize).copied().unwrap_or(b'A'),
+            ));
         }
     }
     out

@@ -73,7 +73,10 @@ pub struct AuthzError {
 
 impl AuthzError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 

@@ -55,10 +55,15 @@ pub struct KeySet {
 }
 
 fn decode_32(text: Option<&str>, what: &str, code: ErrorCode) -> Result<[u8; 32]> {
-    let Some(text) = text else { return err(code, format!("an Ed25519 JWK needs `{what}`")) };
+    let Some(text) = text else {
+        return err(code, format!("an Ed25519 JWK needs `{what}`"));
+    };
     match base64url::decode(text).map(<[u8; 32]>::try_from) {
         Some(Ok(bytes)) => Ok(bytes),
-        _ => err(code, format!("`{what}` of an Ed25519 JWK must be 32 bytes of base64url")),
+        _ => err(
+            code,
+            format!("`{what}` of an Ed25519 JWK must be 32 bytes of base64url"),
+        ),
     }
 }
 
@@ -83,17 +88,30 @@ impl KeySet {
                 single = [value.clone()];
                 &single[..]
             }
-            _ => return err(ErrorCode::JwksInvalid, "a JWKS must be an object with a `keys` array"),
+            _ => {
+                return err(
+                    ErrorCode::JwksInvalid,
+                    "a JWKS must be an object with a `keys` array",
+                )
+            }
         };
         let mut set = KeySet::default();
         for (index, key) in keys.iter().enumerate() {
-            let jwk: Jwk = serde_json::from_value(key.clone())
-                .map_err(|e| crate::error::AuthzError::new(ErrorCode::JwksInvalid, format!("key {index} of the JWKS is not a JWK: {e}")))?;
+            let jwk: Jwk = serde_json::from_value(key.clone()).map_err(|e| {
+                crate::error::AuthzError::new(
+                    ErrorCode::JwksInvalid,
+                    format!("key {index} of the JWKS is not a JWK: {e}"),
+                )
+            })?;
             if jwk.d.is_some() || key.get("p").is_some() || key.get("k").is_some() {
                 return err(ErrorCode::JwksInvalid, format!("key {index} of the JWKS holds private key material; publish only public keys"));
             }
             let kid = jwk.kid.clone().unwrap_or_default();
-            let signs = jwk.use_.as_deref().is_none_or(|u| u == "sig") && jwk.alg.as_deref().is_none_or(|a| a == "EdDSA" || a == "Ed25519");
+            let signs = jwk.use_.as_deref().is_none_or(|u| u == "sig")
+                && jwk
+                    .alg
+                    .as_deref()
+                    .is_none_or(|a| a == "EdDSA" || a == "Ed25519");
             if jwk.is_ed25519() && signs {
                 let key = public_key(&jwk, ErrorCode::JwksInvalid)?;
                 set.keys.push(PublicKey { kid, key });
@@ -105,8 +123,12 @@ impl KeySet {
     }
 
     pub fn parse_str(text: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| crate::error::AuthzError::new(ErrorCode::JwksInvalid, format!("the JWKS is not JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            crate::error::AuthzError::new(
+                ErrorCode::JwksInvalid,
+                format!("the JWKS is not JSON: {e}"),
+            )
+        })?;
         Self::from_json(&value)
     }
 
@@ -116,8 +138,14 @@ impl KeySet {
             return Ok(&found.key);
         }
         match self.others.iter().find(|(k, _)| k == kid) {
-            Some((_, kind)) => err(ErrorCode::GrantsKeyNotFound, format!("key `{kid}` in the JWKS is {kind}, not an Ed25519 signature key")),
-            None => err(ErrorCode::GrantsKeyNotFound, format!("no key with kid `{kid}` in the JWKS")),
+            Some((_, kind)) => err(
+                ErrorCode::GrantsKeyNotFound,
+                format!("key `{kid}` in the JWKS is {kind}, not an Ed25519 signature key"),
+            ),
+            None => err(
+                ErrorCode::GrantsKeyNotFound,
+                format!("no key with kid `{kid}` in the JWKS"),
+            ),
         }
     }
 
@@ -139,15 +167,25 @@ pub struct SigningJwk {
 impl SigningJwk {
     /// Reads a private Ed25519 JWK; `x`, when present, must belong to `d`.
     pub fn from_json(value: &Value) -> Result<Self> {
-        let jwk: Jwk = serde_json::from_value(value.clone())
-            .map_err(|e| crate::error::AuthzError::new(ErrorCode::KeyInvalid, format!("the private key is not a JWK: {e}")))?;
+        let jwk: Jwk = serde_json::from_value(value.clone()).map_err(|e| {
+            crate::error::AuthzError::new(
+                ErrorCode::KeyInvalid,
+                format!("the private key is not a JWK: {e}"),
+            )
+        })?;
         if !jwk.is_ed25519() {
-            return err(ErrorCode::KeyInvalid, format!("the private key is {}, not OKP Ed25519", jwk.describe()));
+            return err(
+                ErrorCode::KeyInvalid,
+                format!("the private key is {}, not OKP Ed25519", jwk.describe()),
+            );
         }
         let d = decode_32(jwk.d.as_deref(), "d", ErrorCode::KeyInvalid)?;
         let key = SigningKey::from_bytes(&d);
         if jwk.x.is_some() && public_key(&jwk, ErrorCode::KeyInvalid)? != key.verifying_key() {
-            return err(ErrorCode::KeyInvalid, "`x` of the private JWK does not belong to its `d`");
+            return err(
+                ErrorCode::KeyInvalid,
+                "`x` of the private JWK does not belong to its `d`",
+            );
         }
         let Some(kid) = jwk.kid.filter(|k| !k.is_empty()) else {
             return err(ErrorCode::KeyInvalid, "the private JWK needs a `kid`, which tokens name so that verifiers can pick the key");
@@ -160,14 +198,21 @@ impl SigningJwk {
         if kid.is_empty() {
             return err(ErrorCode::ArgumentInvalid, "a key id must not be empty");
         }
-        Ok(SigningJwk { kid: kid.to_owned(), key: SigningKey::from_bytes(&seed) })
+        Ok(SigningJwk {
+            kid: kid.to_owned(),
+            key: SigningKey::from_bytes(&seed),
+        })
     }
 
     /// A new key from the platform's secure random source.
     pub fn generate(kid: &str) -> Result<Self> {
         let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed)
-            .map_err(|e| crate::error::AuthzError::new(ErrorCode::KeyInvalid, format!("no secure random source: {e}")))?;
+        getrandom::fill(&mut seed).map_err(|e| {
+            crate::error::AuthzError::new(
+                ErrorCode::KeyInvalid,
+                format!("no secure random source: {e}"),
+            )
+        })?;
         Self::from_seed(kid, seed)
     }
 
@@ -184,7 +229,10 @@ impl SigningJwk {
     }
 
     pub fn private_jwk(&self) -> Jwk {
-        Jwk { d: Some(base64url::encode(self.key.as_bytes())), ..self.public_jwk() }
+        Jwk {
+            d: Some(base64url::encode(self.key.as_bytes())),
+            ..self.public_jwk()
+        }
     }
 }
 

@@ -87,56 +87,122 @@ pub struct Parts<'t> {
 /// Splits and decodes a token: size, exactly three base64url parts, a JSON object header.
 pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     if token.len() > max_token_bytes {
-        return err(ErrorCode::GrantsTooLarge, format!("the grant set is {} bytes, over the bound of {max_token_bytes}", token.len()));
+        return err(
+            ErrorCode::GrantsTooLarge,
+            format!(
+                "the grant set is {} bytes, over the bound of {max_token_bytes}",
+                token.len()
+            ),
+        );
     }
     let mut pieces = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) = (pieces.next(), pieces.next(), pieces.next(), pieces.next()) else {
-        return malformed(format!("a grant set is a compact JWS of three parts separated by `.`, not {}", token.split('.').count()));
+    let (Some(header), Some(payload), Some(signature), None) =
+        (pieces.next(), pieces.next(), pieces.next(), pieces.next())
+    else {
+        return malformed(format!(
+            "a grant set is a compact JWS of three parts separated by `.`, not {}",
+            token.split('.').count()
+        ));
     };
     let signing_len = header.len() + 1 + payload.len();
-    let decode = |part: &str, name: &str| base64url::decode(part).ok_or_else(|| AuthzError::new(ErrorCode::GrantsMalformed, format!("the {name} is not base64url")));
+    let decode = |part: &str, name: &str| {
+        base64url::decode(part).ok_or_else(|| {
+            AuthzError::new(
+                ErrorCode::GrantsMalformed,
+                format!("the {name} is not base64url"),
+            )
+        })
+    };
     let header_bytes = decode(header, "header")?;
     let payload_bytes = decode(payload, "payload")?;
     let signature = decode(signature, "signature")?;
-    let header_json: Value = serde_json::from_slice(&header_bytes).map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, format!("the header is not JSON: {e}")))?;
+    let header_json: Value = serde_json::from_slice(&header_bytes).map_err(|e| {
+        AuthzError::new(
+            ErrorCode::GrantsMalformed,
+            format!("the header is not JSON: {e}"),
+        )
+    })?;
     if !header_json.is_object() {
         return malformed("the header is not a JSON object");
     }
-    let header: Header = serde_json::from_value(header_json.clone()).map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, format!("the header is malformed: {e}")))?;
+    let header: Header = serde_json::from_value(header_json.clone()).map_err(|e| {
+        AuthzError::new(
+            ErrorCode::GrantsMalformed,
+            format!("the header is malformed: {e}"),
+        )
+    })?;
     let signing_input = token.as_bytes().get(..signing_len).unwrap_or_default();
-    Ok(Parts { header, header_json, payload_bytes, signature, signing_input })
+    Ok(Parts {
+        header,
+        header_json,
+        payload_bytes,
+        signature,
+        signing_input,
+    })
 }
 
 /// Verifies a grant set against a key set, in SPEC section 4's order.
 pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<VerifiedGrants> {
-    let parts = parse(token, options.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES))?;
+    let parts = parse(
+        token,
+        options.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
+    )?;
     let header = &parts.header;
     if header.alg != ALG {
-        return err(ErrorCode::GrantsAlg, format!("`alg` `{}` is not allowed; grant sets are signed with `EdDSA`", header.alg));
+        return err(
+            ErrorCode::GrantsAlg,
+            format!(
+                "`alg` `{}` is not allowed; grant sets are signed with `EdDSA`",
+                header.alg
+            ),
+        );
     }
     if header.crit.is_some() {
         return malformed("the header has `crit`, and no extension is understood here");
     }
     match header.typ.as_deref() {
         Some(typ) if is_grants_typ(typ) => {}
-        Some(typ) => return err(ErrorCode::GrantsTyp, format!("`typ` `{typ}` is not `{TYP}`")),
-        None => return err(ErrorCode::GrantsTyp, format!("the header has no `typ`; expected `{TYP}`")),
+        Some(typ) => {
+            return err(
+                ErrorCode::GrantsTyp,
+                format!("`typ` `{typ}` is not `{TYP}`"),
+            )
+        }
+        None => {
+            return err(
+                ErrorCode::GrantsTyp,
+                format!("the header has no `typ`; expected `{TYP}`"),
+            )
+        }
     }
     let Some(kid) = header.kid.as_deref() else {
-        return err(ErrorCode::GrantsKeyNotFound, "the header has no `kid` to choose a key by");
+        return err(
+            ErrorCode::GrantsKeyNotFound,
+            "the header has no `kid` to choose a key by",
+        );
     };
     let key = keys.find(kid)?;
     let Ok(signature) = <[u8; 64]>::try_from(parts.signature.as_slice()) else {
         return err(ErrorCode::GrantsSignature, "the signature is not 64 bytes");
     };
-    if key.verify_strict(parts.signing_input, &Signature::from_bytes(&signature)).is_err() {
+    if key
+        .verify_strict(parts.signing_input, &Signature::from_bytes(&signature))
+        .is_err()
+    {
         return err(ErrorCode::GrantsSignature, "the signature does not verify");
     }
-    let payload: GrantSetPayload = serde_json::from_slice(&parts.payload_bytes)
-        .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, format!("the payload is not a grant set: {e}")))?;
+    let payload: GrantSetPayload = serde_json::from_slice(&parts.payload_bytes).map_err(|e| {
+        AuthzError::new(
+            ErrorCode::GrantsMalformed,
+            format!("the payload is not a grant set: {e}"),
+        )
+    })?;
     check_claims(&payload, options)?;
     validate(&payload)?;
-    Ok(VerifiedGrants { header: parts.header, payload })
+    Ok(VerifiedGrants {
+        header: parts.header,
+        payload,
+    })
 }
 
 /// `typ` compares case-insensitively and may carry the `application/` prefix (RFC 7515 4.1.9).
@@ -148,22 +214,53 @@ fn is_grants_typ(typ: &str) -> bool {
 fn check_claims(payload: &GrantSetPayload, options: &VerifyOptions) -> Result<()> {
     let tolerance = options.clock_tolerance.max(0);
     if options.now.saturating_sub(tolerance) >= payload.exp {
-        return err(ErrorCode::GrantsExpired, format!("the grant set expired at {} (now {})", payload.exp, options.now));
+        return err(
+            ErrorCode::GrantsExpired,
+            format!(
+                "the grant set expired at {} (now {})",
+                payload.exp, options.now
+            ),
+        );
     }
     if let Some(nbf) = payload.nbf {
         if options.now.saturating_add(tolerance) < nbf {
-            return err(ErrorCode::GrantsNotYetValid, format!("the grant set is not valid before {nbf} (now {})", options.now));
+            return err(
+                ErrorCode::GrantsNotYetValid,
+                format!(
+                    "the grant set is not valid before {nbf} (now {})",
+                    options.now
+                ),
+            );
         }
     }
     if let Some(expected) = &options.issuer {
         if payload.iss.as_deref() != Some(expected.as_str()) {
-            return err(ErrorCode::GrantsIssuer, format!("`iss` is `{}`, expected `{expected}`", payload.iss.as_deref().unwrap_or("")));
+            return err(
+                ErrorCode::GrantsIssuer,
+                format!(
+                    "`iss` is `{}`, expected `{expected}`",
+                    payload.iss.as_deref().unwrap_or("")
+                ),
+            );
         }
     }
     if let Some(expected) = &options.audience {
-        let matches = payload.aud.as_ref().is_some_and(|aud| expected.iter().any(|e| aud.contains(e)));
+        let matches = payload
+            .aud
+            .as_ref()
+            .is_some_and(|aud| expected.iter().any(|e| aud.contains(e)));
         if !matches {
-            return err(ErrorCode::GrantsAudience, format!("`aud` does not name {}", expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(" or ")));
+            return err(
+                ErrorCode::GrantsAudience,
+                format!(
+                    "`aud` does not name {}",
+                    expected
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            );
         }
     }
     Ok(())
@@ -183,21 +280,31 @@ pub struct SignOptions {
 }
 
 /// Signs a grant-set payload (a JSON object; members this crate does not know are kept).
-/// Fills `iat`, `exp` (from `ttl`), `ver`, and `iss`/`aud` from the options, then checks that the
-/// result is a grant set this crate would accept before signing it.
+/// Sets `iat` and `exp` from `ttl` when given (else keeps the payload's, defaulting `exp` to 15
+/// minutes), `ver`, and `iss`/`aud` from the options, then checks that the result is a grant set
+/// this crate would accept before signing it.
 pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<String> {
     let Some(object) = payload.as_object() else {
         return malformed("a grant-set payload must be a JSON object");
     };
     let mut object: Map<String, Value> = object.clone();
-    object.entry("iat").or_insert(Value::from(options.now));
-    if !object.contains_key("exp") {
+    // An explicit ttl sets `iat` and `exp`; otherwise the payload's own are kept, and a payload
+    // without `exp` lives DEFAULT_TTL_SECONDS.
+    if options.ttl.is_some() || !object.contains_key("exp") {
         let ttl = options.ttl.unwrap_or(DEFAULT_TTL_SECONDS);
         if ttl <= 0 {
-            return err(ErrorCode::ArgumentInvalid, format!("ttl must be a positive number of seconds, not {ttl}"));
+            return err(
+                ErrorCode::ArgumentInvalid,
+                format!("ttl must be a positive number of seconds, not {ttl}"),
+            );
         }
-        object.insert("exp".to_owned(), Value::from(options.now.saturating_add(ttl)));
+        object.insert("iat".to_owned(), Value::from(options.now));
+        object.insert(
+            "exp".to_owned(),
+            Value::from(options.now.saturating_add(ttl)),
+        );
     }
+    object.entry("iat").or_insert(Value::from(options.now));
     object.entry("ver").or_insert(Value::from(GRANTS_VERSION));
     if let Some(issuer) = &options.issuer {
         object.insert("iss".to_owned(), Value::from(issuer.clone()));
@@ -206,20 +313,35 @@ pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<
         object.insert("aud".to_owned(), audience.clone());
     }
     let payload = Value::Object(object);
-    let parsed: GrantSetPayload = serde_json::from_value(payload.clone())
-        .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, format!("the payload is not a grant set: {e}")))?;
+    let parsed: GrantSetPayload = serde_json::from_value(payload.clone()).map_err(|e| {
+        AuthzError::new(
+            ErrorCode::GrantsMalformed,
+            format!("the payload is not a grant set: {e}"),
+        )
+    })?;
     validate(&parsed)?;
     let header = serde_json::json!({ "alg": ALG, "typ": TYP, "kid": key.kid });
-    let encode_json = |v: &Value| serde_json::to_vec(v).map(|b| base64url::encode(&b)).map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, e.to_string()));
+    let encode_json = |v: &Value| {
+        serde_json::to_vec(v)
+            .map(|b| base64url::encode(&b))
+            .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, e.to_string()))
+    };
     let signing_input = format!("{}.{}", encode_json(&header)?, encode_json(&payload)?);
     let signature = key.key.sign(signing_input.as_bytes());
-    Ok(format!("{signing_input}.{}", base64url::encode(&signature.to_bytes())))
+    Ok(format!(
+        "{signing_input}.{}",
+        base64url::encode(&signature.to_bytes())
+    ))
 }
 
 /// Decodes a token WITHOUT verifying anything, for people debugging one.
 pub fn inspect(token: &str) -> Result<(Value, Value)> {
     let parts = parse(token, DEFAULT_MAX_TOKEN_BYTES)?;
-    let payload: Value = serde_json::from_slice(&parts.payload_bytes)
-        .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, format!("the payload is not JSON: {e}")))?;
+    let payload: Value = serde_json::from_slice(&parts.payload_bytes).map_err(|e| {
+        AuthzError::new(
+            ErrorCode::GrantsMalformed,
+            format!("the payload is not JSON: {e}"),
+        )
+    })?;
     Ok((parts.header_json, payload))
 }

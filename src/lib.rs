@@ -16,7 +16,7 @@ pub mod rules;
 pub mod task;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use authorizer::{Authorizer, Decision, ReasonCode, Sym, TaskSyms};
 pub use error::{AuthzError, ErrorCode, Result};

@@ -141,7 +141,10 @@ impl ResourceType {
             R::Expression => matches!(permission, P::Evaluate),
             R::GlobalListener => matches!(
                 permission,
-                P::CreateTaskListener | P::ReadTaskListener | P::UpdateTaskListener | P::DeleteTaskListener
+                P::CreateTaskListener
+                    | P::ReadTaskListener
+                    | P::UpdateTaskListener
+                    | P::DeleteTaskListener
             ),
             R::Message => matches!(permission, P::Create | P::Read),
             R::ProcessDefinition => matches!(
@@ -160,9 +163,17 @@ impl ResourceType {
             ),
             R::Resource => matches!(
                 permission,
-                P::Create | P::Read | P::DeleteDrd | P::DeleteForm | P::DeleteProcess | P::DeleteResource
+                P::Create
+                    | P::Read
+                    | P::DeleteDrd
+                    | P::DeleteForm
+                    | P::DeleteProcess
+                    | P::DeleteResource
             ),
-            R::System => matches!(permission, P::Read | P::ReadUsageMetric | P::ReadJobMetric | P::Update),
+            R::System => matches!(
+                permission,
+                P::Read | P::ReadUsageMetric | P::ReadJobMetric | P::Update
+            ),
             R::UserTask => matches!(permission, P::Read | P::Update | P::Claim | P::Complete),
         }
     }
@@ -242,7 +253,10 @@ impl Authorization {
     /// Exactly one of `resourceId` and `resourcePropertyName`; an empty string counts as absent.
     pub fn scope(&self) -> Option<Scope<'_>> {
         let id = self.resource_id.as_deref().filter(|s| !s.is_empty());
-        let property = self.resource_property_name.as_deref().filter(|s| !s.is_empty());
+        let property = self
+            .resource_property_name
+            .as_deref()
+            .filter(|s| !s.is_empty());
         match (id, property) {
             (Some("*"), None) => Some(Scope::Wildcard),
             (Some(id), None) => Some(Scope::Id(id)),

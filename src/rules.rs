@@ -80,7 +80,12 @@ impl Operation {
         use TaskPermission::*;
         match self {
             Self::Get | Self::Search | Self::GetForm => &[Process(Read), Task(Read, ANY_SCOPE)],
-            Self::Claim => &[Process(Update), Process(Claim), Task(Update, ANY_SCOPE), Task(Claim, ANY_SCOPE)],
+            Self::Claim => &[
+                Process(Update),
+                Process(Claim),
+                Task(Update, ANY_SCOPE),
+                Task(Claim, ANY_SCOPE),
+            ],
             Self::Assign | Self::Update => &[Process(Update), Task(Update, ANY_SCOPE)],
             Self::Unassign => &[
                 Process(Update),
@@ -88,9 +93,12 @@ impl Operation {
                 Task(Update, ANY_SCOPE),
                 OwnTask(Claim, SELF_UNASSIGN_SCOPES),
             ],
-            Self::Complete => {
-                &[Process(Update), Process(Complete), Task(Update, ANY_SCOPE), Task(Complete, ANY_SCOPE)]
-            }
+            Self::Complete => &[
+                Process(Update),
+                Process(Complete),
+                Task(Update, ANY_SCOPE),
+                Task(Complete, ANY_SCOPE),
+            ],
         }
     }
 }
@@ -156,8 +164,13 @@ pub enum TaskScope {
 }
 
 impl TaskScope {
-    pub const ALL: [TaskScope; 5] =
-        [Self::Key, Self::Wildcard, Self::Assignee, Self::CandidateUsers, Self::CandidateGroups];
+    pub const ALL: [TaskScope; 5] = [
+        Self::Key,
+        Self::Wildcard,
+        Self::Assignee,
+        Self::CandidateUsers,
+        Self::CandidateGroups,
+    ];
 
     pub const fn bit(self) -> u8 {
         1 << (self as u8)
@@ -261,7 +274,11 @@ impl Reach {
                 Alternative::OwnTask(p, scopes) if self.own => (p, self.task_route(p, scopes)?),
                 Alternative::OwnProcess(_) | Alternative::OwnTask(..) => return None,
             };
-            Some(Hit { alternative, permission, route: by })
+            Some(Hit {
+                alternative,
+                permission,
+                route: by,
+            })
         })
     }
 

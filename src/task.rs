@@ -22,7 +22,10 @@ impl<'a> Task<'a> {
     /// type: strings, a decimal `userTaskKey`, and arrays of strings for the candidate lists.
     pub fn from_json(value: &'a Value) -> Result<Self> {
         let Value::Object(fields) = value else {
-            return err(ErrorCode::TaskInvalid, format!("a task must be an object, not {}", kind(value)));
+            return err(
+                ErrorCode::TaskInvalid,
+                format!("a task must be an object, not {}", kind(value)),
+            );
         };
         let string = |name: &str| -> Result<Option<&'a str>> {
             match fields.get(name) {
@@ -43,13 +46,19 @@ impl<'a> Task<'a> {
                         Value::String(s) => Ok(s.as_str()),
                         other => err(
                             ErrorCode::TaskInvalid,
-                            format!("task field `{name}` must hold only strings, not {}", kind(other)),
+                            format!(
+                                "task field `{name}` must hold only strings, not {}",
+                                kind(other)
+                            ),
                         ),
                     })
                     .collect(),
                 Some(other) => err(
                     ErrorCode::TaskInvalid,
-                    format!("task field `{name}` must be an array of strings, not {}", kind(other)),
+                    format!(
+                        "task field `{name}` must be an array of strings, not {}",
+                        kind(other)
+                    ),
                 ),
             }
         };
@@ -73,7 +82,10 @@ pub fn check_key(key: &str) -> Result<()> {
     if !key.is_empty() && key.len() <= 20 && key.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        err(ErrorCode::TaskInvalid, format!("task field `userTaskKey` must be a decimal string, not `{key}`"))
+        err(
+            ErrorCode::TaskInvalid,
+            format!("task field `userTaskKey` must be a decimal string, not `{key}`"),
+        )
     }
 }
 

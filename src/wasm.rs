@@ -19,19 +19,31 @@ use crate::task::Task;
 fn into_error(error: AuthzError) -> JsValue {
     let js = js_sys::Error::new(&error.message);
     // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&js, &JsValue::from_str("code"), &JsValue::from_str(error.code.as_str()));
+    let _ = js_sys::Reflect::set(
+        &js,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(error.code.as_str()),
+    );
     js.into()
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&serializer)
-        .map_err(|e| into_error(AuthzError::new(ErrorCode::ArgumentInvalid, format!("cannot convert to JavaScript: {e}"))))
+    value.serialize(&serializer).map_err(|e| {
+        into_error(AuthzError::new(
+            ErrorCode::ArgumentInvalid,
+            format!("cannot convert to JavaScript: {e}"),
+        ))
+    })
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, code: ErrorCode, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
+fn from_js<T: serde::de::DeserializeOwned>(
+    value: JsValue,
+    code: ErrorCode,
+    what: &str,
+) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
 }
 
 fn operation(name: &str) -> Result<Operation, JsValue> {
@@ -48,7 +60,10 @@ fn task_json(task: JsValue) -> Result<serde_json::Value, JsValue> {
         } else {
             format!("a {}", task.js_typeof().as_string().unwrap_or_default())
         };
-        return Err(into_error(AuthzError::new(ErrorCode::TaskInvalid, format!("a task must be an object, not {shown}"))));
+        return Err(into_error(AuthzError::new(
+            ErrorCode::TaskInvalid,
+            format!("a task must be an object, not {shown}"),
+        )));
     }
     from_js(task, ErrorCode::TaskInvalid, "task is not plain JSON data")
 }
@@ -79,8 +94,14 @@ impl Engine {
     /// Compiles a grant-set payload object that the caller trusts (no signature check).
     #[wasm_bindgen(js_name = fromUnverifiedPayload)]
     pub fn from_unverified_payload(payload: JsValue) -> Result<Engine, JsValue> {
-        let payload: GrantSetPayload = from_js(payload, ErrorCode::GrantsMalformed, "grant-set payload is malformed")?;
-        Ok(Engine::new(Authorizer::from_unverified_payload(payload).map_err(into_error)?))
+        let payload: GrantSetPayload = from_js(
+            payload,
+            ErrorCode::GrantsMalformed,
+            "grant-set payload is malformed",
+        )?;
+        Ok(Engine::new(
+            Authorizer::from_unverified_payload(payload).map_err(into_error)?,
+        ))
     }
 
     /// The interned strings; symbol `i + 1` is entry `i`.
@@ -101,7 +122,9 @@ impl Engine {
     pub fn mask_one(&mut self, len: usize) -> Result<u8, JsValue> {
         self.masks.clear();
         let records = self.scratch.get(..len).unwrap_or_default();
-        self.authorizer.masks_from_records(records, &mut self.masks).map_err(into_error)?;
+        self.authorizer
+            .masks_from_records(records, &mut self.masks)
+            .map_err(into_error)?;
         Ok(self.masks.first().copied().unwrap_or(0))
     }
 
@@ -111,7 +134,9 @@ impl Engine {
     pub fn mask_many(&mut self, len: usize) -> Result<usize, JsValue> {
         self.masks.clear();
         let records = self.scratch.get(..len).unwrap_or_default();
-        self.authorizer.masks_from_records(records, &mut self.masks).map_err(into_error)?;
+        self.authorizer
+            .masks_from_records(records, &mut self.masks)
+            .map_err(into_error)?;
         Ok(self.masks.as_ptr() as usize)
     }
 
@@ -125,13 +150,29 @@ impl Engine {
 
     /// `isAuthorized(resourceType, permissionType, resourceId)` with its explanation.
     #[wasm_bindgen(js_name = explainAuthorized)]
-    pub fn explain_authorized(&self, resource_type: &str, permission_type: &str, resource_id: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.authorizer.is_authorized(resource_type, permission_type, resource_id))
+    pub fn explain_authorized(
+        &self,
+        resource_type: &str,
+        permission_type: &str,
+        resource_id: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(
+            &self
+                .authorizer
+                .is_authorized(resource_type, permission_type, resource_id),
+        )
     }
 
     #[wasm_bindgen(js_name = isAuthorized)]
-    pub fn is_authorized(&self, resource_type: &str, permission_type: &str, resource_id: &str) -> bool {
-        self.authorizer.is_authorized(resource_type, permission_type, resource_id).allowed
+    pub fn is_authorized(
+        &self,
+        resource_type: &str,
+        permission_type: &str,
+        resource_id: &str,
+    ) -> bool {
+        self.authorizer
+            .is_authorized(resource_type, permission_type, resource_id)
+            .allowed
     }
 
     /// The grant-set payload, as a plain object.
@@ -142,7 +183,11 @@ impl Engine {
 
 impl Engine {
     fn new(authorizer: Authorizer) -> Self {
-        Engine { authorizer, scratch: Vec::new(), masks: Vec::new() }
+        Engine {
+            authorizer,
+            scratch: Vec::new(),
+            masks: Vec::new(),
+        }
     }
 }
 
@@ -158,7 +203,8 @@ fn seconds(value: f64) -> i64 {
 
 fn json_arg(value: JsValue, code: ErrorCode, what: &str) -> Result<serde_json::Value, JsValue> {
     match value.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(|e| into_error(AuthzError::new(code, format!("{what} is not JSON: {e}")))),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| into_error(AuthzError::new(code, format!("{what} is not JSON: {e}")))),
         None => from_js(value, code, &format!("{what} is not plain JSON data")),
     }
 }
@@ -175,7 +221,9 @@ impl Keys {
     #[wasm_bindgen(constructor)]
     pub fn new(jwks: JsValue) -> Result<Keys, JsValue> {
         let value = json_arg(jwks, ErrorCode::JwksInvalid, "the JWKS")?;
-        Ok(Keys { inner: KeySet::from_json(&value).map_err(into_error)? })
+        Ok(Keys {
+            inner: KeySet::from_json(&value).map_err(into_error)?,
+        })
     }
 
     /// How many Ed25519 signature keys the set holds.
@@ -218,7 +266,11 @@ pub fn verify(
     } else if let Some(one) = audience.as_string() {
         Some(vec![one])
     } else {
-        Some(from_js::<Vec<String>>(audience, ErrorCode::ArgumentInvalid, "`audience` must be a string or an array of strings")?)
+        Some(from_js::<Vec<String>>(
+            audience,
+            ErrorCode::ArgumentInvalid,
+            "`audience` must be a string or an array of strings",
+        )?)
     };
     let options = VerifyOptions {
         now: seconds(now),
@@ -233,15 +285,36 @@ pub fn verify(
 
 /// Signs a grant-set payload with a private JWK.
 #[wasm_bindgen]
-pub fn sign(payload: JsValue, private_jwk: JsValue, now: f64, ttl: Option<f64>, issuer: Option<String>, audience: JsValue) -> Result<String, JsValue> {
+pub fn sign(
+    payload: JsValue,
+    private_jwk: JsValue,
+    now: f64,
+    ttl: Option<f64>,
+    issuer: Option<String>,
+    audience: JsValue,
+) -> Result<String, JsValue> {
     let payload = json_arg(payload, ErrorCode::GrantsMalformed, "the payload")?;
-    let key = SigningJwk::from_json(&json_arg(private_jwk, ErrorCode::KeyInvalid, "the private key")?).map_err(into_error)?;
+    let key = SigningJwk::from_json(&json_arg(
+        private_jwk,
+        ErrorCode::KeyInvalid,
+        "the private key",
+    )?)
+    .map_err(into_error)?;
     let audience = if audience.is_undefined() || audience.is_null() {
         None
     } else {
-        Some(from_js::<serde_json::Value>(audience, ErrorCode::ArgumentInvalid, "`audience` must be a string or an array of strings")?)
+        Some(from_js::<serde_json::Value>(
+            audience,
+            ErrorCode::ArgumentInvalid,
+            "`audience` must be a string or an array of strings",
+        )?)
     };
-    let options = SignOptions { now: seconds(now), ttl: ttl.map(seconds), issuer, audience };
+    let options = SignOptions {
+        now: seconds(now),
+        ttl: ttl.map(seconds),
+        issuer,
+        audience,
+    };
     jws::sign(&payload, &key, &options).map_err(into_error)
 }
 

@@ -1,4 +1,10 @@
-#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "in a test a panic is a failure report")]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "in a test a panic is a failure report"
+)]
 
 //! The shared JSON corpus (`tests/corpus/*.json`), read by the native core here and by the
 //! JavaScript package tests: grant sets, tasks, and the expected decision for all eight
@@ -11,10 +17,26 @@ use serde_json::Value;
 
 fn corpus() -> Vec<(String, Value)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     files.sort();
-    assert!(files.len() >= 10, "corpus files missing in {}", dir.display());
-    files.into_iter().map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap())).collect()
+    assert!(
+        files.len() >= 10,
+        "corpus files missing in {}",
+        dir.display()
+    );
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -24,15 +46,19 @@ fn every_corpus_case_decides_as_expected() {
     for (file, doc) in corpus() {
         for suite in doc["suites"].as_array().unwrap() {
             let name = format!("{file} / {}", suite["name"].as_str().unwrap());
-            let payload: GrantSetPayload = serde_json::from_value(suite["grants"].clone()).unwrap_or_else(|e| panic!("{name}: grants: {e}"));
-            let authorizer = Authorizer::from_unverified_payload(payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let payload: GrantSetPayload = serde_json::from_value(suite["grants"].clone())
+                .unwrap_or_else(|e| panic!("{name}: grants: {e}"));
+            let authorizer = Authorizer::from_unverified_payload(payload)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             for case in suite["cases"].as_array().into_iter().flatten() {
                 let case_name = format!("{name} / {}", case["name"].as_str().unwrap());
                 let parsed = Task::from_json(&case["task"]);
                 if let Some(code) = case.get("expectError") {
                     match parsed {
                         Err(e) if e.code.as_str() == code => {}
-                        other => failures.push(format!("{case_name}: expected {code}, got {other:?}")),
+                        other => {
+                            failures.push(format!("{case_name}: expected {code}, got {other:?}"))
+                        }
                     }
                     checked += 1;
                     continue;
@@ -46,15 +72,26 @@ fn every_corpus_case_decides_as_expected() {
                 };
                 let mask = authorizer.actions_mask(&task);
                 for op in Operation::ALL {
-                    let expected = case["expect"][op.as_str()].as_bool().unwrap_or_else(|| panic!("{case_name}: expect.{} missing", op.as_str()));
+                    let expected = case["expect"][op.as_str()]
+                        .as_bool()
+                        .unwrap_or_else(|| panic!("{case_name}: expect.{} missing", op.as_str()));
                     let got = mask & op.bit() != 0;
                     let explained = authorizer.explain(op, &task);
                     if got != expected || explained.allowed != expected {
-                        failures.push(format!("{case_name}: {} expected {expected}, got {got} (explain: {})", op.as_str(), explained.reason));
+                        failures.push(format!(
+                            "{case_name}: {} expected {expected}, got {got} (explain: {})",
+                            op.as_str(),
+                            explained.reason
+                        ));
                     }
                     checked += 1;
                 }
-                for (op, want) in case.get("explain").and_then(Value::as_object).into_iter().flatten() {
+                for (op, want) in case
+                    .get("explain")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
                     let op = Operation::parse(op).unwrap();
                     let got = serde_json::to_value(authorizer.explain(op, &task)).unwrap();
                     for (field, value) in want.as_object().unwrap() {
@@ -66,17 +103,34 @@ fn every_corpus_case_decides_as_expected() {
                     checked += 1;
                 }
             }
-            for check in suite.get("isAuthorized").and_then(Value::as_array).into_iter().flatten() {
+            for check in suite
+                .get("isAuthorized")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let s = |k: &str| check[k].as_str().unwrap();
-                let decision = authorizer.is_authorized(s("resourceType"), s("permissionType"), s("resourceId"));
+                let decision = authorizer.is_authorized(
+                    s("resourceType"),
+                    s("permissionType"),
+                    s("resourceId"),
+                );
                 if decision.allowed != check["expect"].as_bool().unwrap() {
-                    failures.push(format!("{name}: isAuthorized {check} got {} ({})", decision.allowed, decision.reason));
+                    failures.push(format!(
+                        "{name}: isAuthorized {check} got {} ({})",
+                        decision.allowed, decision.reason
+                    ));
                 }
                 checked += 1;
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked > 1000, "only {checked} checks ran");
 }
 
@@ -90,9 +144,18 @@ fn task_records_decide_like_tasks() {
             let mut records = Vec::new();
             let mut expected = Vec::new();
             for case in suite["cases"].as_array().into_iter().flatten() {
-                let Ok(task) = Task::from_json(&case["task"]) else { continue };
+                let Ok(task) = Task::from_json(&case["task"]) else {
+                    continue;
+                };
                 let (key, process, assignee, tenant, users, groups) = authorizer.task_syms(&task);
-                records.extend([key, process, assignee, tenant, users.len() as u32, groups.len() as u32]);
+                records.extend([
+                    key,
+                    process,
+                    assignee,
+                    tenant,
+                    users.len() as u32,
+                    groups.len() as u32,
+                ]);
                 records.extend(users);
                 records.extend(groups);
                 expected.push(authorizer.actions_mask(&task));
@@ -102,8 +165,12 @@ fn task_records_decide_like_tasks() {
             assert_eq!(masks, expected);
             if !records.is_empty() {
                 let mut truncated = Vec::new();
-                let error = authorizer.masks_from_records(&records[..records.len() - 1], &mut truncated);
-                assert!(error.is_err() || records[records.len() - 1] == 0, "a truncated record must not decide");
+                let error =
+                    authorizer.masks_from_records(&records[..records.len() - 1], &mut truncated);
+                assert!(
+                    error.is_err() || records[records.len() - 1] == 0,
+                    "a truncated record must not decide"
+                );
             }
         }
     }

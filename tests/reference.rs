@@ -1,4 +1,10 @@
-#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "in a test a panic is a failure report")]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "in a test a panic is a failure report"
+)]
 
 //! The indexed evaluator against a deliberately naive reading of SPEC section 3: every decision
 //! scans every authorization with plain string comparisons. The two must agree on every
@@ -44,7 +50,8 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
                 && a.resource_type == "PROCESS_DEFINITION"
                 && has(a, perm)
                 && prop(a).is_none()
-                && (rid(a) == Some("*") || (rid(a).is_some() && rid(a) == nonempty(task.process_definition_id)))
+                && (rid(a) == Some("*")
+                    || (rid(a).is_some() && rid(a) == nonempty(task.process_definition_id)))
         })
     };
     let assigned_to_me = is_user && nonempty(task.assignee) == Some(principal.id.as_str());
@@ -58,8 +65,17 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
                 (Some(id), None) => nonempty(task.user_task_key) == Some(id),
                 (None, Some(p)) if properties.contains(&p) => match p {
                     "assignee" => assigned_to_me,
-                    "candidateUsers" => is_user && task.candidate_users.iter().any(|u| !u.is_empty() && *u == principal.id),
-                    "candidateGroups" => task.candidate_groups.iter().any(|g| !g.is_empty() && principal.groups.iter().any(|x| x == g)),
+                    "candidateUsers" => {
+                        is_user
+                            && task
+                                .candidate_users
+                                .iter()
+                                .any(|u| !u.is_empty() && *u == principal.id)
+                    }
+                    "candidateGroups" => task
+                        .candidate_groups
+                        .iter()
+                        .any(|g| !g.is_empty() && principal.groups.iter().any(|x| x == g)),
                     _ => false,
                 },
                 _ => false,
@@ -68,8 +84,15 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
     };
     let all = ["assignee", "candidateUsers", "candidateGroups"];
     match op {
-        Operation::Get | Operation::Search | Operation::GetForm => pd("READ_USER_TASK") || ut("READ", &all),
-        Operation::Claim => pd("UPDATE_USER_TASK") || pd("CLAIM_USER_TASK") || ut("UPDATE", &all) || ut("CLAIM", &all),
+        Operation::Get | Operation::Search | Operation::GetForm => {
+            pd("READ_USER_TASK") || ut("READ", &all)
+        }
+        Operation::Claim => {
+            pd("UPDATE_USER_TASK")
+                || pd("CLAIM_USER_TASK")
+                || ut("UPDATE", &all)
+                || ut("CLAIM", &all)
+        }
         Operation::Assign | Operation::Update => pd("UPDATE_USER_TASK") || ut("UPDATE", &all),
         Operation::Unassign => {
             pd("UPDATE_USER_TASK")
@@ -77,7 +100,10 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
                 || (assigned_to_me && (pd("CLAIM_USER_TASK") || ut("CLAIM", &["assignee"])))
         }
         Operation::Complete => {
-            pd("UPDATE_USER_TASK") || pd("COMPLETE_USER_TASK") || ut("UPDATE", &all) || ut("COMPLETE", &all)
+            pd("UPDATE_USER_TASK")
+                || pd("COMPLETE_USER_TASK")
+                || ut("UPDATE", &all)
+                || ut("COMPLETE", &all)
         }
     }
 }
@@ -113,10 +139,26 @@ const PROCESSES: &[&str] = &["invoice", "Invoice", "order", "inv*", "*", ""];
 const KEYS: &[&str] = &["2251799813685249", "2251799813685250", "7", "*", ""];
 const TENANTS: &[&str] = &["<default>", "acme", "globex", ""];
 const OWNER_TYPES: &[&str] = &["USER", "CLIENT", "GROUP", "ROLE", "MAPPING_RULE", "ALIEN"];
-const RESOURCE_TYPES: &[&str] = &["PROCESS_DEFINITION", "USER_TASK", "USER_TASK", "PROCESS_DEFINITION", "COMPONENT", "FUTURE_THING"];
+const RESOURCE_TYPES: &[&str] = &[
+    "PROCESS_DEFINITION",
+    "USER_TASK",
+    "USER_TASK",
+    "PROCESS_DEFINITION",
+    "COMPONENT",
+    "FUTURE_THING",
+];
 const PERMISSIONS: &[&str] = &[
-    "READ_USER_TASK", "UPDATE_USER_TASK", "CLAIM_USER_TASK", "COMPLETE_USER_TASK", "READ", "UPDATE", "CLAIM",
-    "COMPLETE", "ACCESS", "CREATE_PROCESS_INSTANCE", "TELEPORT",
+    "READ_USER_TASK",
+    "UPDATE_USER_TASK",
+    "CLAIM_USER_TASK",
+    "COMPLETE_USER_TASK",
+    "READ",
+    "UPDATE",
+    "CLAIM",
+    "COMPLETE",
+    "ACCESS",
+    "CREATE_PROCESS_INSTANCE",
+    "TELEPORT",
 ];
 const PROPERTIES: &[&str] = &["assignee", "candidateUsers", "candidateGroups", "priority"];
 
@@ -126,10 +168,22 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
     let principal = Principal {
         kind: if is_user { "USER" } else { "CLIENT" }.to_owned(),
         id: id.to_owned(),
-        groups: rng.some(&GROUPS[..3], 2).into_iter().map(str::to_owned).collect(),
+        groups: rng
+            .some(&GROUPS[..3], 2)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         roles: rng.some(ROLES, 2).into_iter().map(str::to_owned).collect(),
-        tenants: rng.some(&TENANTS[..3], 2).into_iter().map(str::to_owned).collect(),
-        mapping_rules: rng.some(&["mr1", "mr2"], 1).into_iter().map(str::to_owned).collect(),
+        tenants: rng
+            .some(&TENANTS[..3], 2)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        mapping_rules: rng
+            .some(&["mr1", "mr2"], 1)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
     };
     let count = rng.below(9);
     let authorizations = (0..count)
@@ -138,8 +192,12 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
             // Mostly owners that count for this principal, some that do not.
             let owner_id = match owner_type {
                 "USER" | "CLIENT" if rng.chance(70) => id.to_owned(),
-                "GROUP" if rng.chance(70) && !principal.groups.is_empty() => principal.groups[rng.below(principal.groups.len())].clone(),
-                "ROLE" if rng.chance(70) && !principal.roles.is_empty() => principal.roles[rng.below(principal.roles.len())].clone(),
+                "GROUP" if rng.chance(70) && !principal.groups.is_empty() => {
+                    principal.groups[rng.below(principal.groups.len())].clone()
+                }
+                "ROLE" if rng.chance(70) && !principal.roles.is_empty() => {
+                    principal.roles[rng.below(principal.roles.len())].clone()
+                }
                 "USER" | "CLIENT" => rng.pick(&["demo", "svc", "anna"]).to_owned(),
                 "GROUP" => rng.pick(GROUPS).to_owned(),
                 "ROLE" => rng.pick(ROLES).to_owned(),
@@ -150,7 +208,10 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
                 0 => (Some("*"), None),
                 1 if resource_type == "USER_TASK" => (Some(rng.pick(KEYS)), None),
                 1 => (Some(rng.pick(PROCESSES)), None),
-                2 => (Some(rng.pick(&["invoice", "2251799813685249", "tasklist"])), None),
+                2 => (
+                    Some(rng.pick(&["invoice", "2251799813685249", "tasklist"])),
+                    None,
+                ),
                 _ => (None, Some(rng.pick(PROPERTIES))),
             };
             let (resource_id, property) = match (resource_id, property) {
@@ -164,7 +225,9 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
                 resource_type: resource_type.to_owned(),
                 resource_id: resource_id.map(str::to_owned),
                 resource_property_name: property.map(str::to_owned),
-                permission_types: (0..=rng.below(3)).map(|_| rng.pick(PERMISSIONS).to_owned()).collect(),
+                permission_types: (0..=rng.below(3))
+                    .map(|_| rng.pick(PERMISSIONS).to_owned())
+                    .collect(),
             }
         })
         .collect();
@@ -186,7 +249,13 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
 }
 
 fn task<'a>(rng: &mut Rng) -> Task<'a> {
-    let maybe = |rng: &mut Rng, items: &[&'a str]| if rng.chance(85) { Some(rng.pick(items)) } else { None };
+    let maybe = |rng: &mut Rng, items: &[&'a str]| {
+        if rng.chance(85) {
+            Some(rng.pick(items))
+        } else {
+            None
+        }
+    };
     Task {
         user_task_key: maybe(rng, &KEYS[..3]),
         process_definition_id: maybe(rng, PROCESSES),
@@ -224,8 +293,16 @@ fn indexed_evaluator_agrees_with_naive_reference() {
             }
         }
     }
-    assert!(mismatches.is_empty(), "{} mismatches, first:\n{}", mismatches.len(), mismatches.first().map_or("", String::as_str));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches, first:\n{}",
+        mismatches.len(),
+        mismatches.first().map_or("", String::as_str)
+    );
     // The generator must exercise both answers, or the comparison proves little.
-    assert!(allowed > cases / 20 && allowed < cases - cases / 20, "allowed {allowed} of {cases}: generator is lopsided");
+    assert!(
+        allowed > cases / 20 && allowed < cases - cases / 20,
+        "allowed {allowed} of {cases}: generator is lopsided"
+    );
     println!("{cases} cases, {allowed} allowed");
 }

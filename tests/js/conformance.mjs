@@ -1,0 +1,212 @@
+// The conformance suite of the npm package, written once and run unchanged in every runtime
+// (Node ESM and CommonJS, Deno, workerd, edge-runtime, Chromium). It needs no I/O: the harness
+// passes in the package module and the JSON corpus (tests/corpus/*.json).
+//
+//   for (const { name, run } of conformance(lib, corpus)) run();   // throws on failure
+
+const OPS = ["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"];
+const NOW = 1763800100; // inside every corpus grant set's iat..exp window
+
+class Failure extends Error {}
+
+function eq(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Failure(`${what}: expected ${e}, got ${a}`);
+}
+
+function ok(value, what) {
+  if (!value) throw new Failure(what);
+}
+
+function throwsCode(lib, fn, code, what) {
+  try {
+    fn();
+  } catch (error) {
+    ok(error instanceof lib.AuthzError, `${what}: threw ${error?.name} (${error?.message}), not an AuthzError`);
+    ok(error instanceof Error, `${what}: AuthzError is not an Error`);
+    eq(error.code, code, `${what}: code`);
+    ok(typeof error.message === "string" && error.message.length > 0, `${what}: empty message`);
+    return error;
+  }
+  throw new Failure(`${what}: did not throw ${code}`);
+}
+
+function tamper(token, part, fn) {
+  const parts = token.split(".");
+  parts[part] = fn(parts[part]);
+  return parts.join(".");
+}
+
+const b64 = (obj) => btoa(JSON.stringify(obj)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+
+/** Every check as `{ name, run }`. */
+export function conformance(lib, corpus) {
+  const checks = [];
+  const check = (name, run) => checks.push({ name, run });
+  const { Authorizer, AuthzError } = lib;
+
+  for (const [file, doc] of Object.entries(corpus)) {
+    for (const suite of doc.suites) {
+      const where = `${file} / ${suite.name}`;
+      check(`corpus: ${where}`, () => {
+        const authz = Authorizer.fromUnverifiedPayload(suite.grants);
+        const valid = [];
+        for (const c of suite.cases ?? []) {
+          const at = `${where} / ${c.name}`;
+          if (c.expectError) {
+            throwsCode(lib, () => authz.actions(c.task), c.expectError, `${at}: actions`);
+            throwsCode(lib, () => authz.can("get", c.task), c.expectError, `${at}: can`);
+            throwsCode(lib, () => authz.explain("get", c.task), c.expectError, `${at}: explain`);
+            throwsCode(lib, () => authz.filter([c.task]), c.expectError, `${at}: filter`);
+            continue;
+          }
+          valid.push(c);
+          eq(authz.actions(c.task), Object.fromEntries(OPS.map((op) => [op, c.expect[op]])), `${at}: actions`);
+          for (const op of OPS) {
+            eq(authz.can(op, c.task), c.expect[op], `${at}: can(${op})`);
+            const explained = authz.explain(op, c.task);
+            eq(explained.allowed, c.expect[op], `${at}: explain(${op}).allowed`);
+            eq(explained.operation, op, `${at}: explain(${op}).operation`);
+            ok(typeof explained.reason === "string" && explained.reason.length > 0, `${at}: explain(${op}) has no reason`);
+          }
+          for (const [op, want] of Object.entries(c.explain ?? {})) {
+            const got = authz.explain(op, c.task);
+            for (const [field, value] of Object.entries(want)) eq(got[field] ?? null, value, `${at}: explain(${op}).${field}`);
+          }
+        }
+        for (const op of OPS) {
+          const tasks = valid.map((c) => c.task);
+          const allowed = authz.filter(tasks, op);
+          eq(allowed.length, valid.filter((c) => c.expect[op]).length, `${where}: filter(${op}) length`);
+          let i = 0;
+          for (const c of valid) if (c.expect[op]) ok(allowed[i++] === c.task, `${where}: filter(${op}) must return the same objects in order`);
+        }
+        for (const q of suite.isAuthorized ?? []) {
+          eq(authz.isAuthorized(q.resourceType, q.permissionType, q.resourceId), q.expect, `${where}: isAuthorized(${q.resourceType}, ${q.permissionType}, ${q.resourceId})`);
+        }
+      });
+    }
+  }
+
+  const suites = Object.values(corpus).flatMap((doc) => doc.suites);
+
+  check("signed: every corpus grant set signs, verifies and decides as unsigned", () => {
+    const key = lib.generateSigningKey("k-2026-11");
+    eq(Object.keys(key).sort(), ["jwks", "kid", "privateJwk", "publicJwk"], "generateSigningKey shape");
+    ok(key.publicJwk.d === undefined, "the public JWK must not carry `d`");
+    for (const suite of suites) {
+      const token = lib.signGrants(suite.grants, key.privateJwk, { now: NOW });
+      const grants = lib.verifyGrants(token, key.jwks, { now: NOW });
+      ok(grants instanceof lib.VerifiedGrants, "verifyGrants returns VerifiedGrants");
+      eq(grants.payload.principal, suite.grants.principal, `${suite.name}: payload.principal`);
+      const signed = new Authorizer(grants);
+      const plain = Authorizer.fromUnverifiedPayload(suite.grants);
+      for (const c of suite.cases ?? []) if (!c.expectError) eq(signed.actions(c.task), plain.actions(c.task), `${suite.name} / ${c.name}`);
+    }
+  });
+
+  check("signed: issuer, audience, expiry, tolerance and key rotation", () => {
+    const a = lib.generateSigningKey("a");
+    const b = lib.generateSigningKey("b");
+    const jwks = { keys: [a.publicJwk, b.publicJwk] };
+    const payload = suites[0].grants;
+    const opts = { now: NOW, issuer: "https://tasklist.example.com", audience: "tasklist" };
+    for (const key of [a, b]) {
+      const token = lib.signGrants(payload, key.privateJwk, { ...opts, ttl: 60 });
+      eq(lib.verifyGrants(token, jwks, opts).header.kid, key.kid, "rotation: kid");
+      throwsCode(lib, () => lib.verifyGrants(token, jwks, { ...opts, issuer: "https://evil" }), "ERR_GRANTS_ISSUER", "issuer");
+      throwsCode(lib, () => lib.verifyGrants(token, jwks, { ...opts, audience: "operate" }), "ERR_GRANTS_AUDIENCE", "audience");
+      lib.verifyGrants(token, jwks, { ...opts, audience: ["operate", "tasklist"] });
+      throwsCode(lib, () => lib.verifyGrants(token, jwks, { ...opts, now: NOW + 60 }), "ERR_GRANTS_EXPIRED", "expired at exp");
+      lib.verifyGrants(token, jwks, { ...opts, now: NOW + 60, clockTolerance: 5 });
+      throwsCode(lib, () => lib.verifyGrants(token, { keys: [key === a ? b.publicJwk : a.publicJwk] }, opts), "ERR_GRANTS_KEY_NOT_FOUND", "other key set");
+    }
+    const early = lib.signGrants({ ...payload, nbf: NOW + 100 }, a.privateJwk, { now: NOW });
+    throwsCode(lib, () => lib.verifyGrants(early, jwks, { now: NOW }), "ERR_GRANTS_NOT_YET_VALID", "nbf");
+    lib.verifyGrants(early, jwks, { now: NOW, clockTolerance: 100 });
+    ok(lib.verifyGrants(early, jwks, { now: new Date(NOW * 1000), clockTolerance: 100 }).expiresAt instanceof Date, "now as a Date");
+  });
+
+  check("signed: tampering and malformed tokens fail closed with their codes", () => {
+    const key = lib.generateSigningKey("k");
+    const token = lib.signGrants(suites[0].grants, key.privateJwk, { now: NOW });
+    const v = (t, extra) => () => lib.verifyGrants(t, key.jwks, { now: NOW, ...extra });
+    const header = (h) => tamper(token, 0, () => b64(h));
+    throwsCode(lib, v(tamper(token, 1, (p) => p.slice(0, -2) + (p.endsWith("A") ? "BA" : "AA"))), "ERR_GRANTS_SIGNATURE", "tampered payload");
+    throwsCode(lib, v(tamper(token, 2, (s) => (s[0] === "A" ? "B" : "A") + s.slice(1))), "ERR_GRANTS_SIGNATURE", "tampered signature");
+    throwsCode(lib, v(header({ alg: "EdDSA", typ: "camunda-grants+jwt", kid: "k", x: 1 })), "ERR_GRANTS_SIGNATURE", "tampered header");
+    throwsCode(lib, v(header({ alg: "none", typ: "camunda-grants+jwt", kid: "k" })), "ERR_GRANTS_ALG", "alg none");
+    throwsCode(lib, v(header({ alg: "HS256", typ: "camunda-grants+jwt", kid: "k" })), "ERR_GRANTS_ALG", "alg HS256");
+    throwsCode(lib, v(header({ alg: "EdDSA", typ: "JWT", kid: "k" })), "ERR_GRANTS_TYP", "typ JWT");
+    throwsCode(lib, v(header({ alg: "EdDSA", kid: "k" })), "ERR_GRANTS_TYP", "no typ");
+    throwsCode(lib, v(header({ alg: "EdDSA", typ: "camunda-grants+jwt", kid: "k", crit: ["exp"] })), "ERR_GRANTS_MALFORMED", "crit");
+    throwsCode(lib, v(header({ alg: "EdDSA", typ: "camunda-grants+jwt", kid: "nope" })), "ERR_GRANTS_KEY_NOT_FOUND", "unknown kid");
+    throwsCode(lib, v(token.split(".").slice(0, 2).join(".")), "ERR_GRANTS_MALFORMED", "two parts");
+    throwsCode(lib, v(token + ".x"), "ERR_GRANTS_MALFORMED", "four parts");
+    throwsCode(lib, v("%%%." + token.split(".").slice(1).join(".")), "ERR_GRANTS_MALFORMED", "bad base64url");
+    throwsCode(lib, v(token, { maxTokenBytes: 100 }), "ERR_GRANTS_TOO_LARGE", "size bound");
+    throwsCode(lib, () => lib.verifyGrants(42, key.jwks), "ERR_GRANTS_MALFORMED", "token not a string");
+    throwsCode(lib, () => lib.verifyGrants(token, { keys: 1 }), "ERR_JWKS_INVALID", "bad JWKS");
+    throwsCode(lib, () => lib.verifyGrants(token, { keys: [key.privateJwk] }), "ERR_JWKS_INVALID", "private key in a JWKS");
+    throwsCode(lib, () => new Authorizer(suites[0].grants), "ERR_GRANTS_UNVERIFIED", "unverified payload to the constructor");
+    const inspected = lib.inspectGrants(token);
+    eq(inspected.verified, false, "inspect says it did not verify");
+    eq(inspected.header.kid, "k", "inspect header");
+  });
+
+  check("api: a deny is an answer; bad operations and arguments throw AuthzError", () => {
+    const authz = Authorizer.fromUnverifiedPayload(suites[0].grants);
+    const task = { userTaskKey: "1", processDefinitionId: "nobody-has-this" };
+    eq(authz.can("update", task), false, "deny is false");
+    throwsCode(lib, () => authz.can("teleport", task), "ERR_OPERATION_UNKNOWN", "unknown operation");
+    throwsCode(lib, () => authz.filter([task], "teleport"), "ERR_OPERATION_UNKNOWN", "unknown operation in filter");
+    throwsCode(lib, () => authz.explain(null, task), "ERR_OPERATION_UNKNOWN", "null operation");
+    throwsCode(lib, () => authz.filter("tasks"), "ERR_TASK_INVALID", "filter of a non-array");
+    throwsCode(lib, () => Authorizer.fromUnverifiedPayload({ ver: 1 }), "ERR_GRANTS_MALFORMED", "payload without fields");
+    throwsCode(lib, () => lib.signGrants({ ver: 1 }, lib.generateSigningKey("x").privateJwk), "ERR_GRANTS_MALFORMED", "signing a non-grant-set");
+    throwsCode(lib, () => lib.signGrants(suites[0].grants, { kty: "OKP", crv: "Ed25519", x: "AAAA" }), "ERR_KEY_INVALID", "signing with a public key");
+    throwsCode(lib, () => lib.generateSigningKey(""), "ERR_ARGUMENT_INVALID", "empty kid");
+    eq(lib.OPERATIONS, OPS, "OPERATIONS");
+    eq(authz.filter([]), [], "filter of nothing");
+  });
+
+  check("api: a large list filters in bulk and the scratch buffer survives memory growth", () => {
+    const payload = suites.find((s) => s.grants.principal.groups?.length)?.grants ?? suites[0].grants;
+    const authz = Authorizer.fromUnverifiedPayload(payload);
+    const groups = payload.principal.groups ?? [];
+    const tasks = Array.from({ length: 20000 }, (_, i) => ({
+      userTaskKey: String(2251799813685249 + i),
+      processDefinitionId: `p${i % 7}`,
+      assignee: i % 5 === 0 ? payload.principal.id : null,
+      candidateGroups: i % 3 === 0 ? [...groups, "x"] : ["y"],
+      candidateUsers: [],
+      tenantId: "<default>",
+    }));
+    const masks = authz.masks(tasks);
+    eq(masks.length, tasks.length, "one mask per task");
+    for (let i = 0; i < tasks.length; i += 997) eq(masks[i], maskOf(authz.actions(tasks[i])), `mask ${i}`);
+    eq(authz.filter(tasks, "claim").length, tasks.filter((t) => authz.can("claim", t)).length, "filter agrees with can");
+  });
+
+  return checks;
+}
+
+function maskOf(actions) {
+  return OPS.reduce((m, op, i) => (actions[op] ? m | (1 << i) : m), 0);
+}
+
+/** Runs every check, returning `{ passed, failed, failures }` (for runtimes without a test runner). */
+export function runAll(lib, corpus) {
+  const failures = [];
+  let passed = 0;
+  for (const { name, run } of conformance(lib, corpus)) {
+    try {
+      run();
+      passed++;
+    } catch (error) {
+      failures.push(`${name}: ${error?.stack ?? error}`);
+    }
+  }
+  return { passed, failed: failures.length, failures };
+}

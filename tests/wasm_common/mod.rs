@@ -1,0 +1,190 @@
+//! The binding layer, exercised in a real JavaScript engine (Node.js and headless Chromium):
+//! JS objects in, JS objects and thrown errors with codes out, keys from `crypto.getRandomValues`.
+
+use camunda_authz::wasm::{check_task, generate_signing_key, sign, verify, Engine, Keys};
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const NOW: f64 = 1_763_800_100.0;
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn code(error: JsValue) -> String {
+    get(&error, "code").as_string().unwrap_or_default()
+}
+
+const PAYLOAD: &str = r#"{
+  "sub": "demo", "exp": 1763800900, "ver": 1, "authorizationsEnabled": true,
+  "principal": { "type": "USER", "id": "demo", "groups": ["sales"], "roles": ["task-worker"] },
+  "authorizations": [
+    { "ownerType": "ROLE", "ownerId": "task-worker", "resourceType": "USER_TASK",
+      "resourcePropertyName": "candidateGroups", "permissionTypes": ["READ", "CLAIM", "COMPLETE"] },
+    { "ownerType": "USER", "ownerId": "demo", "resourceType": "COMPONENT", "resourceId": "tasklist",
+      "permissionTypes": ["ACCESS"], "authorizationKey": "42" }
+  ]
+}"#;
+
+const TASK: &str = r#"{ "userTaskKey": "2251799813685249", "processDefinitionId": "invoice",
+  "candidateGroups": ["sales"], "name": "Approve invoice" }"#;
+
+#[wasm_bindgen_test]
+fn explains_a_decision_as_a_plain_object() {
+    let engine = Engine::from_unverified_payload(json(PAYLOAD)).unwrap();
+    let explained = engine.explain("claim", json(TASK)).unwrap();
+    assert_eq!(get(&explained, "allowed"), JsValue::TRUE);
+    assert_eq!(
+        get(&explained, "matchedBy").as_string().as_deref(),
+        Some("candidateGroups")
+    );
+    assert_eq!(
+        get(&get(&explained, "grant"), "ownerId")
+            .as_string()
+            .as_deref(),
+        Some("task-worker")
+    );
+    let denied = engine.explain("update", json(TASK)).unwrap();
+    assert_eq!(get(&denied, "allowed"), JsValue::FALSE);
+    assert_eq!(
+        get(&denied, "code").as_string().as_deref(),
+        Some("no-grant")
+    );
+    assert!(engine.is_authorized("COMPONENT", "ACCESS", "tasklist"));
+    assert!(!engine.is_authorized("COMPONENT", "ACCESS", "operate"));
+}
+
+#[wasm_bindgen_test]
+fn bad_input_throws_errors_with_codes() {
+    let engine = Engine::from_unverified_payload(json(PAYLOAD)).unwrap();
+    assert_eq!(
+        code(engine.explain("teleport", json(TASK)).unwrap_err()),
+        "ERR_OPERATION_UNKNOWN"
+    );
+    assert_eq!(
+        code(check_task(JsValue::from_f64(7.0)).unwrap_err()),
+        "ERR_TASK_INVALID"
+    );
+    assert_eq!(
+        code(check_task(Array::new().into()).unwrap_err()),
+        "ERR_TASK_INVALID"
+    );
+    assert_eq!(
+        code(check_task(json(r#"{"userTaskKey": 7}"#)).unwrap_err()),
+        "ERR_TASK_INVALID"
+    );
+    assert_eq!(
+        code(check_task(json(r#"{"candidateGroups": "sales"}"#)).unwrap_err()),
+        "ERR_TASK_INVALID"
+    );
+    assert!(check_task(json(TASK)).is_ok());
+    let error = Engine::from_unverified_payload(json(r#"{"ver": 1}"#))
+        .err()
+        .unwrap();
+    assert_eq!(code(error.clone()), "ERR_GRANTS_MALFORMED");
+    assert!(error.is_instance_of::<js_sys::Error>());
+}
+
+#[wasm_bindgen_test]
+fn task_records_cross_in_bulk() {
+    let mut engine = Engine::from_unverified_payload(json(PAYLOAD)).unwrap();
+    let vocabulary = engine.vocabulary();
+    let sales = vocabulary.iter().position(|s| s == "sales").unwrap() as u32 + 1;
+    assert!(engine.scratch(14) != 0);
+    // Write two records through the same path the JS wrapper uses: one with `sales` as a
+    // candidate group, one without.
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().into();
+    let view = js_sys::Uint32Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        engine.scratch(14) as u32,
+        14,
+    );
+    view.copy_from(&[0, 0, 0, 0, 0, 1, sales, 0, 0, 0, 0, 0, 0, 0]);
+    let ptr = engine.mask_many(13).unwrap();
+    let masks =
+        js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr as u32, 2)
+            .to_vec();
+    assert_eq!(masks, vec![0b0100_1111, 0]);
+    assert_eq!(
+        code(engine.mask_many(3).unwrap_err()),
+        "ERR_TASK_INVALID",
+        "a truncated record fails closed"
+    );
+}
+
+#[wasm_bindgen_test]
+fn signs_with_a_fresh_key_and_verifies() {
+    let key = generate_signing_key("k1").unwrap();
+    let private = get(&key, "privateJwk");
+    assert_eq!(get(&private, "crv").as_string().as_deref(), Some("Ed25519"));
+    let other = generate_signing_key("k1").unwrap();
+    assert_ne!(
+        get(&get(&other, "publicJwk"), "x").as_string(),
+        get(&get(&key, "publicJwk"), "x").as_string(),
+        "keys come from a random source"
+    );
+    let token = sign(
+        json(PAYLOAD),
+        private,
+        NOW,
+        None,
+        Some("https://issuer".into()),
+        JsValue::from_str("tasklist"),
+    )
+    .unwrap();
+    let keys = Keys::new(get(&key, "jwks")).unwrap();
+    let grants = verify(
+        &token,
+        &keys,
+        NOW,
+        0.0,
+        Some("https://issuer".into()),
+        JsValue::from_str("tasklist"),
+        None,
+    )
+    .unwrap();
+    let engine = Engine::from_grants(&grants);
+    assert!(engine.is_authorized("COMPONENT", "ACCESS", "tasklist"));
+    let wrong = Keys::new(get(&other, "jwks")).unwrap();
+    assert_eq!(
+        code(
+            verify(&token, &wrong, NOW, 0.0, None, JsValue::UNDEFINED, None)
+                .err()
+                .unwrap()
+        ),
+        "ERR_GRANTS_SIGNATURE"
+    );
+    assert_eq!(
+        code(
+            verify(
+                &token,
+                &keys,
+                1_763_900_000.0,
+                0.0,
+                None,
+                JsValue::UNDEFINED,
+                None
+            )
+            .err()
+            .unwrap()
+        ),
+        "ERR_GRANTS_EXPIRED"
+    );
+    assert_eq!(
+        code(
+            verify(&token, &keys, NOW, 0.0, None, JsValue::UNDEFINED, Some(10))
+                .err()
+                .unwrap()
+        ),
+        "ERR_GRANTS_TOO_LARGE"
+    );
+    assert_eq!(
+        code(Keys::new(Object::new().into()).err().unwrap()),
+        "ERR_JWKS_INVALID"
+    );
+}
