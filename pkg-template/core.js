@@ -46,6 +46,11 @@ export function initSync(input) {
   }
 }
 
+/** Diagnostics: the size of the module's linear memory in bytes (0 before init). */
+export function wasmMemoryBytes() {
+  return wasm === null ? 0 : wasm.memory.buffer.byteLength;
+}
+
 function ready() {
   if (wasm === null) {
     throw new AuthzError("ERR_INIT", "camunda-authz is not initialized: call `await init()` first (Node.js and Deno entries do it on import)");

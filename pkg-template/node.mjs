@@ -4,4 +4,4 @@ import { initSync } from "./core.js";
 
 initSync(readFileSync(new URL("./wasm/camunda_authz_bg.wasm", import.meta.url)));
 
-export { default, initSync, AuthzError, Authorizer, VerifiedGrants, verifyGrants, signGrants, generateSigningKey, inspectGrants, OPERATIONS, TASK_WORKER_ROLE } from "./core.js";
+export { default, initSync, AuthzError, Authorizer, VerifiedGrants, verifyGrants, signGrants, generateSigningKey, inspectGrants, OPERATIONS, TASK_WORKER_ROLE, wasmMemoryBytes } from "./core.js";
