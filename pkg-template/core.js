@@ -18,32 +18,67 @@ let wasm = null; // the instance's exports once initialized
 let starting = null;
 
 /**
- * Loads the WebAssembly module. Harmless to call again. Without an argument it finds the
- * `.wasm` next to this file through `import.meta.url`; it also accepts a URL, bytes, a
- * `Response` (or a promise of one) or a compiled `WebAssembly.Module`.
+ * Loads the WebAssembly module. Harmless to call again, and concurrent calls share one load.
+ * Without an argument it finds the `.wasm` next to the glue through `import.meta.url` (bundlers
+ * such as Vite and webpack follow that reference and emit the file); it also accepts a URL, the
+ * bytes, a `Response` (or a promise of one) or a compiled `WebAssembly.Module`, as workerd and
+ * Vercel Edge import it. The Node.js, Deno, workerd and Vercel Edge entries load it on import,
+ * so there `init()` resolves at once.
  */
 export default async function init(input) {
   if (wasm !== null) return;
-  starting ??= wbgInit(input === undefined ? undefined : { module_or_path: input }).then(
+  starting ??= wbgInit(input === undefined ? undefined : { module_or_path: sameRealmModule(input) }).then(
     (exports) => {
       wasm = exports;
     },
     (error) => {
       starting = null;
-      throw new AuthzError("ERR_INIT", `cannot load the camunda-authz WebAssembly module: ${error?.message ?? error}`, { cause: error });
+      throw initError(error);
     },
   );
   await starting;
 }
 
-/** Loads the module synchronously from bytes or a compiled `WebAssembly.Module`. Harmless to call again. */
+/**
+ * Loads the module synchronously from its bytes or a compiled `WebAssembly.Module`. Harmless to
+ * call again. Browsers allow it only in a worker: their main thread refuses to compile a module
+ * this size synchronously (use `await init()` there).
+ */
 export function initSync(input) {
   if (wasm !== null) return;
-  try {
-    wasm = glue.initSync({ module: input });
-  } catch (error) {
-    throw new AuthzError("ERR_INIT", `cannot load the camunda-authz WebAssembly module: ${error?.message ?? error}`, { cause: error });
+  if (starting !== null) {
+    throw new AuthzError("ERR_INIT", "`init()` is already loading the module: await it instead of calling `initSync()`");
   }
+  try {
+    wasm = glue.initSync({ module: sameRealmModule(input) });
+  } catch (error) {
+    throw initError(error);
+  }
+}
+
+function initError(error) {
+  return new AuthzError(
+    "ERR_INIT",
+    `cannot load the camunda-authz WebAssembly module: ${error?.message ?? error} (pass the module to init(): a URL, its bytes, a Response or a WebAssembly.Module)`,
+    { cause: error },
+  );
+}
+
+/**
+ * A `WebAssembly.Module` compiled in another realm (a sandbox that injects the module, as
+ * Next.js's edge runtime does) fails the glue's `instanceof` test and would be taken for bytes;
+ * give it this realm's prototype. Anything else passes through unchanged.
+ */
+function sameRealmModule(input) {
+  if (
+    typeof input === "object" &&
+    input !== null &&
+    !(input instanceof WebAssembly.Module) &&
+    Object.prototype.toString.call(input) === "[object WebAssembly.Module]"
+  ) {
+    Object.setPrototypeOf(input, WebAssembly.Module.prototype);
+  }
+  return input;
 }
 
 /** Diagnostics: the size of the module's linear memory in bytes (0 before init). */
@@ -53,7 +88,7 @@ export function wasmMemoryBytes() {
 
 function ready() {
   if (wasm === null) {
-    throw new AuthzError("ERR_INIT", "camunda-authz is not initialized: call `await init()` first (Node.js and Deno entries do it on import)");
+    throw new AuthzError("ERR_INIT", "camunda-authz is not initialized: call `await init()` first (the Node.js, Deno, workerd and Vercel Edge entries do it on import)");
   }
 }
 
@@ -80,8 +115,30 @@ function operationBit(op) {
   throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op}\``);
 }
 
+/** JSON text for the core: strings pass as they are (already JSON), anything else is stringified. */
+function jsonText(value, code, what) {
+  if (typeof value === "string") return value;
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new AuthzError(code, `${what} is not JSON data: ${error?.message ?? error}`, { cause: error });
+  }
+  if (text === undefined) throw new AuthzError(code, `${what} is not JSON data`);
+  return text;
+}
+
+/** A task as JSON text; a task that is a string stays a (JSON) string, which the core refuses. */
+function taskText(task) {
+  try {
+    return JSON.stringify(task) ?? "null";
+  } catch (error) {
+    throw new AuthzError("ERR_TASK_INVALID", `the task is not JSON data: ${error?.message ?? error}`, { cause: error });
+  }
+}
+
 function invalidTask(task) {
-  call(() => glue.checkTask(task));
+  call(() => glue.checkTask(taskText(task)));
   // The core accepted what the encoder refused: still refuse (fail closed).
   return new AuthzError("ERR_TASK_INVALID", "the task could not be read");
 }
@@ -127,7 +184,8 @@ export class Authorizer {
    * `new Authorizer(verifyGrants(token, jwks))`.
    */
   static fromUnverifiedPayload(payload) {
-    return new Authorizer(call(() => glue.Engine.fromUnverifiedPayload(payload)), TRUSTED);
+    const text = jsonText(payload, "ERR_GRANTS_MALFORMED", "the grant-set payload");
+    return new Authorizer(call(() => glue.Engine.fromUnverifiedPayload(text)), TRUSTED);
   }
 
   /** The scratch view over wasm memory with room for `len` words (re-made when memory moved). */
@@ -248,7 +306,8 @@ export class Authorizer {
   /** The decision with its reason: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?, permissionType? }`. */
   explain(operation, task) {
     operationBit(operation);
-    return call(() => this.#engine.explain(operation, task));
+    const text = taskText(task);
+    return call(() => this.#engine.explain(operation, text));
   }
 
   /** Any resource: `isAuthorized("PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "invoice")`. */
@@ -321,6 +380,16 @@ function optionalString(value, name) {
   return value;
 }
 
+/** `audience` as the JSON text of an array of strings, or undefined. */
+function audienceText(audience) {
+  if (audience === undefined || audience === null) return undefined;
+  const list = typeof audience === "string" ? [audience] : audience;
+  if (!Array.isArray(list) || !list.every((a) => typeof a === "string")) {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", "`audience` must be a string or an array of strings");
+  }
+  return JSON.stringify(list);
+}
+
 // Key sets are read once per JWKS object (or JSON text) and reused.
 const keySets = new WeakMap();
 let lastText = null;
@@ -337,7 +406,8 @@ function keySet(jwks) {
   if (jwks === null || typeof jwks !== "object") throw new AuthzError("ERR_JWKS_INVALID", "a JWKS must be an object with a `keys` array");
   let keys = keySets.get(jwks);
   if (keys === undefined) {
-    keys = call(() => new glue.Keys(jwks));
+    const text = jsonText(jwks, "ERR_JWKS_INVALID", "the JWKS");
+    keys = call(() => new glue.Keys(text));
     keySets.set(jwks, keys);
   }
   return keys;
@@ -357,7 +427,9 @@ export function verifyGrants(token, jwks, options = {}) {
   const tolerance = seconds(clockTolerance, "clockTolerance", 0);
   const max = seconds(maxTokenBytes, "maxTokenBytes", undefined);
   if (max !== undefined && (max < 0 || max > 0xffffffff)) throw new AuthzError("ERR_ARGUMENT_INVALID", "`maxTokenBytes` must be between 0 and 4294967295");
-  const handle = call(() => glue.verify(token, keys, at, tolerance, optionalString(issuer, "issuer"), audience, max === undefined ? undefined : Math.floor(max)));
+  const iss = optionalString(issuer, "issuer");
+  const aud = audienceText(audience);
+  const handle = call(() => glue.verify(token, keys, at, tolerance, iss, aud, max === undefined ? undefined : Math.floor(max)));
   return new VerifiedGrants(handle, HANDLE);
 }
 
@@ -371,7 +443,11 @@ export function signGrants(payload, privateJwk, options = {}) {
   const { ttl, issuer, audience, now } = options ?? {};
   const at = seconds(now, "now", Date.now() / 1000);
   const life = seconds(ttl, "ttl", undefined);
-  return call(() => glue.sign(payload, privateJwk, at, life, optionalString(issuer, "issuer"), audience));
+  const payloadText = jsonText(payload, "ERR_GRANTS_MALFORMED", "the payload");
+  const keyText = jsonText(privateJwk, "ERR_KEY_INVALID", "the private key");
+  const iss = optionalString(issuer, "issuer");
+  const aud = audienceText(audience);
+  return call(() => glue.sign(payloadText, keyText, at, life, iss, aud));
 }
 
 /** A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`. Keep `privateJwk` on the server. */

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::base64url;
-use crate::error::{err, ErrorCode, Result};
+use crate::error::{err, AuthzError, ErrorCode, Result};
 
 /// A JWK as JSON: the members this crate reads and writes. Other members are ignored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +23,25 @@ pub struct Jwk {
     pub alg: Option<String>,
     #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_: Option<String>,
+    /// Private members of RSA (`p`) and symmetric (`k`) keys: read only to refuse them in a JWKS.
+    #[serde(default, skip_serializing)]
+    pub p: Option<Value>,
+    #[serde(default, skip_serializing)]
+    pub k: Option<Value>,
+}
+
+/// A JWKS as JSON text: `{ "keys": [...] }`, or a single JWK (it has `kty`).
+#[derive(Deserialize)]
+struct JwksDoc {
+    #[serde(default)]
+    keys: Option<Vec<Jwk>>,
+    #[serde(default)]
+    kty: Option<Value>,
+}
+
+/// JSON text that holds an object (serde would also read a struct from an array).
+fn is_object_text(text: &str) -> bool {
+    text.trim_start().starts_with('{')
 }
 
 impl Jwk {
@@ -76,19 +95,30 @@ fn public_key(jwk: &Jwk, code: ErrorCode) -> Result<VerifyingKey> {
 }
 
 impl KeySet {
-    /// Reads a JWKS (`{ "keys": [...] }`). Fails with `ERR_JWKS_INVALID` when it is not one, when
-    /// an Ed25519 key in it is broken, or when it holds a private key (a JWKS is published; a
-    /// private member in it is a leak to stop, not to use).
-    /// A single public JWK (an object with `kty`) is read as a set of one.
-    pub fn from_json(value: &Value) -> Result<Self> {
-        let single;
-        let keys = match (value.get("keys"), value.get("kty")) {
-            (Some(Value::Array(keys)), _) => keys,
+    /// Reads a JWKS from JSON text (`{ "keys": [...] }`; a single public JWK is read as a set of
+    /// one). Fails with `ERR_JWKS_INVALID` when it is not one, when an Ed25519 key in it is
+    /// broken, or when it holds a private key (a JWKS is published; a private member in it is a
+    /// leak to stop, not to use).
+    pub fn parse_str(text: &str) -> Result<Self> {
+        let invalid = |e: serde_json::Error| {
+            AuthzError::new(
+                ErrorCode::JwksInvalid,
+                format!("the JWKS is not a JWKS: {e}"),
+            )
+        };
+        if !is_object_text(text) {
+            return err(
+                ErrorCode::JwksInvalid,
+                "a JWKS must be an object with a `keys` array",
+            );
+        }
+        let doc: JwksDoc = serde_json::from_slice(text.as_bytes()).map_err(invalid)?;
+        let keys = match (doc.keys, doc.kty) {
+            (Some(keys), _) => keys,
             (None, Some(_)) => {
-                single = [value.clone()];
-                &single[..]
+                vec![serde_json::from_slice::<Jwk>(text.as_bytes()).map_err(invalid)?]
             }
-            _ => {
+            (None, None) => {
                 return err(
                     ErrorCode::JwksInvalid,
                     "a JWKS must be an object with a `keys` array",
@@ -96,15 +126,12 @@ impl KeySet {
             }
         };
         let mut set = KeySet::default();
-        for (index, key) in keys.iter().enumerate() {
-            let jwk: Jwk = serde_json::from_value(key.clone()).map_err(|e| {
-                crate::error::AuthzError::new(
+        for (index, jwk) in keys.into_iter().enumerate() {
+            if jwk.d.is_some() || jwk.p.is_some() || jwk.k.is_some() {
+                return err(
                     ErrorCode::JwksInvalid,
-                    format!("key {index} of the JWKS is not a JWK: {e}"),
-                )
-            })?;
-            if jwk.d.is_some() || key.get("p").is_some() || key.get("k").is_some() {
-                return err(ErrorCode::JwksInvalid, format!("key {index} of the JWKS holds private key material; publish only public keys"));
+                    format!("key {index} of the JWKS holds private key material; publish only public keys"),
+                );
             }
             let kid = jwk.kid.clone().unwrap_or_default();
             let signs = jwk.use_.as_deref().is_none_or(|u| u == "sig")
@@ -122,14 +149,9 @@ impl KeySet {
         Ok(set)
     }
 
-    pub fn parse_str(text: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            crate::error::AuthzError::new(
-                ErrorCode::JwksInvalid,
-                format!("the JWKS is not JSON: {e}"),
-            )
-        })?;
-        Self::from_json(&value)
+    /// As [`KeySet::parse_str`], from a JSON value.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        Self::parse_str(&value.to_string())
     }
 
     /// The Ed25519 key with this kid.
@@ -165,10 +187,21 @@ pub struct SigningJwk {
 }
 
 impl SigningJwk {
-    /// Reads a private Ed25519 JWK; `x`, when present, must belong to `d`.
+    /// As [`SigningJwk::parse_str`], from a JSON value.
     pub fn from_json(value: &Value) -> Result<Self> {
-        let jwk: Jwk = serde_json::from_value(value.clone()).map_err(|e| {
-            crate::error::AuthzError::new(
+        Self::parse_str(&value.to_string())
+    }
+
+    /// Reads a private Ed25519 JWK from JSON text; `x`, when present, must belong to `d`.
+    pub fn parse_str(text: &str) -> Result<Self> {
+        if !is_object_text(text) {
+            return err(
+                ErrorCode::KeyInvalid,
+                "the private key must be a JWK object",
+            );
+        }
+        let jwk: Jwk = serde_json::from_slice(text.as_bytes()).map_err(|e| {
+            AuthzError::new(
                 ErrorCode::KeyInvalid,
                 format!("the private key is not a JWK: {e}"),
             )
@@ -208,7 +241,7 @@ impl SigningJwk {
     pub fn generate(kid: &str) -> Result<Self> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| {
-            crate::error::AuthzError::new(
+            AuthzError::new(
                 ErrorCode::KeyInvalid,
                 format!("no secure random source: {e}"),
             )
@@ -225,6 +258,7 @@ impl SigningJwk {
             kid: Some(self.kid.clone()),
             alg: Some("EdDSA".to_owned()),
             use_: Some("sig".to_owned()),
+            ..Jwk::default()
         }
     }
 

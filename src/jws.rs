@@ -46,8 +46,17 @@ pub struct Header {
     pub typ: Option<String>,
     #[serde(default)]
     pub kid: Option<String>,
-    #[serde(default)]
+    /// `Some` whenever the member is present, even as `null`: any `crit` is rejected.
+    #[serde(default, deserialize_with = "present")]
     pub crit: Option<Value>,
+}
+
+/// Deserializes a member that is present as `Some`, `null` included (`Option`'s own impl would
+/// read `null` as absent). Absent members take `#[serde(default)]`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 /// A grant set whose signature and claims have been verified. Only [`verify`] makes one.
@@ -78,7 +87,7 @@ fn malformed<T>(message: impl Into<String>) -> Result<T> {
 /// The three parts of a compact JWS, decoded but not trusted.
 pub struct Parts<'t> {
     pub header: Header,
-    pub header_json: Value,
+    pub header_bytes: Vec<u8>,
     pub payload_bytes: Vec<u8>,
     pub signature: Vec<u8>,
     pub signing_input: &'t [u8],
@@ -116,25 +125,19 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     let header_bytes = decode(header, "header")?;
     let payload_bytes = decode(payload, "payload")?;
     let signature = decode(signature, "signature")?;
-    let header_json: Value = serde_json::from_slice(&header_bytes).map_err(|e| {
-        AuthzError::new(
-            ErrorCode::GrantsMalformed,
-            format!("the header is not JSON: {e}"),
-        )
-    })?;
-    if !header_json.is_object() {
+    if !header_bytes.trim_ascii_start().starts_with(b"{") {
         return malformed("the header is not a JSON object");
     }
-    let header: Header = serde_json::from_value(header_json.clone()).map_err(|e| {
+    let header: Header = serde_json::from_slice(&header_bytes).map_err(|e| {
         AuthzError::new(
             ErrorCode::GrantsMalformed,
-            format!("the header is malformed: {e}"),
+            format!("the header is not a JSON object of the expected members: {e}"),
         )
     })?;
     let signing_input = token.as_bytes().get(..signing_len).unwrap_or_default();
     Ok(Parts {
         header,
-        header_json,
+        header_bytes,
         payload_bytes,
         signature,
         signing_input,
@@ -312,21 +315,24 @@ pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<
     if let Some(audience) = &options.audience {
         object.insert("aud".to_owned(), audience.clone());
     }
-    let payload = Value::Object(object);
-    let parsed: GrantSetPayload = serde_json::from_value(payload.clone()).map_err(|e| {
+    let payload = serde_json::to_vec(&Value::Object(object))
+        .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, e.to_string()))?;
+    let parsed: GrantSetPayload = serde_json::from_slice(&payload).map_err(|e| {
         AuthzError::new(
             ErrorCode::GrantsMalformed,
             format!("the payload is not a grant set: {e}"),
         )
     })?;
     validate(&parsed)?;
-    let header = serde_json::json!({ "alg": ALG, "typ": TYP, "kid": key.kid });
-    let encode_json = |v: &Value| {
-        serde_json::to_vec(v)
-            .map(|b| base64url::encode(&b))
-            .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, e.to_string()))
-    };
-    let signing_input = format!("{}.{}", encode_json(&header)?, encode_json(&payload)?);
+    let header = format!(
+        r#"{{"alg":"{ALG}","typ":"{TYP}","kid":{}}}"#,
+        Value::from(key.kid.as_str())
+    );
+    let signing_input = format!(
+        "{}.{}",
+        base64url::encode(header.as_bytes()),
+        base64url::encode(&payload)
+    );
     let signature = key.key.sign(signing_input.as_bytes());
     Ok(format!(
         "{signing_input}.{}",
@@ -334,14 +340,19 @@ pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<
     ))
 }
 
-/// Decodes a token WITHOUT verifying anything, for people debugging one.
+/// Decodes a token WITHOUT verifying anything, for people debugging one: `(header, payload)`.
 pub fn inspect(token: &str) -> Result<(Value, Value)> {
     let parts = parse(token, DEFAULT_MAX_TOKEN_BYTES)?;
-    let payload: Value = serde_json::from_slice(&parts.payload_bytes).map_err(|e| {
-        AuthzError::new(
-            ErrorCode::GrantsMalformed,
-            format!("the payload is not JSON: {e}"),
-        )
-    })?;
-    Ok((parts.header_json, payload))
+    let json = |bytes: &[u8], what: &str| {
+        serde_json::from_slice::<Value>(bytes).map_err(|e| {
+            AuthzError::new(
+                ErrorCode::GrantsMalformed,
+                format!("the {what} is not JSON: {e}"),
+            )
+        })
+    };
+    Ok((
+        json(&parts.header_bytes, "header")?,
+        json(&parts.payload_bytes, "payload")?,
+    ))
 }

@@ -37,12 +37,13 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     })
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(
-    value: JsValue,
+/// Parses JSON text that the wrapper made with `JSON.stringify` (one parser for every input).
+fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
     code: ErrorCode,
     what: &str,
 ) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
+    serde_json::from_slice(text.as_bytes())
         .map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
 }
 
@@ -50,22 +51,13 @@ fn operation(name: &str) -> Result<Operation, JsValue> {
     Operation::parse(name).map_err(into_error)
 }
 
-/// Reads a task object through the core's validation (the canonical `ERR_TASK_INVALID`).
-fn task_json(task: JsValue) -> Result<serde_json::Value, JsValue> {
-    if !task.is_object() || js_sys::Array::is_array(&task) {
-        let shown = if task.is_null() {
-            "null".to_owned()
-        } else if js_sys::Array::is_array(&task) {
-            "an array".to_owned()
-        } else {
-            format!("a {}", task.js_typeof().as_string().unwrap_or_default())
-        };
-        return Err(into_error(AuthzError::new(
-            ErrorCode::TaskInvalid,
-            format!("a task must be an object, not {shown}"),
-        )));
-    }
-    from_js(task, ErrorCode::TaskInvalid, "task is not plain JSON data")
+/// Reads a task (as JSON text) through the core's validation: the canonical `ERR_TASK_INVALID`.
+fn task_value(task_json: &str) -> Result<serde_json::Value, JsValue> {
+    parse(
+        task_json,
+        ErrorCode::TaskInvalid,
+        "the task is not JSON data",
+    )
 }
 
 /// Throws the canonical error for an operation name the wrapper did not recognise.
@@ -76,8 +68,8 @@ pub fn check_operation(name: &str) -> Result<(), JsValue> {
 
 /// Throws the canonical error for a task the wrapper could not encode.
 #[wasm_bindgen(js_name = checkTask)]
-pub fn check_task(task: JsValue) -> Result<(), JsValue> {
-    let value = task_json(task)?;
+pub fn check_task(task_json: &str) -> Result<(), JsValue> {
+    let value = task_value(task_json)?;
     Task::from_json(&value).map(|_| ()).map_err(into_error)
 }
 
@@ -93,11 +85,11 @@ pub struct Engine {
 impl Engine {
     /// Compiles a grant-set payload object that the caller trusts (no signature check).
     #[wasm_bindgen(js_name = fromUnverifiedPayload)]
-    pub fn from_unverified_payload(payload: JsValue) -> Result<Engine, JsValue> {
-        let payload: GrantSetPayload = from_js(
-            payload,
+    pub fn from_unverified_payload(payload_json: &str) -> Result<Engine, JsValue> {
+        let payload: GrantSetPayload = parse(
+            payload_json,
             ErrorCode::GrantsMalformed,
-            "grant-set payload is malformed",
+            "the grant-set payload is malformed",
         )?;
         Ok(Engine::new(
             Authorizer::from_unverified_payload(payload).map_err(into_error)?,
@@ -141,9 +133,9 @@ impl Engine {
     }
 
     /// `explain(operation, task)`.
-    pub fn explain(&self, op: &str, task: JsValue) -> Result<JsValue, JsValue> {
+    pub fn explain(&self, op: &str, task_json: &str) -> Result<JsValue, JsValue> {
         let op = operation(op)?;
-        let value = task_json(task)?;
+        let value = task_value(task_json)?;
         let task = Task::from_json(&value).map_err(into_error)?;
         to_js(&self.authorizer.explain(op, &task))
     }
@@ -201,14 +193,6 @@ fn seconds(value: f64) -> i64 {
     value.floor() as i64
 }
 
-fn json_arg(value: JsValue, code: ErrorCode, what: &str) -> Result<serde_json::Value, JsValue> {
-    match value.as_string() {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| into_error(AuthzError::new(code, format!("{what} is not JSON: {e}")))),
-        None => from_js(value, code, &format!("{what} is not plain JSON data")),
-    }
-}
-
 /// A public key set, read once and reused across verifications.
 #[wasm_bindgen]
 pub struct Keys {
@@ -217,12 +201,11 @@ pub struct Keys {
 
 #[wasm_bindgen]
 impl Keys {
-    /// Reads a JWKS (an object or its JSON text; a single public JWK also works).
+    /// Reads a JWKS from JSON text (a single public JWK also works).
     #[wasm_bindgen(constructor)]
-    pub fn new(jwks: JsValue) -> Result<Keys, JsValue> {
-        let value = json_arg(jwks, ErrorCode::JwksInvalid, "the JWKS")?;
+    pub fn new(jwks_json: &str) -> Result<Keys, JsValue> {
         Ok(Keys {
-            inner: KeySet::from_json(&value).map_err(into_error)?,
+            inner: KeySet::parse_str(jwks_json).map_err(into_error)?,
         })
     }
 
@@ -250,7 +233,7 @@ impl Grants {
     }
 }
 
-/// Verifies a token. `audience` is `undefined`, a string or an array of strings.
+/// Verifies a token. `audience_json` is absent or the JSON text of an array of strings.
 #[wasm_bindgen]
 pub fn verify(
     token: &str,
@@ -258,19 +241,16 @@ pub fn verify(
     now: f64,
     clock_tolerance: f64,
     issuer: Option<String>,
-    audience: JsValue,
+    audience_json: Option<String>,
     max_token_bytes: Option<u32>,
 ) -> Result<Grants, JsValue> {
-    let audience = if audience.is_undefined() || audience.is_null() {
-        None
-    } else if let Some(one) = audience.as_string() {
-        Some(vec![one])
-    } else {
-        Some(from_js::<Vec<String>>(
-            audience,
+    let audience = match audience_json {
+        Some(text) => Some(parse::<Vec<String>>(
+            &text,
             ErrorCode::ArgumentInvalid,
             "`audience` must be a string or an array of strings",
-        )?)
+        )?),
+        None => None,
     };
     let options = VerifyOptions {
         now: seconds(now),
@@ -283,31 +263,30 @@ pub fn verify(
     Ok(Grants { inner })
 }
 
-/// Signs a grant-set payload with a private JWK.
+/// Signs a grant-set payload (JSON text) with a private JWK (JSON text). `audience_json` is
+/// absent or the JSON text of a string or an array of strings.
 #[wasm_bindgen]
 pub fn sign(
-    payload: JsValue,
-    private_jwk: JsValue,
+    payload_json: &str,
+    private_jwk_json: &str,
     now: f64,
     ttl: Option<f64>,
     issuer: Option<String>,
-    audience: JsValue,
+    audience_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let payload = json_arg(payload, ErrorCode::GrantsMalformed, "the payload")?;
-    let key = SigningJwk::from_json(&json_arg(
-        private_jwk,
-        ErrorCode::KeyInvalid,
-        "the private key",
-    )?)
-    .map_err(into_error)?;
-    let audience = if audience.is_undefined() || audience.is_null() {
-        None
-    } else {
-        Some(from_js::<serde_json::Value>(
-            audience,
+    let payload: serde_json::Value = parse(
+        payload_json,
+        ErrorCode::GrantsMalformed,
+        "the payload is not JSON",
+    )?;
+    let key = SigningJwk::parse_str(private_jwk_json).map_err(into_error)?;
+    let audience = match audience_json {
+        Some(text) => Some(parse::<serde_json::Value>(
+            &text,
             ErrorCode::ArgumentInvalid,
             "`audience` must be a string or an array of strings",
-        )?)
+        )?),
+        None => None,
     };
     let options = SignOptions {
         now: seconds(now),
