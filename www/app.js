@@ -1,0 +1,805 @@
+// The demo Tasklist page. Everything that decides is camunda-authz, loaded from /pkg/:
+//   verifyGrants(token, jwks, { issuer, audience })  the signed grant set, checked offline
+//   new Authorizer(grants)                          then, locally and synchronously:
+//   authz.filter(tasks, "search")                   which tasks you see
+//   authz.actions(task)                             which buttons you get
+//   authz.explain(operation, task)                  why (for every hidden task and denied action)
+// The server (server.mjs) enforces the same rules with the same package; actions.mjs is the
+// shared list of buttons and their task-lifecycle preconditions.
+
+import init, { verifyGrants, inspectGrants, Authorizer, AuthzError } from "/pkg/index.js";
+import { ACTIONS } from "/actions.mjs";
+
+const $ = (selector) => document.querySelector(selector);
+
+const state = {
+  config: null,
+  jwks: null,
+  persona: null, // persona id
+  variant: "valid", // which grant set the server was asked for
+  token: "", // the token the page last verified (or refused)
+  grants: null, // VerifiedGrants, or null when refused
+  authz: null, // Authorizer, or null when refused
+  error: null, // { code, message } when refused
+  decoded: null, // inspectGrants(token) (unverified), for the panel
+  tasks: [], // the feed, shaped like /v2/user-tasks/search items
+  tab: "open",
+  showHidden: false,
+  showDenied: false,
+  expanded: new Set(), // task keys whose explanation is open
+  log: [],
+};
+
+// --- Small DOM helpers ----------------------------------------------------------------------
+
+/** h("div", { class: "x", "data-a": 1, onclick: fn }, child, "text") — text is always text. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  append(el, children);
+  return el;
+}
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+const ICONS = {
+  check: '<path d="M4 10.5l3.5 3.5L16 5.5"/>',
+  cross: '<path d="M5.5 5.5l9 9M14.5 5.5l-9 9"/>',
+  lock: '<rect x="4.5" y="9" width="11" height="8" rx="1.5"/><path d="M7 9V6.5a3 3 0 016 0V9"/>',
+  eyeOff: '<path d="M3 3l14 14M8.6 8.7a2 2 0 002.7 2.7M6.1 6.3C4.4 7.3 3.2 8.7 2.5 10c1.4 2.7 4.3 5 7.5 5 1.4 0 2.7-.4 3.9-1.1M9 5.1c.3 0 .7-.1 1-.1 3.2 0 6.1 2.3 7.5 5-.4.8-1 1.6-1.6 2.3"/>',
+  shield: '<path d="M10 2.5l6 2.3v4.7c0 3.8-2.6 6.6-6 7.5-3.4-.9-6-3.7-6-7.5V4.8z"/>',
+  user: '<circle cx="10" cy="7" r="3.2"/><path d="M3.8 17c.8-3 3.3-4.8 6.2-4.8s5.4 1.8 6.2 4.8"/>',
+  users: '<circle cx="7.5" cy="7.5" r="2.7"/><path d="M2.5 16c.6-2.6 2.6-4 5-4s4.4 1.4 5 4"/><path d="M12.5 5a2.6 2.6 0 010 5.1M14 12.2c1.8.4 3 1.7 3.5 3.8"/>',
+  clock: '<circle cx="10" cy="10" r="7"/><path d="M10 6v4.3l2.8 1.7"/>',
+  info: '<circle cx="10" cy="10" r="7.5"/><path d="M10 9v5M10 6.3v.1"/>',
+};
+function icon(name, cls = "icon") {
+  const span = document.createElement("span");
+  span.className = cls;
+  span.setAttribute("aria-hidden", "true");
+  // Static markup only (never data): safe under the page's CSP and from injection.
+  span.innerHTML = `<svg viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round">${ICONS[name]}</svg>`;
+  return span;
+}
+
+// --- Formatting -----------------------------------------------------------------------------
+
+const userName = (id) => state.config?.users.find((u) => u.username === id)?.name ?? state.config?.clients.find((c) => c.clientId === id)?.name ?? id;
+const groupName = (id) => state.config?.groups.find((g) => g.groupId === id)?.name ?? id;
+const tenantName = (id) => state.config?.tenants.find((t) => t.tenantId === id)?.name ?? id;
+const initials = (name) =>
+  name
+    .split(/[\s.-]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((s) => s[0].toUpperCase())
+    .join("");
+
+function relative(iso, now = Date.now()) {
+  const ms = Date.parse(iso) - now;
+  const abs = Math.abs(ms);
+  const unit = abs < 3600e3 ? [Math.max(1, Math.round(abs / 60e3)), "min"] : abs < 48 * 3600e3 ? [Math.round(abs / 3600e3), "h"] : [Math.round(abs / 86400e3), "d"];
+  return { text: `${unit[0]} ${unit[1]}`, past: ms < 0 };
+}
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+function dateTime(secondsOrIso) {
+  const d = typeof secondsOrIso === "number" ? new Date(secondsOrIso * 1000) : new Date(secondsOrIso);
+  return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+/** The package's reasons quote ids in backticks: show those as code. */
+function reasonText(text) {
+  return String(text ?? "")
+    .split("`")
+    .map((part, i) => (i % 2 ? h("code", {}, part) : part));
+}
+function priorityOf(p) {
+  if (p >= 75) return ["high", "High"];
+  if (p >= 50) return ["medium", "Medium"];
+  return ["low", "Low"];
+}
+
+// --- Talking to the server ------------------------------------------------------------------
+
+async function getJSON(url, options) {
+  const res = await fetch(url, options);
+  if (!res.ok) throw new Error(`${options?.method ?? "GET"} ${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+async function fetchTasks() {
+  // The demo feed is unfiltered so the page can show what it hides and why; a real Tasklist
+  // backend filters too (send the bearer grant set and this server does, with the package).
+  const result = await getJSON("/v2/user-tasks/search", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sort: [{ field: "creationDate", order: "DESC" }], page: { from: 0, limit: 1000 } }),
+  });
+  state.tasks = result.items;
+}
+
+// --- Grant sets -----------------------------------------------------------------------------
+
+async function signIn(personaId, variant = "valid") {
+  const { token } = await getJSON(`/api/grants?persona=${encodeURIComponent(personaId)}&variant=${encodeURIComponent(variant)}`);
+  state.persona = personaId;
+  state.variant = variant;
+  state.expanded.clear();
+  $("#persona").value = personaId;
+  accept(token);
+  await fetchTasks();
+  render();
+}
+
+/** Verifies `token` with the package; on failure the page shows nothing (fail closed). */
+function accept(token) {
+  state.token = token;
+  $("#token").value = token;
+  try {
+    state.decoded = inspectGrants(token);
+  } catch {
+    state.decoded = null;
+  }
+  try {
+    const grants = verifyGrants(token, state.jwks, { issuer: state.config.issuer, audience: state.config.audience });
+    state.grants = grants;
+    state.authz = new Authorizer(grants);
+    state.error = null;
+  } catch (error) {
+    state.grants = null;
+    state.authz = null;
+    state.error = error instanceof AuthzError ? { code: error.code, message: error.message } : { code: "ERR_UNEXPECTED", message: String(error?.message ?? error) };
+  }
+}
+
+const b64url = {
+  encode(text) {
+    const bytes = new TextEncoder().encode(text);
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  },
+  decode(part) {
+    const bin = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
+    return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  },
+};
+
+/** Grants the principal wildcard UPDATE in the payload, keeping the old signature. */
+function tamper(token) {
+  const parts = token.trim().split(".");
+  try {
+    if (parts.length !== 3) throw new Error("not a compact JWS");
+    const payload = JSON.parse(b64url.decode(parts[1]));
+    const owner = { ownerType: payload.principal?.type === "CLIENT" ? "CLIENT" : "USER", ownerId: payload.principal?.id ?? "me" };
+    payload.authorizationsEnabled = true;
+    payload.authorizations = [
+      ...(Array.isArray(payload.authorizations) ? payload.authorizations : []),
+      { ...owner, resourceType: "PROCESS_DEFINITION", resourceId: "*", permissionTypes: ["READ_USER_TASK", "UPDATE_USER_TASK"] },
+      { ...owner, resourceType: "USER_TASK", resourceId: "*", permissionTypes: ["READ", "UPDATE", "CLAIM", "COMPLETE"] },
+    ];
+    return [parts[0], b64url.encode(JSON.stringify(payload)), parts[2]].join(".");
+  } catch {
+    // Not decodable: flip a character of the signature instead.
+    const s = parts[2] ?? "";
+    const flipped = s ? (s[0] === "A" ? "B" : "A") + s.slice(1) : "AAAA";
+    return [parts[0] ?? "", parts[1] ?? "", flipped].join(".");
+  }
+}
+
+// --- Actions --------------------------------------------------------------------------------
+
+function dialogResult(dialog) {
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+}
+
+async function requestFor(action, task) {
+  const key = task.userTaskKey;
+  const me = (state.grants?.payload ?? state.decoded?.payload)?.principal?.id ?? "";
+  switch (action.id) {
+    case "claim":
+      return { method: "POST", path: `/v2/user-tasks/${key}/assignment`, body: { assignee: me, allowOverride: false, action: "claim" } };
+    case "unassign":
+      return { method: "DELETE", path: `/v2/user-tasks/${key}/assignee` };
+    case "complete":
+      return { method: "POST", path: `/v2/user-tasks/${key}/completion`, body: { variables: {}, action: "complete" } };
+    case "assign": {
+      const select = $("#assign-user");
+      const people = state.config.users.map((u) => h("option", { value: u.username }, `${u.name} (${u.username})`));
+      replace(select, people);
+      select.value = task.assignee && task.assignee !== me ? me || state.config.users[0].username : state.config.users.find((u) => u.username !== me)?.username;
+      replace($("#assign-task-name"), `${task.name} · ${task.processName}`);
+      if ((await dialogResult($("#assign-dialog"))) !== "ok") return null;
+      return { method: "POST", path: `/v2/user-tasks/${key}/assignment`, body: { assignee: select.value, allowOverride: true, action: "assign" } };
+    }
+    case "update": {
+      $("#update-priority").value = String(task.priority ?? 50);
+      const due = task.dueDate ? new Date(task.dueDate) : null;
+      $("#update-due").value = due ? new Date(due.getTime() - due.getTimezoneOffset() * 60e3).toISOString().slice(0, 16) : "";
+      replace($("#update-task-name"), `${task.name} · ${task.processName}`);
+      if ((await dialogResult($("#update-dialog"))) !== "ok") return null;
+      const dueValue = $("#update-due").value;
+      return {
+        method: "PATCH",
+        path: `/v2/user-tasks/${key}`,
+        body: { changeset: { priority: Number($("#update-priority").value), dueDate: dueValue ? new Date(dueValue).toISOString() : null }, action: "update" },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+async function perform(action, task, forced) {
+  const request = await requestFor(action, task);
+  if (!request) return;
+  const local = state.authz ? state.authz.explain(action.operation, task) : null;
+  const res = await fetch(request.path, {
+    method: request.method,
+    headers: { authorization: `Bearer ${state.token}`, ...(request.body ? { "content-type": "application/json" } : {}) },
+    body: request.body ? JSON.stringify(request.body) : undefined,
+  });
+  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  const entry = {
+    at: new Date(),
+    status: res.status,
+    method: request.method,
+    path: request.path,
+    action: action.id,
+    label: action.label,
+    task: task.name,
+    key: task.userTaskKey,
+    forced,
+    detail: body?.detail ?? null,
+    code: body?.explanation?.code ?? body?.code ?? null,
+    local,
+  };
+  state.log.unshift(entry);
+  if (state.log.length > 30) state.log.length = 30;
+  if (res.ok) {
+    toast("ok", `${action.label}: done`, `“${task.name}” · the server answered ${res.status}.`);
+    await fetchTasks();
+  } else if (res.status === 403) {
+    toast("error", `403: the server refused ${action.label}`, [reasonText(body?.explanation?.reason ?? body?.detail ?? ""), `. The page agreed: it did not offer this action (${local?.code ?? "denied"}).`]);
+  } else {
+    toast("error", `${res.status} ${body?.title ?? ""}`.trim(), body?.detail ?? "");
+  }
+  render();
+}
+
+// --- Rendering ------------------------------------------------------------------------------
+
+function payloadShown() {
+  return state.grants ? state.grants.payload : state.decoded?.payload ?? null;
+}
+
+function render() {
+  renderStatus();
+  renderWho();
+  renderGrants();
+  renderTasks();
+  renderLog();
+  document.body.dataset.persona = state.persona ?? "";
+  document.body.dataset.status = state.authz ? "verified" : "refused";
+}
+
+function renderStatus() {
+  const pill = $("#grant-pill");
+  const badge = $("#verify-status");
+  const result = $("#verify-result");
+  if (state.authz) {
+    pill.className = "pill pill-ok";
+    badge.dataset.state = "ok";
+    badge.removeAttribute("data-code");
+    replace(badge, icon("check"), "verified");
+    result.hidden = false;
+    result.className = "verify-result ok";
+    result.dataset.code = "";
+    replace(
+      result,
+      h("strong", {}, icon("check"), " Verified"),
+      h("span", {}, ` Ed25519 signature by key `, h("code", {}, state.grants.header.kid), `, issuer and audience `, h("code", {}, state.config.audience), ` checked, not expired.`),
+    );
+  } else {
+    pill.className = "pill pill-error";
+    badge.dataset.state = "error";
+    badge.dataset.code = state.error?.code ?? "";
+    replace(badge, icon("cross"), state.error?.code ?? "refused");
+    result.hidden = false;
+    result.className = "verify-result error";
+    result.dataset.code = state.error?.code ?? "";
+    replace(
+      result,
+      h("strong", { class: "error-code", "data-testid": "error-code" }, icon("cross"), ` ${state.error?.code}`),
+      h("span", {}, ` ${state.error?.message ?? ""}.`),
+      h("span", { class: "fail-closed" }, " The page refuses the grant set and shows no tasks (fail closed)."),
+    );
+  }
+  tick();
+}
+
+/** The pill's text, including the live countdown to `exp`. */
+function tick() {
+  const text = $("#grant-pill-text");
+  if (state.authz) {
+    const left = state.grants.payload.exp - Date.now() / 1000;
+    if (left <= 0) {
+      // Expired while open: re-verify, which now refuses it (ERR_GRANTS_EXPIRED).
+      accept(state.token);
+      render();
+      return;
+    }
+    text.textContent = `Verified · expires in ${clock(left)}`;
+    const exp = $("#exp-left");
+    if (exp) exp.textContent = `in ${clock(left)}`;
+  } else {
+    text.textContent = `Refused · ${state.error?.code ?? ""}`;
+  }
+}
+
+function chips(list, cls = "chip", label = (x) => x) {
+  if (!list?.length) return h("span", { class: "muted" }, "none");
+  return list.map((x) => h("span", { class: cls, title: x }, label(x)));
+}
+
+function renderWho() {
+  const persona = state.config.personas.find((p) => p.id === state.persona);
+  const principal = payloadShown()?.principal ?? persona?.principal;
+  const p = payloadShown();
+  replace(
+    $("#who"),
+    h(
+      "div",
+      { class: "who-head" },
+      h("span", { class: `avatar avatar-${persona?.id}` }, initials(persona?.name ?? "?")),
+      h("div", {}, h("div", { class: "who-name" }, persona?.name), h("div", { class: "who-title" }, `${persona?.title} · ${principal?.type} `, h("code", {}, principal?.id))),
+    ),
+    h("p", { class: "who-summary" }, persona?.summary),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Groups"),
+      h("dd", {}, chips(principal?.groups, "chip chip-group")),
+      h("dt", {}, "Roles"),
+      h("dd", {}, chips(principal?.roles, "chip chip-role")),
+      h("dt", {}, "Tenants"),
+      h("dd", {}, chips(principal?.tenants, "chip chip-tenant")),
+      h("dt", {}, "Cluster"),
+      h(
+        "dd",
+        {},
+        h("span", { class: "muted" }, persona?.cluster.name),
+        " ",
+        h("span", { class: `flag ${p?.authorizationsEnabled === false ? "flag-off" : "flag-on"}` }, `authorizations ${p?.authorizationsEnabled === false ? "off" : "on"}`),
+        " ",
+        h("span", { class: `flag ${p?.multiTenancyEnabled ? "flag-on" : "flag-off"}` }, `multi-tenancy ${p?.multiTenancyEnabled ? "on" : "off"}`),
+      ),
+    ),
+  );
+}
+
+function describeAuthorization(a) {
+  const target = a.resourcePropertyName !== undefined ? h("span", {}, "by ", h("code", {}, a.resourcePropertyName)) : h("code", {}, a.resourceId);
+  return h(
+    "li",
+    { class: "authorization" },
+    h("div", { class: "auth-line" }, h("span", { class: `owner owner-${String(a.ownerType).toLowerCase()}` }, a.ownerType), h("code", { class: "owner-id" }, a.ownerId)),
+    h("div", { class: "auth-line" }, h("span", { class: "resource" }, a.resourceType), " ", target),
+    h("div", { class: "perms" }, (a.permissionTypes ?? []).map((p) => h("span", { class: "perm" }, p))),
+  );
+}
+
+function renderGrants() {
+  const payload = payloadShown();
+  const header = state.grants ? state.grants.header : state.decoded?.header;
+  const claims = $("#claims");
+  if (!payload) {
+    replace(claims, h("dt", {}, "Token"), h("dd", {}, h("span", { class: "muted" }, "cannot be decoded")));
+    replace($("#authorizations"));
+    replace($("#auth-count"), "0");
+    replace($("#payload-json"), "");
+    return;
+  }
+  const aud = Array.isArray(payload.aud) ? payload.aud.join(", ") : payload.aud;
+  const left = payload.exp - Date.now() / 1000;
+  replace(
+    claims,
+    state.grants ? null : [h("dt", {}, "Warning"), h("dd", { class: "unverified" }, "UNVERIFIED: decoded with inspectGrants() for display only")],
+    h("dt", {}, "Issuer"),
+    h("dd", {}, h("code", {}, payload.iss)),
+    h("dt", {}, "Audience"),
+    h("dd", {}, h("code", {}, aud)),
+    h("dt", {}, "Subject"),
+    h("dd", {}, h("code", {}, payload.sub)),
+    h("dt", {}, "Key"),
+    h("dd", {}, h("code", {}, header?.kid), " ", h("span", { class: "muted" }, header?.alg)),
+    h("dt", {}, "Issued"),
+    h("dd", {}, payload.iat ? dateTime(payload.iat) : "–"),
+    h("dt", {}, "Expires"),
+    h(
+      "dd",
+      { id: "exp-row" },
+      dateTime(payload.exp),
+      " ",
+      h("span", { class: left > 0 ? "exp-left" : "exp-past", id: left > 0 && state.grants ? "exp-left" : undefined }, left > 0 ? `in ${clock(left)}` : `${relative(new Date(payload.exp * 1000).toISOString()).text} ago`),
+    ),
+  );
+  const list = payload.authorizations ?? [];
+  replace($("#auth-count"), String(list.length));
+  replace($("#authorizations"), list.map(describeAuthorization));
+  replace($("#payload-json"), JSON.stringify({ header, payload }, null, 2));
+}
+
+function stateTab(task) {
+  return task.state === "COMPLETED" ? "completed" : "open";
+}
+
+function renderTasks() {
+  const list = $("#task-list");
+  const empty = $("#empty");
+  for (const tab of document.querySelectorAll(".tab")) tab.setAttribute("aria-selected", String(tab.dataset.tab === state.tab));
+  document.body.dataset.showHidden = String(state.showHidden);
+  document.body.dataset.showDenied = String(state.showDenied);
+  if (!state.authz) {
+    replace(list);
+    for (const id of ["#count-open", "#count-completed", "#count-all"]) replace($(id), "0");
+    replace($("#stats"), "");
+    empty.hidden = false;
+    empty.dataset.code = state.error?.code ?? "";
+    replace(
+      empty,
+      icon("lock", "icon big"),
+      h("strong", {}, "Grant set refused: ", h("span", { class: "code" }, state.error?.code ?? "unknown")),
+      h("span", { class: "empty-detail" }, `verifyGrants() says: ${state.error?.message ?? "no grant set"}.`),
+      h("span", {}, "The page decides nothing from a grant set it cannot verify, so it shows no tasks (fail closed). Pick who you are, or press “Fresh valid one”."),
+    );
+    return;
+  }
+  const authz = state.authz;
+  const all = state.tasks;
+  const visible = new Set(authz.filter(all, "search"));
+  const inTab = (t) => state.tab === "all" || stateTab(t) === state.tab;
+  const mine = all.filter((t) => visible.has(t));
+  replace($("#count-open"), String(mine.filter((t) => stateTab(t) === "open").length));
+  replace($("#count-completed"), String(mine.filter((t) => stateTab(t) === "completed").length));
+  replace($("#count-all"), String(mine.length));
+  const hiddenCount = all.length - mine.length;
+  replace(
+    $("#stats"),
+    h("strong", {}, `${mine.length} of ${all.length}`),
+    " tasks visible to you; ",
+    h("strong", {}, String(hiddenCount)),
+    hiddenCount === 1 ? " is hidden by your grant set" : " are hidden by your grant set",
+    state.showHidden || hiddenCount === 0 ? "." : [" (", h("button", { type: "button", class: "btn-link inline", onclick: () => setToggle("show-hidden", true) }, "show them"), ")."],
+  );
+  const shown = all.filter((t) => inTab(t) && (visible.has(t) || state.showHidden));
+  replace(
+    list,
+    shown.map((t) => (visible.has(t) ? taskCard(t, authz) : hiddenCard(t, authz))),
+  );
+  empty.hidden = shown.length > 0;
+  empty.dataset.code = "";
+  if (!shown.length) replace(empty, icon("check", "icon big"), h("strong", {}, "Nothing here."), h("span", {}, state.tab === "open" ? "No open tasks you may see." : "No tasks in this view."));
+}
+
+function notApplicableReason(action, task) {
+  if (task.state !== "CREATED") return `the task is ${task.state.toLowerCase()}`;
+  if (action.id === "claim" && task.assignee) return `already assigned to ${userName(task.assignee)}`;
+  if (action.id === "unassign" && !task.assignee) return "the task is not assigned";
+  return "not applicable";
+}
+
+function taskMeta(task) {
+  const [prioCls, prioLabel] = priorityOf(task.priority ?? 50);
+  const me = state.grants?.payload.principal.id;
+  const due = task.dueDate ? relative(task.dueDate) : null;
+  return [
+    h(
+      "div",
+      { class: "task-title-row" },
+      h("h3", { class: "task-name" }, task.name),
+      task.state === "COMPLETED" ? h("span", { class: "badge badge-done" }, "Completed") : null,
+      task.state === "CREATED" && due?.past ? h("span", { class: "badge badge-overdue" }, "Overdue") : null,
+      h("span", { class: `prio prio-${prioCls}`, title: `priority ${task.priority}` }, prioLabel),
+    ),
+    h(
+      "div",
+      { class: "task-meta" },
+      h("span", { class: "process" }, `${task.processName} v${task.processDefinitionVersion}`),
+      h("span", { class: "tenant", title: `tenant ${task.tenantId}` }, tenantName(task.tenantId)),
+      h("span", { class: "key" }, `#${task.userTaskKey}`),
+    ),
+    h(
+      "div",
+      { class: "task-people" },
+      h(
+        "span",
+        { class: `assignee ${task.assignee ? "" : "unassigned"}`, "data-assignee": task.assignee ?? "" },
+        icon("user"),
+        task.assignee ? (task.assignee === me ? h("strong", {}, "Assigned to me") : userName(task.assignee)) : "Unassigned",
+      ),
+      task.candidateGroups.length || task.candidateUsers.length
+        ? h(
+            "span",
+            { class: "candidates" },
+            icon("users"),
+            task.candidateGroups.map((g) => h("span", { class: "chip chip-group", title: `candidate group ${g}` }, groupName(g))),
+            task.candidateUsers.map((u) => h("span", { class: "chip chip-user", title: `candidate user ${u}` }, userName(u))),
+          )
+        : null,
+      h(
+        "span",
+        { class: "dates" },
+        icon("clock"),
+        task.state === "COMPLETED" && task.completionDate
+          ? `Completed ${relative(task.completionDate).text} ago`
+          : due
+            ? due.past
+              ? `Due ${due.text} ago`
+              : `Due in ${due.text}`
+            : `Created ${relative(task.creationDate).text} ago`,
+      ),
+    ),
+  ];
+}
+
+function taskCard(task, authz) {
+  const key = task.userTaskKey;
+  const decisions = authz.actions(task); // every operation at once (one call into wasm)
+  const buttons = [];
+  const primary = ACTIONS.find((a) => a.applies(task) && decisions[a.operation] && (a.id === "claim" || a.id === "complete"))?.id;
+  // Allowed actions first, then (when asked for) the denied ones, each saying why.
+  const applicable = ACTIONS.filter((a) => a.applies(task));
+  const ordered = [...applicable.filter((a) => decisions[a.operation]), ...applicable.filter((a) => !decisions[a.operation])];
+  for (const action of ordered) {
+    const allowed = decisions[action.operation];
+    if (!allowed && !state.showDenied) continue;
+    const why = allowed ? null : authz.explain(action.operation, task);
+    buttons.push(
+      h(
+        "button",
+        {
+          type: "button",
+          class: `btn ${allowed ? (action.id === primary ? "btn-primary" : "btn-secondary") : "btn-denied"}`,
+          "data-action": action.id,
+          "data-allowed": String(allowed),
+          title: allowed ? `${action.label} (allowed by your grant set)` : `Denied (${why.code}): ${why.reason}. Press to send it anyway and see the server's 403.`,
+          onclick: (event) => run(event, () => perform(action, task, !allowed)),
+        },
+        allowed ? null : icon("lock"),
+        action.label,
+      ),
+    );
+  }
+  const open = state.expanded.has(key);
+  return h(
+    "li",
+    { class: `task ${task.state === "COMPLETED" ? "is-done" : ""}`, "data-task": key, "data-visibility": "visible", "data-state": task.state },
+    h("div", { class: "task-body" }, taskMeta(task)),
+    h(
+      "div",
+      { class: "task-actions" },
+      buttons,
+      !buttons.length && task.state === "CREATED" ? h("span", { class: "muted small" }, "View only") : null,
+      h(
+        "button",
+        { type: "button", class: "btn btn-link why", "aria-expanded": String(open), "data-why": key, onclick: () => toggleWhy(key) },
+        icon("info"),
+        open ? "Hide why" : "Why?",
+      ),
+    ),
+    open ? whyPanel(task, authz) : null,
+  );
+}
+
+function hiddenCard(task, authz) {
+  const why = authz.explain("search", task);
+  const open = state.expanded.has(task.userTaskKey);
+  return h(
+    "li",
+    { class: "task is-hidden", "data-task": task.userTaskKey, "data-visibility": "hidden", "data-state": task.state },
+    h("div", { class: "task-body" }, taskMeta(task)),
+    h(
+      "div",
+      { class: "task-actions" },
+      h("span", { class: "hidden-tag" }, icon("eyeOff"), "Hidden from you"),
+      h("button", { type: "button", class: "btn btn-link why", "aria-expanded": String(open), "data-why": task.userTaskKey, onclick: () => toggleWhy(task.userTaskKey) }, icon("info"), open ? "Hide why" : "Why?"),
+    ),
+    h("p", { class: "hidden-reason", "data-code": why.code }, h("span", { class: "code" }, why.code), " ", reasonText(why.reason)),
+    open ? whyPanel(task, authz) : null,
+  );
+}
+
+function grantLine(grant) {
+  if (!grant) return null;
+  const target = grant.resourcePropertyName !== undefined ? `by ${grant.resourcePropertyName}` : grant.resourceId;
+  return h(
+    "div",
+    { class: "grant-line" },
+    "authorization ",
+    h("code", {}, grant.authorizationKey ?? "–"),
+    `: ${grant.ownerType} ${grant.ownerId} → ${grant.resourceType} ${target} [${(grant.permissionTypes ?? []).join(", ")}]`,
+  );
+}
+
+function whyPanel(task, authz) {
+  const rows = [{ id: "view", label: "See it", operation: "search", applies: () => true }, ...ACTIONS].map((action) => {
+    const e = authz.explain(action.operation, task);
+    const applies = action.applies(task);
+    return h(
+      "tr",
+      { "data-op": action.operation, "data-allowed": String(e.allowed), "data-code": e.code },
+      h("td", { class: "verdict" }, e.allowed ? h("span", { class: "yes" }, icon("check")) : h("span", { class: "no" }, icon("cross"))),
+      h("th", { scope: "row" }, action.label, h("div", { class: "op" }, action.operation)),
+      h(
+        "td",
+        {},
+        h("span", { class: `code ${e.allowed ? "code-ok" : ""}` }, e.code),
+        e.matchedBy ? h("span", { class: "matched" }, ` matched by ${e.matchedBy}`) : null,
+        h("div", { class: "reason" }, reasonText(e.reason)),
+        grantLine(e.grant),
+        applies ? null : h("div", { class: "na" }, `Not offered anyway: ${notApplicableReason(action, task)}.`),
+      ),
+    );
+  });
+  return h(
+    "div",
+    { class: "why-panel", "data-why-panel": task.userTaskKey },
+    h("table", {}, h("caption", {}, "authz.explain(operation, task), decided in your browser"), h("tbody", {}, rows)),
+  );
+}
+
+function renderLog() {
+  const log = $("#log");
+  $("#log-empty").hidden = state.log.length > 0;
+  replace(
+    log,
+    state.log.map((e) =>
+      h(
+        "li",
+        { class: `log-entry ${e.status < 300 ? "ok" : "error"}`, "data-status": String(e.status), "data-action": e.action, "data-task": e.key },
+        h("div", { class: "log-head" }, h("span", { class: "status" }, String(e.status)), h("span", { class: "log-what" }, `${e.label} · ${e.task}`), e.forced ? h("span", { class: "forced" }, "forced") : null),
+        h("div", { class: "log-path" }, h("code", {}, `${e.method} ${e.path}`)),
+        e.status === 403
+          ? h("div", { class: "log-detail" }, "Server: ", h("span", { class: "code" }, e.code ?? "?"), " · page: ", h("span", { class: "code" }, e.local?.code ?? "?"), e.code === e.local?.code ? " (they agree)" : " (they differ!)")
+          : e.detail
+            ? h("div", { class: "log-detail" }, e.detail)
+            : null,
+      ),
+    ),
+  );
+}
+
+let toastId = 0;
+function toast(kind, title, text) {
+  const id = `toast-${++toastId}`;
+  const el = h("div", { class: `toast toast-${kind}`, id, role: kind === "error" ? "alert" : "status" }, icon(kind === "ok" ? "check" : "cross"), h("div", {}, h("strong", {}, title), h("div", {}, text)));
+  $("#toasts").append(el);
+  setTimeout(() => el.remove(), 7000);
+}
+
+// --- Events ---------------------------------------------------------------------------------
+
+function toggleWhy(key) {
+  if (state.expanded.has(key)) state.expanded.delete(key);
+  else state.expanded.add(key);
+  renderTasks();
+}
+
+function setToggle(id, value) {
+  const input = $(`#${id}`);
+  input.checked = value;
+  input.dispatchEvent(new Event("change"));
+}
+
+/** Runs an event handler, reporting failures on the page instead of as uncaught errors. */
+async function run(event, fn) {
+  const button = event?.currentTarget;
+  if (button instanceof HTMLButtonElement) button.disabled = true;
+  try {
+    await fn();
+  } catch (error) {
+    toast("error", "Something went wrong", String(error?.message ?? error));
+    showBanner(String(error?.message ?? error));
+  } finally {
+    if (button instanceof HTMLButtonElement && button.isConnected) button.disabled = false;
+  }
+}
+
+function showBanner(text) {
+  const banner = $("#banner");
+  banner.hidden = !text;
+  replace(banner, text ?? "");
+}
+
+function wire() {
+  $("#persona").addEventListener("change", (e) => {
+    const id = e.target.value;
+    history.replaceState(null, "", `#${id}`);
+    run(null, () => signIn(id));
+  });
+  window.addEventListener("hashchange", () => {
+    const id = location.hash.slice(1);
+    if (id !== state.persona && state.config.personas.some((p) => p.id === id)) run(null, () => signIn(id));
+  });
+  for (const tab of document.querySelectorAll(".tab")) {
+    tab.addEventListener("click", () => {
+      state.tab = tab.dataset.tab;
+      renderTasks();
+    });
+  }
+  $("#show-hidden").addEventListener("change", (e) => {
+    state.showHidden = e.target.checked;
+    renderTasks();
+  });
+  $("#show-denied").addEventListener("change", (e) => {
+    state.showDenied = e.target.checked;
+    renderTasks();
+  });
+  $("#verify-token").addEventListener("click", () => {
+    state.variant = "edited";
+    accept($("#token").value.trim());
+    render();
+  });
+  $("#tamper").addEventListener("click", () => {
+    state.variant = "tampered";
+    accept(tamper($("#token").value));
+    render();
+  });
+  for (const button of document.querySelectorAll("[data-variant]")) {
+    button.addEventListener("click", (e) => run(e, () => signIn(state.persona, button.dataset.variant)));
+  }
+  $("#reset-data").addEventListener("click", (e) =>
+    run(e, async () => {
+      await fetch("/api/reset", { method: "POST" });
+      await fetchTasks();
+      toast("ok", "Sample tasks restored", "Every task is back to its first state.");
+      render();
+    }),
+  );
+  setInterval(tick, 1000);
+}
+
+async function boot() {
+  await init(); // the browser entry loads the WebAssembly module here
+  state.config = await getJSON("/api/config");
+  state.jwks = await getJSON(state.config.jwksUri);
+  const select = $("#persona");
+  replace(
+    select,
+    state.config.personas.map((p) => h("option", { value: p.id }, `${p.name} · ${p.title}`)),
+  );
+  select.disabled = false;
+  wire();
+  const fromHash = location.hash.slice(1);
+  const first = state.config.personas.some((p) => p.id === fromHash) ? fromHash : state.config.personas[0].id;
+  await signIn(first);
+}
+
+boot().catch((error) => {
+  showBanner(`The demo could not start: ${error?.message ?? error}`);
+  const pill = $("#grant-pill");
+  pill.className = "pill pill-error";
+  $("#grant-pill-text").textContent = "Not started";
+  document.body.dataset.status = "failed";
+});

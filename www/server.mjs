@@ -1,0 +1,512 @@
+// camunda-authz demo server: plays Camunda's side for the demo Tasklist page.
+//
+//   node www/server.mjs [--port N] [--quiet]   (default: env PORT, else 8080 or, when that is
+//                                               taken, a free port; --port 0 always picks a free one)
+//
+// It holds sample identity, authorizations and user tasks (www/data.mjs) in memory, signs a
+// grant set per persona with an Ed25519 key made at start, serves its JWKS, serves the task
+// list shaped like /v2/user-tasks/search, and performs task actions, enforcing them with the
+// same package the page uses (pkg/node.mjs): verify the bearer grant set, then Authorizer.can.
+// No framework, no dependencies beyond the built package; works offline.
+
+import { createServer } from "node:http";
+import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const WWW = fileURLToPath(new URL(".", import.meta.url));
+const PKG = fileURLToPath(new URL("../pkg/", import.meta.url));
+
+if (!existsSync(join(PKG, "node.mjs"))) {
+  console.error("camunda-authz demo: the package is not built (no pkg/node.mjs). Run `./x demo` or `./x build` first.");
+  process.exit(1);
+}
+
+const lib = await import(new URL("../pkg/node.mjs", import.meta.url).href);
+const { Authorizer, AuthzError, verifyGrants, signGrants, generateSigningKey } = lib;
+const data = await import("./data.mjs");
+const { ACTIONS, offeredActions } = await import("./actions.mjs");
+
+// --- Options ---------------------------------------------------------------------------------
+
+function portOption() {
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--port(?:=(.*))?$/.exec(args[i]);
+    if (m) return m[1] ?? args[i + 1];
+  }
+  return process.env.PORT ?? "8080";
+}
+const portChosen = process.argv.slice(2).some((a) => /^--port(=|$)/.test(a)) || process.env.PORT !== undefined;
+const requestedPort = Number(portOption());
+if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+  console.error(`camunda-authz demo: bad port ${JSON.stringify(portOption())}`);
+  process.exit(2);
+}
+const QUIET = process.argv.includes("--quiet");
+
+// --- Keys, issuer, state ---------------------------------------------------------------------
+
+const AUDIENCE = "tasklist";
+const TTL = 15 * 60; // seconds a grant set lives
+const signingKey = generateSigningKey(`demo-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`);
+const strayKey = generateSigningKey("not-published"); // for the "unknown key" variant
+const JWKS = signingKey.jwks; // public keys only
+let ISSUER = "http://127.0.0.1"; // set to the listening URL once bound
+
+let tasks = data.makeTasks();
+const reset = () => {
+  tasks = data.makeTasks();
+};
+
+const VARIANTS = {
+  valid: "Valid",
+  expired: "Expired",
+  "wrong-audience": "Wrong audience",
+  "unknown-key": "Signed by an unknown key",
+};
+
+// --- Identity: what the cluster resolves before it issues a grant set ----------------------
+
+function principalOf(persona) {
+  const { type, id } = persona.principal;
+  const member = (list) => (list ?? []).includes(id);
+  const groups = data.GROUPS.filter((g) => member(type === "USER" ? g.users : g.clients)).map((g) => g.groupId);
+  const mappingRules = [...(persona.principal.mappingRules ?? [])];
+  const roles = data.ROLES.filter(
+    (r) =>
+      (type === "USER" ? member(r.users) : member(r.clients)) ||
+      (r.groups ?? []).some((g) => groups.includes(g)) ||
+      (r.mappingRules ?? []).some((m) => mappingRules.includes(m)),
+  ).map((r) => r.roleId);
+  const tenants = Object.entries(data.TENANT_MEMBERS)
+    .filter(([, members]) => members.includes(id))
+    .map(([tenantId]) => tenantId);
+  return { type, id, groups, roles, tenants, mappingRules };
+}
+
+/** The authorizations whose owner is the principal or one of its groups, roles or mapping rules. */
+function authorizationsOf(principal) {
+  const owners = {
+    USER: principal.type === "USER" ? [principal.id] : [],
+    CLIENT: principal.type === "CLIENT" ? [principal.id] : [],
+    GROUP: principal.groups,
+    ROLE: principal.roles,
+    MAPPING_RULE: principal.mappingRules,
+  };
+  return data.AUTHORIZATIONS.filter((a) => (owners[a.ownerType] ?? []).includes(a.ownerId));
+}
+
+function grantPayload(persona) {
+  const principal = principalOf(persona);
+  return {
+    sub: principal.id,
+    jti: randomUUID(),
+    ver: 1,
+    camundaVersion: "8.9",
+    authorizationsEnabled: persona.cluster.authorizationsEnabled,
+    multiTenancyEnabled: persona.cluster.multiTenancyEnabled,
+    principal,
+    authorizations: authorizationsOf(principal),
+  };
+}
+
+function issue(persona, variant = "valid") {
+  const payload = grantPayload(persona);
+  const now = Date.now() / 1000;
+  switch (variant) {
+    case "valid":
+      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now });
+    case "expired": // issued an hour ago for 15 minutes
+      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now: now - 3600 });
+    case "wrong-audience":
+      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: "operate", now });
+    case "unknown-key":
+      return signGrants(payload, strayKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now });
+    default:
+      throw new Problem(400, "INVALID_ARGUMENT", `unknown grant-set variant \`${variant}\`; one of ${Object.keys(VARIANTS).join(", ")}`);
+  }
+}
+
+// --- HTTP plumbing ---------------------------------------------------------------------------
+
+class Problem extends Error {
+  constructor(status, title, detail, extra = {}) {
+    super(detail);
+    this.status = status;
+    this.title = title;
+    this.extra = extra;
+  }
+}
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".cjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ts": "text/plain; charset=utf-8",
+  ".md": "text/markdown; charset=utf-8",
+};
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "style.css", "favicon.svg"]);
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
+  res.end(body);
+}
+
+function json(res, status, value, headers = {}) {
+  send(res, status, JSON.stringify(value), { "content-type": "application/json; charset=utf-8", ...headers });
+}
+
+function problem(res, req, p) {
+  json(
+    res,
+    p.status,
+    { type: "about:blank", title: p.title, status: p.status, detail: p.message, instance: String(req.url ?? "").split("?")[0], ...p.extra },
+    { "content-type": "application/problem+json; charset=utf-8" },
+  );
+}
+
+async function readBody(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > 256 * 1024) throw new Problem(413, "PAYLOAD_TOO_LARGE", "request body over 256 KiB");
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return {};
+  try {
+    const value = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+    return value;
+  } catch {
+    throw new Problem(400, "INVALID_ARGUMENT", "the request body must be a JSON object");
+  }
+}
+
+async function serveFile(res, root, rel) {
+  const file = normalize(join(root, rel));
+  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) throw new Problem(404, "NOT_FOUND", "no such file");
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    throw new Problem(404, "NOT_FOUND", `no such file: ${rel}`);
+  }
+  if (!info.isFile()) throw new Problem(404, "NOT_FOUND", `no such file: ${rel}`);
+  const type = MIME[extname(file)] ?? "application/octet-stream";
+  const headers = { "content-type": type, "cache-control": "no-cache" };
+  if (type.startsWith("text/html")) headers["content-security-policy"] = CSP;
+  send(res, 200, await readFile(file), headers);
+}
+
+function log(...parts) {
+  if (!QUIET) console.log(new Date().toISOString().slice(11, 19), ...parts);
+}
+
+// --- Camunda's side: authentication and enforcement ------------------------------------------
+
+/** Verifies the bearer grant set with our own JWKS: the same call the page makes. */
+function authenticate(req) {
+  const header = req.headers.authorization ?? "";
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new Problem(401, "UNAUTHORIZED", "missing bearer grant set", { code: "ERR_NO_TOKEN" });
+  try {
+    const grants = verifyGrants(m[1], JWKS, { issuer: ISSUER, audience: AUDIENCE });
+    return { grants, authz: new Authorizer(grants), principal: grants.payload.principal };
+  } catch (error) {
+    if (error instanceof AuthzError) throw new Problem(401, "UNAUTHORIZED", error.message, { code: error.code });
+    throw error;
+  }
+}
+
+function findTask(key) {
+  const task = tasks.find((t) => t.userTaskKey === key);
+  if (!task) throw new Problem(404, "NOT_FOUND", `Command 'GET' rejected: user task with key '${key}' not found`);
+  return task;
+}
+
+/** Enforces `operation` on `task` with the package; a deny is a 403 carrying the explanation. */
+function enforce(authz, operation, task, principal) {
+  const explanation = authz.explain(operation, task);
+  if (!explanation.allowed) {
+    log(`${principal.id} ${operation} ${task.userTaskKey} -> 403 (${explanation.code})`);
+    throw new Problem(
+      403,
+      "FORBIDDEN",
+      `Insufficient permissions to perform operation '${operation}' on user task '${task.userTaskKey}': ${explanation.reason}`,
+      { operation, explanation },
+    );
+  }
+  return explanation;
+}
+
+function requireLifecycle(actionId, task) {
+  const action = ACTIONS.find((a) => a.id === actionId);
+  if (!action.applies(task)) {
+    const why = task.state !== "CREATED" ? `the task is ${task.state}` : actionId === "claim" ? `it is already assigned to '${task.assignee}'` : "the task is not assigned";
+    throw new Problem(409, "INVALID_STATE", `Command '${actionId.toUpperCase()}' rejected on user task '${task.userTaskKey}': ${why}`);
+  }
+}
+
+// --- Task search (shape of POST /v2/user-tasks/search) ---------------------------------------
+
+const FILTERS = ["userTaskKey", "state", "assignee", "elementId", "processDefinitionId", "processDefinitionKey", "processInstanceKey", "tenantId", "name"];
+const SORTS = new Set(["creationDate", "completionDate", "dueDate", "followUpDate", "priority", "name"]);
+
+function search(body, visible) {
+  const filter = body.filter ?? {};
+  let items = visible.filter((t) => {
+    for (const f of FILTERS) if (filter[f] !== undefined && t[f] !== filter[f]) return false;
+    if (filter.candidateGroup !== undefined && !t.candidateGroups.includes(filter.candidateGroup)) return false;
+    if (filter.candidateUser !== undefined && !t.candidateUsers.includes(filter.candidateUser)) return false;
+    return true;
+  });
+  const sort = Array.isArray(body.sort) ? body.sort.filter((s) => SORTS.has(s?.field)) : [];
+  if (sort.length) {
+    items = [...items].sort((a, b) => {
+      for (const { field, order } of sort) {
+        const x = a[field] ?? null;
+        const y = b[field] ?? null;
+        if (x === y) continue;
+        if (x === null) return 1; // nulls last
+        if (y === null) return -1;
+        const c = x < y ? -1 : 1;
+        return String(order).toUpperCase() === "DESC" ? -c : c;
+      }
+      return 0;
+    });
+  }
+  const from = Math.max(0, Number(body.page?.from ?? 0) | 0);
+  const limit = Math.min(1000, Math.max(0, Number(body.page?.limit ?? 100) | 0));
+  const page = items.slice(from, from + limit);
+  return {
+    items: page,
+    page: {
+      totalItems: items.length,
+      startCursor: page.length ? Buffer.from(JSON.stringify({ from })).toString("base64url") : null,
+      endCursor: page.length ? Buffer.from(JSON.stringify({ from: from + page.length })).toString("base64url") : null,
+      hasMoreTotalItems: false,
+    },
+  };
+}
+
+// --- Routes ----------------------------------------------------------------------------------
+
+function personaOf(id) {
+  const persona = data.PERSONAS.find((p) => p.id === id);
+  if (!persona) throw new Problem(404, "NOT_FOUND", `no persona \`${id}\``);
+  return persona;
+}
+
+function config() {
+  return {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwksUri: "/.well-known/jwks.json",
+    ttlSeconds: TTL,
+    variants: VARIANTS,
+    personas: data.PERSONAS.map((p) => ({ ...p, principal: principalOf(p) })),
+    users: data.USERS,
+    clients: data.CLIENTS,
+    groups: data.GROUPS.map(({ groupId, name, users = [], clients = [] }) => ({ groupId, name, members: [...users, ...clients] })),
+    roles: data.ROLES.map(({ roleId, name }) => ({ roleId, name })),
+    tenants: data.TENANTS,
+    processes: data.PROCESSES,
+  };
+}
+
+/** What the page should show for a persona, computed here with the package (for the e2e test). */
+function expected(persona) {
+  const grants = verifyGrants(issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE });
+  const authz = new Authorizer(grants);
+  const visible = authz.filter(tasks, "search");
+  const hidden = tasks.filter((t) => !visible.includes(t));
+  const actions = Object.fromEntries(visible.map((t) => [t.userTaskKey, offeredActions(authz, t)]));
+  const forbidden = [];
+  for (const t of visible) for (const a of ACTIONS) if (a.applies(t) && !authz.can(a.operation, t)) forbidden.push({ userTaskKey: t.userTaskKey, action: a.id });
+  return { persona: persona.id, principal: grants.payload.principal, visible: visible.map((t) => t.userTaskKey), hidden: hidden.map((t) => t.userTaskKey), actions, forbidden };
+}
+
+async function route(req, res) {
+  let url;
+  try {
+    url = new URL(req.url, "http://localhost");
+  } catch {
+    throw new Problem(400, "INVALID_ARGUMENT", "malformed request target");
+  }
+  const path = url.pathname;
+  const method = req.method;
+
+  // Static: the page and the package.
+  if (method === "GET" || method === "HEAD") {
+    if (path === "/") return serveFile(res, WWW, "index.html");
+    if (path === "/favicon.ico") return serveFile(res, WWW, "favicon.svg");
+    if (PAGE_FILES.has(path.slice(1))) return serveFile(res, WWW, path.slice(1));
+    if (path.startsWith("/pkg/")) {
+      let rel;
+      try {
+        rel = decodeURIComponent(path.slice(5));
+      } catch {
+        throw new Problem(400, "INVALID_ARGUMENT", "malformed percent-encoding in the path");
+      }
+      return serveFile(res, PKG, rel);
+    }
+    if (path === "/.well-known/jwks.json") return json(res, 200, JWKS, { "cache-control": "public, max-age=300" });
+    if (path === "/api/config") return json(res, 200, config());
+    if (path === "/api/grants") {
+      const persona = personaOf(url.searchParams.get("persona") ?? "");
+      const variant = url.searchParams.get("variant") ?? "valid";
+      const token = issue(persona, variant);
+      log(`issued ${variant} grant set for ${persona.principal.id}`);
+      return json(res, 200, { persona: persona.id, variant, token });
+    }
+    if (path === "/api/test/expected") return json(res, 200, expected(personaOf(url.searchParams.get("persona") ?? "")));
+  }
+
+  if (method === "POST" && path === "/api/reset") {
+    reset();
+    log("reset: sample tasks restored");
+    return send(res, 204, "");
+  }
+
+  // The Camunda REST API v2 subset.
+  if (method === "POST" && path === "/v2/user-tasks/search") {
+    const body = await readBody(req);
+    if (!req.headers.authorization) {
+      // The demo's unfiltered feed: the page filters it locally with the package.
+      return json(res, 200, search(body, tasks), { "x-demo-feed": "unfiltered" });
+    }
+    const { authz } = authenticate(req);
+    return json(res, 200, search(body, authz.filter(tasks, "search")), { "x-demo-feed": "filtered-by-server" });
+  }
+
+  const m = /^\/v2\/user-tasks\/(\d{1,20})(\/assignment|\/assignee|\/completion)?$/.exec(path);
+  if (m) {
+    const [, key, sub] = m;
+    const { authz, principal } = authenticate(req);
+    const task = findTask(key);
+
+    if (method === "GET" && !sub) {
+      enforce(authz, "get", task, principal);
+      return json(res, 200, task);
+    }
+
+    if (method === "POST" && sub === "/assignment") {
+      const body = await readBody(req);
+      if (typeof body.assignee !== "string" || body.assignee === "") throw new Problem(400, "INVALID_ARGUMENT", "`assignee` must be a non-empty string");
+      // Assigning yourself without override is a claim; anything else sets or overrides the assignee.
+      const actionId = body.allowOverride === false && body.assignee === principal.id ? "claim" : "assign";
+      enforce(authz, actionId, task, principal);
+      requireLifecycle(actionId, task);
+      task.assignee = body.assignee;
+      log(`${principal.id} ${actionId} ${key} -> ${body.assignee}`);
+      return send(res, 204, "");
+    }
+
+    if (method === "DELETE" && sub === "/assignee") {
+      enforce(authz, "unassign", task, principal);
+      requireLifecycle("unassign", task);
+      task.assignee = null;
+      log(`${principal.id} unassign ${key}`);
+      return send(res, 204, "");
+    }
+
+    if (method === "POST" && sub === "/completion") {
+      await readBody(req);
+      enforce(authz, "complete", task, principal);
+      requireLifecycle("complete", task);
+      task.state = "COMPLETED";
+      task.completionDate = new Date().toISOString();
+      task.dueDate = null;
+      log(`${principal.id} complete ${key}`);
+      return send(res, 204, "");
+    }
+
+    if (method === "PATCH" && !sub) {
+      const body = await readBody(req);
+      const changeset = body.changeset ?? {};
+      enforce(authz, "update", task, principal);
+      requireLifecycle("update", task);
+      const next = {};
+      if (changeset.priority !== undefined && changeset.priority !== null) {
+        const p = changeset.priority;
+        if (!Number.isInteger(p) || p < 0 || p > 100) throw new Problem(400, "INVALID_ARGUMENT", "`priority` must be an integer from 0 to 100");
+        next.priority = p;
+      }
+      for (const field of ["dueDate", "followUpDate"]) {
+        const v = changeset[field];
+        if (v === undefined) continue;
+        if (v === null || v === "") next[field] = null;
+        else if (typeof v === "string" && !Number.isNaN(Date.parse(v))) next[field] = new Date(v).toISOString();
+        else throw new Problem(400, "INVALID_ARGUMENT", `\`${field}\` must be an ISO 8601 date-time`);
+      }
+      for (const field of ["candidateGroups", "candidateUsers"]) {
+        const v = changeset[field];
+        if (v === undefined) continue;
+        if (!Array.isArray(v) || !v.every((s) => typeof s === "string" && s !== "")) throw new Problem(400, "INVALID_ARGUMENT", `\`${field}\` must be an array of ids`);
+        next[field] = [...new Set(v)];
+      }
+      Object.assign(task, next);
+      log(`${principal.id} update ${key} ${JSON.stringify(next)}`);
+      return send(res, 204, "");
+    }
+  }
+
+  throw new Problem(404, "NOT_FOUND", `no route for ${method} ${path}`);
+}
+
+const server = createServer((req, res) => {
+  route(req, res).catch((error) => {
+    if (res.headersSent) return res.destroy();
+    if (error instanceof Problem) return problem(res, req, error);
+    console.error(error);
+    problem(res, req, new Problem(500, "INTERNAL", String(error?.message ?? error)));
+  });
+});
+
+server.on("listening", () => {
+  const { port } = server.address();
+  ISSUER = `http://127.0.0.1:${port}`;
+  console.log(`camunda-authz demo: http://127.0.0.1:${port}/`);
+  log(`signing key ${signingKey.kid}; JWKS at ${ISSUER}/.well-known/jwks.json; issuer ${ISSUER}, audience ${AUDIENCE}`);
+  log("open the URL in a browser; Ctrl-C stops the server");
+});
+server.on("error", (error) => {
+  if (error.code === "EADDRINUSE" && !portChosen) {
+    // The default port is taken and none was asked for: any free port will do.
+    log(`port ${requestedPort} is in use; picking a free one (ask for one with --port N)`);
+    server.listen(0, "127.0.0.1");
+    return;
+  }
+  console.error(`camunda-authz demo: ${error.message}`);
+  process.exit(1);
+});
+server.listen(requestedPort, "127.0.0.1");
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}
