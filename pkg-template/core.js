@@ -27,7 +27,7 @@ let starting = null;
  */
 export default async function init(input) {
   if (wasm !== null) return;
-  starting ??= wbgInit(input === undefined ? undefined : { module_or_path: sameRealmModule(input) }).then(
+  starting ??= load(input).then(
     (exports) => {
       wasm = exports;
     },
@@ -38,11 +38,18 @@ export default async function init(input) {
   );
   await starting;
 }
+export { init };
+
+/** Awaits a promised input (such as an unawaited `fetch()`) before handing it on. */
+async function load(input) {
+  const value = sameRealmModule(await input);
+  return wbgInit(value === undefined ? undefined : { module_or_path: value });
+}
 
 /**
  * Loads the module synchronously from its bytes or a compiled `WebAssembly.Module`. Harmless to
- * call again. Browsers allow it only in a worker: their main thread refuses to compile a module
- * this size synchronously (use `await init()` there).
+ * call again. In a browser, prefer `await init()`: it compiles while the bytes download, off the
+ * main thread.
  */
 export function initSync(input) {
   if (wasm !== null) return;
@@ -301,6 +308,41 @@ export class Authorizer {
     }
     const ptr = call(() => this.#engine.maskMany(end));
     return new Uint8Array(wasm.memory.buffer, ptr, tasks.length).slice();
+  }
+
+  static #utf8 = null;
+
+  /**
+   * The edge path: filters a `/v2/user-tasks/search` response given as JSON text and returns JSON
+   * text of the same object with `items` holding only the items on which `operation` (default
+   * `search`) is allowed, in order and byte for byte; every other member is left unchanged. Page
+   * totals (`page.totalItems`, cursors) are NOT adjusted: they still count the unfiltered page,
+   * so what to tell the client is the caller's choice. One pass in wasm, no `JSON.parse`.
+   * Throws ERR_ARGUMENT_INVALID when the text is not a JSON object with one `items` array, and
+   * ERR_TASK_INVALID (naming the item's index) for an item that is not a valid task.
+   */
+  filterSearchResponse(responseJson, operation = "search") {
+    ready();
+    const utf8 = (Authorizer.#utf8 ??= new TextEncoder());
+    operationBit(operation);
+    if (typeof responseJson !== "string") {
+      throw new AuthzError("ERR_ARGUMENT_INVALID", `a search response must be given as JSON text (a string), not ${responseJson === null ? "null" : typeof responseJson}`);
+    }
+    // UTF-8 straight into a buffer in wasm memory: room for ASCII first, more only if needed.
+    const n = responseJson.length;
+    const engine = this.#engine;
+    const at = call(() => engine.textBuffer(n)); // may grow memory: take the buffer after it
+    let { read, written } = utf8.encodeInto(responseJson, new Uint8Array(wasm.memory.buffer, at, n));
+    if (read < n) {
+      // A lone surrogate would reach the core as U+FFFD, which a grant could name: refuse it.
+      if (typeof responseJson.isWellFormed === "function" && !responseJson.isWellFormed()) {
+        throw new AuthzError("ERR_ARGUMENT_INVALID", "the search response holds a lone UTF-16 surrogate, which has no UTF-8 form");
+      }
+      const room = (n - read) * 3;
+      const ptr = call(() => engine.textBuffer(written + room));
+      written += utf8.encodeInto(responseJson.slice(read), new Uint8Array(wasm.memory.buffer, ptr + written, room)).written;
+    }
+    return call(() => engine.filterSearchText(operation, written));
   }
 
   /** The decision with its reason: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?, permissionType? }`. */

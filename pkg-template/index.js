@@ -1,3 +1,5 @@
-// Browsers, bundlers, workers: `await init()` once, then everything is synchronous.
-// In workerd pass the imported module: `import wasm from "camunda-authz/camunda_authz_bg.wasm"; await init(wasm)`.
-export { default, initSync, AuthzError, Authorizer, VerifiedGrants, verifyGrants, signGrants, generateSigningKey, inspectGrants, OPERATIONS, TASK_WORKER_ROLE, wasmMemoryBytes } from "./core.js";
+// Browsers, bundlers (Vite, webpack, esbuild, Rollup) and web workers: `await init()` once, then
+// everything is synchronous. Without an argument init() fetches `wasm/camunda_authz_bg.wasm`
+// through `new URL(..., import.meta.url)`, which bundlers follow and emit as an asset.
+export * from "./core.js";
+export { default } from "./core.js";

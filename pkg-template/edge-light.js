@@ -1,0 +1,10 @@
+// Vercel Edge (Next.js middleware and edge routes): `.wasm?module` is the platform's import of a
+// compiled WebAssembly.Module (dynamic compilation is not allowed there). The module loads on
+// import; `await init()` is harmless.
+import wasm from "./wasm/camunda_authz_bg.wasm?module";
+import { initSync } from "./core.js";
+
+initSync(wasm);
+
+export * from "./core.js";
+export { default } from "./core.js";

@@ -1,0 +1,563 @@
+// The npm package exactly as a user installs it, in every JavaScript runtime it promises.
+//
+// `npm pack` turns pkg/ (from `./x build`) into a tarball, which is installed (offline: it has no
+// dependencies) into a scratch project under .cache/runtimes/, cached by the tarball's hash.
+// Every runtime then imports `camunda-authz` by its bare name, so the package's own `exports`
+// conditions choose the entry, and runs the same conformance suite (tests/js/conformance.mjs,
+// copied unchanged) through tests/js/runtimes/harness.mjs:
+//   Node 20 ESM and CommonJS, Deno (no permission flags), workerd (a Worker bundled as Wrangler
+//   does, answering HTTP requests), Vercel's edge-runtime (bundled as Next.js does), headless
+//   Chromium (a plain <script type="module"> page, a Vite build, an esbuild bundle),
+//   then `tsc --strict` on consumer files and publint on the tarball.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { basename, dirname, extname, join, normalize, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
+import { conformance } from "./conformance.mjs";
+import { loadCorpus } from "./corpus.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..", "..");
+const PKG = join(ROOT, "pkg");
+const CACHE = join(ROOT, ".cache", "runtimes");
+const BIN = join(HERE, "node_modules", ".bin");
+const FIXTURES = join(HERE, "runtimes");
+const corpus = loadCorpus();
+const EXPECTED_CHECKS = conformance({}, corpus).length;
+
+// The files a user gets, and nothing else: one copy of the .wasm.
+const PACKED_FILES = [
+  "README.md",
+  "core.js",
+  "deno.js",
+  "edge-light.js",
+  "index.d.cts",
+  "index.d.ts",
+  "index.js",
+  "node.cjs",
+  "node.mjs",
+  "package.json",
+  "wasm/camunda_authz.js",
+  "wasm/camunda_authz_bg.wasm",
+  "workerd.js",
+];
+// What a page without a bundler downloads: the browser entry, the wrapper, the glue, the module.
+const BROWSER_FILES = ["index.js", "core.js", "wasm/camunda_authz.js", "wasm/camunda_authz_bg.wasm"];
+
+// --- helpers --------------------------------------------------------------------------------
+
+/** Runs a command; resolves `{ code, stdout, stderr }`. Kills it (by its pid) after `timeout` ms. */
+function run(cmd, args, { cwd, env, timeout = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: signal ? `killed by ${signal} (timeout ${timeout} ms?)` : code, stdout, stderr });
+    });
+  });
+}
+
+async function runOk(cmd, args, opts) {
+  const r = await run(cmd, args, opts);
+  assert.equal(r.code, 0, `${basename(cmd)} ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+function sha256(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+function walk(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split(sep).join("/")],
+  );
+}
+
+/** The harness report of one runtime must show the whole suite passing. */
+function judge(report, { loadedOnImport }) {
+  assert.ok(report && typeof report === "object", `no report: ${JSON.stringify(report)}`);
+  assert.equal(report.error, undefined, `the runtime threw: ${report.error}`);
+  assert.deepEqual(report.problems, [], "package shape and start-up");
+  assert.deepEqual(report.failures, [], "conformance failures");
+  assert.equal(report.passed, EXPECTED_CHECKS, "every conformance check ran and passed");
+  assert.equal(report.loadedOnImport, loadedOnImport, loadedOnImport ? "the module must load on import (no init needed)" : "the module must wait for init()");
+}
+
+function lastJsonLine(text, what) {
+  const line = text.trim().split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`${what} printed no report:\n${text}`);
+  }
+}
+
+// --- the scratch project ----------------------------------------------------------------------
+
+let scratchPromise;
+/** Packs pkg/, installs the tarball (cached by its hash) and lays out this run's scratch project. */
+function scratch() {
+  scratchPromise ??= prepare();
+  return scratchPromise;
+}
+
+async function prepare() {
+  assert.ok(existsSync(join(PKG, "package.json")), "pkg/ is missing: run ./x build first");
+  mkdirSync(CACHE, { recursive: true });
+  const runDir = join(CACHE, `run-${process.pid}`);
+  // Leftovers of runs that are over (their process is gone).
+  for (const name of readdirSync(CACHE)) {
+    const m = /^(?:run|pack|install-tmp)-(\d+)$/.exec(name);
+    if (m && (Number(m[1]) === process.pid || !pidAlive(Number(m[1])))) rmSync(join(CACHE, name), { recursive: true, force: true });
+  }
+
+  const packDir = join(CACHE, `pack-${process.pid}`);
+  mkdirSync(packDir);
+  const packed = await runOk("npm", ["pack", PKG, "--json", "--pack-destination", packDir, "--cache", join(CACHE, "npm-cache")], { cwd: ROOT });
+  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
+  const tarballPath = join(packDir, info.filename);
+  const tarball = readFileSync(tarballPath);
+  const key = sha256(tarball).slice(0, 16);
+
+  // The install, once per tarball.
+  const installDir = join(CACHE, `install-${key}`);
+  if (!existsSync(join(installDir, ".ready"))) {
+    const tmp = join(CACHE, `install-tmp-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    copyFileSync(tarballPath, join(tmp, "camunda-authz.tgz"));
+    writeFileSync(join(tmp, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }, null, 2));
+    await runOk("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--cache", join(CACHE, "npm-cache"), "./camunda-authz.tgz"], { cwd: tmp });
+    writeFileSync(join(tmp, ".ready"), key);
+    try {
+      renameSync(tmp, installDir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // a concurrent run installed it first
+    }
+    // Older installs not used for an hour.
+    for (const name of readdirSync(CACHE)) {
+      const dir = join(CACHE, name);
+      if (name.startsWith("install-") && dir !== installDir && !name.startsWith("install-tmp-") && Date.now() - statSync(dir).mtimeMs > 3600_000) {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  // This run's project: the installed tree plus the fixtures, the suite and the corpus.
+  mkdirSync(runDir);
+  cpSync(join(installDir, "node_modules"), join(runDir, "node_modules"), { recursive: true });
+  copyFileSync(join(installDir, "package.json"), join(runDir, "package.json"));
+  cpSync(FIXTURES, runDir, { recursive: true });
+  cpSync(join(HERE, "types"), join(runDir, "types"), { recursive: true });
+  const shared = { "conformance.mjs": readFileSync(join(HERE, "conformance.mjs")), "corpus.js": `export default ${JSON.stringify(corpus)};\n` };
+  for (const dir of [runDir, join(runDir, "app")]) {
+    for (const [name, text] of Object.entries(shared)) writeFileSync(join(dir, name), text);
+    if (dir !== runDir) copyFileSync(join(runDir, "harness.mjs"), join(dir, "harness.mjs"));
+  }
+  rmSync(packDir, { recursive: true, force: true });
+  return { runDir, info, tarball, installed: join(runDir, "node_modules", "camunda-authz") };
+}
+
+// --- grant sets for the Worker and Edge endpoints ---------------------------------------------
+
+let endpointPromise;
+/** A signing key (made with jose, independently of the package), a token and the expected lists. */
+function endpointCase() {
+  endpointPromise ??= (async () => {
+    const jose = await import("jose");
+    const { publicKey, privateKey } = await jose.generateKeyPair("Ed25519", { extractable: true });
+    const jwks = { keys: [{ ...(await jose.exportJWK(publicKey)), kid: "edge-1", alg: "EdDSA", use: "sig" }] };
+    // A corpus suite whose tasks are partly visible and partly claimable.
+    const suite = Object.values(corpus)
+      .flatMap((doc) => doc.suites)
+      .find((s) => {
+        const valid = (s.cases ?? []).filter((c) => !c.expectError);
+        const some = (op, v) => valid.some((c) => c.expect[op] === v);
+        return some("search", true) && some("search", false) && some("claim", true) && valid.some((c) => c.expect.search && !c.expect.claim);
+      });
+    assert.ok(suite, "the corpus has a suite with mixed decisions");
+    const valid = suite.cases.filter((c) => !c.expectError);
+    const now = Math.floor(Date.now() / 1000);
+    const { nbf, ...grants } = suite.grants;
+    const payload = { ...grants, iss: "https://tasklist.example.com", aud: "tasklist", iat: now, exp: now + 600 };
+    const token = await new jose.SignJWT(payload).setProtectedHeader({ alg: "EdDSA", typ: "camunda-grants+jwt", kid: "edge-1" }).sign(privateKey);
+    return {
+      jwksText: JSON.stringify(jwks),
+      token,
+      tasks: valid.map((c) => c.task),
+      expected: { search: valid.filter((c) => c.expect.search).map((c) => c.task), claim: valid.filter((c) => c.expect.claim).map((c) => c.task) },
+    };
+  })();
+  return endpointPromise;
+}
+
+/** The endpoint answers with the filtered task list, and refuses bad grant sets with their code. */
+async function checkEndpoint(fetchFn) {
+  const c = await endpointCase();
+  const post = async (path, token) => {
+    const res = await fetchFn(path, { method: "POST", headers: { "content-type": "application/json", "x-camunda-grants": token }, body: JSON.stringify(c.tasks) });
+    return { status: res.status, body: await res.json() };
+  };
+  assert.deepEqual(await post("/tasks", c.token), { status: 200, body: c.expected.search }, "POST /tasks: the visible tasks");
+  assert.deepEqual(await post("/tasks?operation=claim", c.token), { status: 200, body: c.expected.claim }, "POST /tasks?operation=claim: the claimable tasks");
+  const page = { totalItems: 1234, startCursor: "a", endCursor: "b" };
+  const search = await fetchFn("/search?operation=claim", { method: "POST", headers: { "x-camunda-grants": c.token }, body: JSON.stringify({ items: c.tasks, page }) });
+  assert.deepEqual({ status: search.status, body: await search.json() }, { status: 200, body: { items: c.expected.claim, page } }, "POST /search: the response with the claimable items, the rest unchanged");
+  const parts = c.token.split(".");
+  const forged = [parts[0], parts[1], (parts[2][0] === "A" ? "B" : "A") + parts[2].slice(1)].join(".");
+  const refused = await post("/tasks", forged);
+  assert.equal(refused.status, 401, "a forged grant set is refused");
+  assert.equal(refused.body.code, "ERR_GRANTS_SIGNATURE");
+  const unknown = await post("/tasks?operation=teleport", c.token);
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.body.code, "ERR_OPERATION_UNKNOWN");
+}
+
+/** esbuild plugin: `.wasm` imports stay imports of a module file next to the bundle (Wrangler's CompiledWasm rule). */
+function wasmModuleFiles(outdir) {
+  return {
+    name: "wasm-module-files",
+    setup(build) {
+      build.onResolve({ filter: /\.wasm$/ }, (args) => {
+        const file = join(args.resolveDir, args.path);
+        mkdirSync(outdir, { recursive: true });
+        copyFileSync(file, join(outdir, basename(file)));
+        return { path: `./${basename(file)}`, external: true };
+      });
+    },
+  };
+}
+
+/** esbuild plugin: `.wasm?module` imports become the compiled module Next.js injects as a global. */
+function wasmModuleGlobals(globals) {
+  return {
+    name: "wasm-module-globals",
+    setup(build) {
+      build.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -"?module".length)), namespace: "wasm-global" }));
+      build.onLoad({ filter: /.*/, namespace: "wasm-global" }, (args) => {
+        const name = `wasm_${sha256(args.path).slice(0, 12)}`;
+        globals.set(name, args.path);
+        return { contents: `export default globalThis[${JSON.stringify(name)}];`, loader: "js" };
+      });
+    },
+  };
+}
+
+function inputsOf(metafile) {
+  return Object.keys(metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ""));
+}
+
+// --- browsers -------------------------------------------------------------------------------
+
+const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
+
+/** Serves `dir` on 127.0.0.1 (an ephemeral port); resolves `{ url, close }`. */
+function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = join(dir, path.endsWith("/") ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })),
+  );
+}
+
+let browserPromise;
+function chromium() {
+  browserPromise ??= import("playwright-core").then(({ chromium }) =>
+    chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }),
+  );
+  return browserPromise;
+}
+after(async () => {
+  if (browserPromise) await (await browserPromise).close();
+});
+
+/** Opens `url`, waits for `window.__result` and returns it; page errors and failed loads fail the test. */
+async function resultOf(url, { expectMissing = [], block } = {}) {
+  const browser = await chromium();
+  const page = await browser.newPage();
+  if (block) await page.route(`**${block}`, (route) => route.abort());
+  const trouble = [];
+  const expected = (u) => new URL(u).pathname === "/favicon.ico" || expectMissing.includes(new URL(u).pathname);
+  page.on("pageerror", (e) => trouble.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && !expected(m.location().url || url) && trouble.push(`console: ${m.text()} (${m.location().url})`));
+  page.on("requestfailed", (r) => !expected(r.url()) && trouble.push(`request failed: ${r.url()}`));
+  page.on("response", (r) => r.status() >= 400 && !expected(r.url()) && trouble.push(`HTTP ${r.status()}: ${r.url()}`));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 });
+    const result = await page.evaluate(() => window.__result);
+    assert.deepEqual(trouble, [], `${url}: the page had trouble`);
+    return result;
+  } finally {
+    await page.close();
+  }
+}
+
+// --- the tests ------------------------------------------------------------------------------
+
+test("package: npm pack holds the entries, one .wasm, and an exports map for every runtime", async (t) => {
+  const { info, tarball, installed } = await scratch();
+  assert.deepEqual(info.files.map((f) => f.path).sort(), PACKED_FILES, "packed files");
+  const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  assert.equal(pkg.sideEffects, false);
+  assert.equal(pkg.type, "module");
+  const root = pkg.exports["."];
+  assert.equal(Object.keys(root)[0], "types", "`types` comes first");
+  for (const condition of ["workerd", "edge-light", "deno", "node", "browser", "worker", "default"]) assert.ok(condition in root, `exports["."] has "${condition}"`);
+  assert.deepEqual(Object.keys(root.node), ["import", "require"]);
+  const targets = [];
+  const collect = (value) => (typeof value === "string" ? targets.push(value) : Object.values(value).forEach(collect));
+  collect(pkg.exports);
+  for (const file of targets) assert.ok(existsSync(join(installed, file)), `exports target ${file} is in the package`);
+
+  const gz = (file) => gzipSync(readFileSync(join(installed, file)), { level: 9 }).length;
+  const br = (file) => brotliCompressSync(readFileSync(join(installed, file)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const sum = (f) => BROWSER_FILES.reduce((n, file) => n + f(file), 0);
+  const raw = sum((file) => statSync(join(installed, file)).size);
+  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("wasm/camunda_authz_bg.wasm")} gzip)`);
+});
+
+test("Node 20, ES module (import)", async () => {
+  const { runDir } = await scratch();
+  const r = await runOk(process.execPath, ["node-esm.mjs"], { cwd: runDir });
+  judge(lastJsonLine(r.stdout, "node"), { loadedOnImport: true });
+  assert.equal(r.stderr, "", "no warnings");
+});
+
+test("Node 20, CommonJS (require)", async () => {
+  const { runDir } = await scratch();
+  const r = await runOk(process.execPath, ["node-cjs.cjs"], { cwd: runDir });
+  judge(lastJsonLine(r.stdout, "node"), { loadedOnImport: true });
+  assert.equal(r.stderr, "", "no warnings (require of the ES module is not experimental from node_modules)");
+});
+
+test("Deno, with no permission flags", async () => {
+  const { runDir } = await scratch();
+  const r = await runOk(join(BIN, "deno"), ["run", "--no-prompt", "--no-lock", "--cached-only", "deno.mjs"], {
+    cwd: runDir,
+    env: { DENO_DIR: join(CACHE, "deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+  });
+  judge(lastJsonLine(r.stdout, "deno"), { loadedOnImport: true });
+});
+
+test("workerd: a Worker that filters a task list by a signed grant set", async () => {
+  const { runDir } = await scratch();
+  const esbuild = await import("esbuild");
+  const out = join(runDir, "workerd");
+  const built = await esbuild.build({
+    entryPoints: [join(runDir, "worker.mjs")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    outfile: join(out, "worker.js"),
+    plugins: [wasmModuleFiles(out)],
+    metafile: true,
+    logLevel: "silent",
+  });
+  assert.ok(inputsOf(built.metafile).includes("camunda-authz/workerd.js"), "Wrangler's conditions pick the workerd entry");
+  const { jwksText } = await endpointCase();
+  writeFileSync(join(out, "jwks.json"), jwksText);
+  writeFileSync(
+    join(out, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  compatibilityDate = "2025-06-01",
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "camunda_authz_bg.wasm", wasm = embed "camunda_authz_bg.wasm"),
+  ],
+  bindings = [ (name = "JWKS", text = embed "jwks.json") ],
+);
+`,
+  );
+  // workerd reports its port on the control descriptor (fd 3) once it listens.
+  const child = spawn(join(BIN, "workerd"), ["serve", "config.capnp", "--control-fd=3"], { cwd: out, stdio: ["ignore", "pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+  child.stdout.resume();
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let control = "";
+      const timer = setTimeout(() => reject(new Error(`workerd did not start:\n${stderr}`)), 30_000);
+      child.stdio[3].setEncoding("utf8").on("data", (d) => {
+        control += d;
+        for (const line of control.split("\n").slice(0, -1)) {
+          const msg = JSON.parse(line);
+          if (msg.event === "listen" && msg.socket === "http") {
+            clearTimeout(timer);
+            resolve(msg.port);
+          }
+        }
+      });
+      child.on("exit", (code) => reject(new Error(`workerd exited (${code}):\n${stderr}`)));
+    });
+    const base = `http://127.0.0.1:${port}`;
+    judge(await (await fetch(`${base}/conformance`)).json(), { loadedOnImport: true });
+    await checkEndpoint((path, init) => fetch(base + path, init));
+  } finally {
+    child.kill("SIGTERM");
+  }
+});
+
+test("Vercel edge-runtime: an Edge function that filters a task list by a signed grant set", async () => {
+  const { runDir } = await scratch();
+  const esbuild = await import("esbuild");
+  const { jwksText } = await endpointCase();
+  const globals = new Map();
+  const built = await esbuild.build({
+    entryPoints: [join(runDir, "edge.mjs")],
+    bundle: true,
+    format: "iife",
+    globalName: "__edge",
+    platform: "browser",
+    conditions: ["edge-light", "worker", "browser"],
+    define: { "process.env.JWKS": JSON.stringify(jwksText) },
+    plugins: [wasmModuleGlobals(globals)],
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  });
+  assert.ok(inputsOf(built.metafile).includes("camunda-authz/edge-light.js"), "Next.js's conditions pick the edge-light entry");
+  assert.equal(globals.size, 1, "one .wasm?module import");
+  // As Next.js does, the module is compiled outside the sandbox (another realm) and injected.
+  const modules = {};
+  for (const [name, file] of globals) modules[name] = await WebAssembly.compile(readFileSync(file));
+  const { EdgeRuntime } = await import("edge-runtime");
+  const runtime = new EdgeRuntime({
+    initialCode: `${built.outputFiles[0].text}\naddEventListener("fetch", (event) => event.respondWith(__edge.default(event.request)));`,
+    extend: (context) => Object.assign(context, modules),
+  });
+  const dispatch = (path, init) => runtime.dispatchFetch(`https://edge.example${path}`, init);
+  judge(await (await dispatch("/conformance")).json(), { loadedOnImport: true });
+  await checkEndpoint(dispatch);
+});
+
+test("Chromium: a plain <script type=module> page, init() from every kind of input, initSync()", async () => {
+  const { runDir, installed } = await scratch();
+  mkdirSync(join(runDir, "explicit"), { recursive: true });
+  copyFileSync(join(installed, "wasm", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
+  const server = await serve(runDir);
+  try {
+    for (const mode of ["default", "url", "string", "bytes", "arraybuffer", "response", "promise", "module", "sync"]) {
+      const result = await resultOf(
+        `${server.url}/browser.html?mode=${mode}`,
+        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/wasm/camunda_authz_bg.wasm" },
+      );
+      try {
+        judge(result, { loadedOnImport: false });
+      } catch (error) {
+        error.message = `init mode ${mode}: ${error.message}`;
+        throw error;
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test("Chromium: a Vite production build of an app importing the package", async () => {
+  const { runDir } = await scratch();
+  const { build } = await import("vite");
+  const dist = join(runDir, "vite-dist");
+  await build({ root: join(runDir, "app"), configFile: false, logLevel: "silent", build: { outDir: dist, emptyOutDir: true } });
+  const wasm = walk(dist).filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasm.length, 1, `one .wasm emitted: ${walk(dist).join(", ")}`);
+  const server = await serve(dist);
+  try {
+    judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
+  } finally {
+    await server.close();
+  }
+});
+
+test("Chromium: an esbuild bundle of the same app (the .wasm copied next to it)", async () => {
+  const { runDir } = await scratch();
+  const esbuild = await import("esbuild");
+  const dist = join(runDir, "esbuild-dist");
+  const built = await esbuild.build({
+    entryPoints: [join(runDir, "app", "main.js")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    minify: true,
+    outdir: dist,
+    metafile: true,
+    logLevel: "silent",
+  });
+  assert.ok(inputsOf(built.metafile).includes("camunda-authz/index.js"), "the browser entry");
+  copyFileSync(join(runDir, "app", "index.html"), join(dist, "index.html"));
+  // esbuild leaves `new URL("camunda_authz_bg.wasm", import.meta.url)` alone: the app ships the file.
+  const wasm = createRequire(join(runDir, "package.json")).resolve("camunda-authz/camunda_authz_bg.wasm");
+  copyFileSync(wasm, join(dist, "camunda_authz_bg.wasm"));
+  const server = await serve(dist);
+  try {
+    judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
+  } finally {
+    await server.close();
+  }
+});
+
+test("TypeScript: tsc --noEmit --strict on consumers of every API (ESM, CommonJS, no DOM lib)", async () => {
+  const { runDir, installed } = await scratch();
+  const tsc = join(BIN, "tsc");
+  for (const project of ["tsconfig.json", "tsconfig.nodom.json"]) {
+    const r = await run(tsc, ["--noEmit", "--strict", "-p", join(runDir, "types", project)], { cwd: join(runDir, "types") });
+    assert.equal(r.code, 0, `tsc -p ${project}:\n${r.stdout}${r.stderr}`);
+  }
+  // The declarations name exactly what the module exports.
+  const dts = readFileSync(join(installed, "index.d.ts"), "utf8");
+  const declared = new Set([...dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+  if (/^export default \w+;/m.test(dts)) declared.add("default");
+  for (const m of dts.matchAll(/^export \{ (\w+(?:, \w+)*) \};/gm)) for (const n of m[1].split(", ")) declared.add(n);
+  const lib = await import(pathToFileURL(join(installed, "node.mjs")).href);
+  assert.deepEqual([...declared].sort(), Object.keys(lib).sort(), "index.d.ts declares every export and nothing else");
+});
+
+test("publint on the packed tarball (strict)", async () => {
+  const { tarball } = await scratch();
+  const { publint } = await import("publint");
+  const { formatMessage } = await import("publint/utils");
+  const buffer = tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength);
+  const { messages, pkg } = await publint({ pack: { tarball: buffer }, level: "suggestion", strict: true });
+  assert.deepEqual(
+    messages.map((m) => `${m.type}: ${formatMessage(m, pkg)?.replace(/\x1b\[[0-9;]*m/g, "")}`),
+    [],
+  );
+});
