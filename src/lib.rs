@@ -13,6 +13,7 @@ pub mod jwk;
 pub mod jws;
 pub mod model;
 pub mod rules;
+pub mod search;
 pub mod task;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,1259 @@
+//! The edge path: filter a Camunda `/v2/user-tasks/search` response given as JSON text.
+//!
+//! One pass over the text, no tree: a strict JSON scanner (RFC 8259: what `JSON.parse` accepts)
+//! walks the response, reads the decision fields of each item of the top-level `items` array as
+//! it goes (the rest of an item is only validated), decides the item through the compiled
+//! [`Authorizer`] (as symbols, [`TaskSyms`]), and remembers where the item starts and ends. The
+//! output is the input text with the `items` array holding only the allowed items, each copied
+//! byte for byte; every other member is copied unchanged, so `page` (totals, cursors) still
+//! describes the unfiltered page: adjusting it is the caller's choice.
+//!
+//! Reading an item follows [`crate::task::Task::from_json`]: a missing or `null` field is absent,
+//! a present one must have its type, and duplicate names keep the last value (as `JSON.parse`
+//! does). A string with a lone surrogate escape (which `JSON.parse` accepts but no grant can
+//! name) matches nothing. Depth is not limited (the scanner keeps its own stack).
+
+use std::borrow::Cow;
+
+use crate::authorizer::{Authorizer, Sym, TaskSyms};
+use crate::error::{err, AuthzError, ErrorCode, Result};
+use crate::rules::Operation;
+use crate::task::check_key;
+
+impl Authorizer {
+    /// Filters a `/v2/user-tasks/search` response: returns the same JSON object as text with
+    /// `items` holding only the items on which `op` is allowed, in order and byte for byte, and
+    /// every other member unchanged. Page totals (`page.totalItems`, cursors) are NOT adjusted:
+    /// they still count the unfiltered page, and what to tell the client is the caller's choice.
+    ///
+    /// Errors: the text is not a JSON object, has no `items` member, has `items` twice, or its
+    /// `items` is not an array: `ERR_ARGUMENT_INVALID`; an item that is not a valid task:
+    /// `ERR_TASK_INVALID`, naming the item's index (as `filter` does, nothing is returned).
+    pub fn filter_search_response(&self, op: Operation, text: &str) -> Result<String> {
+        let Some(items) = Scanner::new(text).response(self, op)? else {
+            return err(
+                ErrorCode::ArgumentInvalid,
+                "a search response must have an `items` array",
+            );
+        };
+        let slice = |start: usize, end: usize| {
+            text.get(start..end).ok_or_else(|| {
+                AuthzError::new(
+                    ErrorCode::ArgumentInvalid,
+                    "the search response could not be cut",
+                )
+            })
+        };
+        let mut out = String::with_capacity(text.len());
+        out.push_str(slice(0, items.open)?);
+        for (n, &(start, end)) in items.kept.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(slice(start, end)?);
+        }
+        out.push_str(slice(items.close, text.len())?);
+        Ok(out)
+    }
+}
+
+/// Where the `items` array is and which of its items are kept (byte ranges of the text).
+struct Items {
+    /// Just after the `[`.
+    open: usize,
+    /// At the `]`.
+    close: usize,
+    kept: Vec<(usize, usize)>,
+}
+
+/// A task field as read so far (the last occurrence of a name wins).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    /// Missing or null.
+    Absent,
+    /// A string: its symbol; `key_ok` says whether it is a valid `userTaskKey`.
+    Str { sym: Sym, key_ok: bool },
+    /// Present with the wrong type (the JSON kind, for the message).
+    Wrong(&'static str),
+}
+
+/// A candidate list as read so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum List {
+    Ok,
+    /// Not an array (kind), or an array holding a non-string (`element` true).
+    Wrong {
+        kind: &'static str,
+        element: bool,
+    },
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Scratch for decoding escaped strings.
+    buf: String,
+    /// Container stack for skipping values (`{` or `[`).
+    stack: Vec<u8>,
+    users: Vec<Sym>,
+    groups: Vec<Sym>,
+}
+
+/// The JSON kind of a value from its first byte, for messages.
+fn kind_of(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'-' | b'0'..=b'9') => "a number",
+        _ => "not a JSON value",
+    }
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            buf: String::new(),
+            stack: Vec::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    fn malformed(&self, what: &str) -> AuthzError {
+        AuthzError::new(
+            ErrorCode::ArgumentInvalid,
+            format!(
+                "the search response is not valid JSON: {what} at byte {}",
+                self.pos
+            ),
+        )
+    }
+
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips whitespace and consumes `byte`.
+    #[inline(always)]
+    fn expect(&mut self, byte: u8, what: &str) -> Result<()> {
+        self.ws();
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.malformed(what))
+        }
+    }
+
+    /// The whole response: `{ ..., "items": [ ... ], ... }` and nothing after it.
+    fn response(&mut self, authz: &Authorizer, op: Operation) -> Result<Option<Items>> {
+        self.ws();
+        if self.peek() != Some(b'{') {
+            let kind = kind_of(self.peek());
+            // Still report malformed text as such.
+            self.skip_value()?;
+            return err(
+                ErrorCode::ArgumentInvalid,
+                format!("a search response must be a JSON object, not {kind}"),
+            );
+        }
+        self.pos += 1;
+        let mut items = None;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.expect(b'"', "expected a member name")?;
+                let is_items = self.string_is(b"items")?;
+                self.expect(b':', "expected `:`")?;
+                self.ws();
+                if is_items {
+                    if items.is_some() {
+                        return err(
+                            ErrorCode::ArgumentInvalid,
+                            "the search response has more than one `items` member",
+                        );
+                    }
+                    if self.peek() != Some(b'[') {
+                        let kind = kind_of(self.peek());
+                        self.skip_value()?;
+                        return err(
+                            ErrorCode::ArgumentInvalid,
+                            format!("`items` of a search response must be an array, not {kind}"),
+                        );
+                    }
+                    items = Some(self.items(authz, op)?);
+                } else {
+                    self.skip_value()?;
+                }
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.malformed("expected `,` or `}`")),
+                }
+            }
+        }
+        self.ws();
+        if self.pos != self.bytes.len() {
+            return Err(self.malformed("unexpected text after the object"));
+        }
+        Ok(items)
+    }
+
+    /// The `items` array, at its `[`.
+    fn items(&mut self, authz: &Authorizer, op: Operation) -> Result<Items> {
+        self.pos += 1;
+        let open = self.pos;
+        let mut kept = Vec::new();
+        self.ws();
+        if self.peek() == Some(b']') {
+            let close = self.pos;
+            self.pos += 1;
+            return Ok(Items { open, close, kept });
+        }
+        let bit = op.bit();
+        let mut index = 0usize;
+        loop {
+            self.ws();
+            let start = self.pos;
+            let mask = self.item(authz, index)?;
+            if mask & bit != 0 {
+                kept.push((start, self.pos));
+            }
+            index += 1;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    let close = self.pos;
+                    self.pos += 1;
+                    return Ok(Items { open, close, kept });
+                }
+                _ => return Err(self.malformed("expected `,` or `]` in `items`")),
+            }
+        }
+    }
+
+    /// One item: reads it as a task and returns its actions mask.
+    fn item(&mut self, authz: &Authorizer, index: usize) -> Result<u8> {
+        if self.peek() != Some(b'{') {
+            let kind = kind_of(self.peek());
+            self.skip_value()?;
+            return err(
+                ErrorCode::TaskInvalid,
+                format!("item {index} of `items`: a task must be an object, not {kind}"),
+            );
+        }
+        self.pos += 1;
+        let mut key = Field::Absent;
+        let mut process = Field::Absent;
+        let mut assignee = Field::Absent;
+        let mut tenant = Field::Absent;
+        let mut users = List::Ok;
+        let mut groups = List::Ok;
+        self.users.clear();
+        self.groups.clear();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.expect(b'"', "expected a member name")?;
+                let name = self.member_name()?;
+                self.expect(b':', "expected `:`")?;
+                self.ws();
+                match name {
+                    Name::Key => key = self.scalar(authz, true)?,
+                    Name::Process => process = self.scalar(authz, false)?,
+                    Name::Assignee => assignee = self.scalar(authz, false)?,
+                    Name::Tenant => tenant = self.scalar(authz, false)?,
+                    Name::Users => users = self.list(authz, true)?,
+                    Name::Groups => groups = self.list(authz, false)?,
+                    Name::Other => self.skip_value()?,
+                }
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.malformed("expected `,` or `}`")),
+                }
+            }
+        }
+        // The same checks, in the same order, as `Task::from_json`.
+        let bad = |name: &str, what: String| -> Result<u8> {
+            err(
+                ErrorCode::TaskInvalid,
+                format!("item {index} of `items`: task field `{name}` {what}"),
+            )
+        };
+        let key = match key {
+            Field::Wrong(kind) => {
+                return bad("userTaskKey", format!("must be a string, not {kind}"))
+            }
+            Field::Str { key_ok: false, .. } => {
+                return bad("userTaskKey", "must be a decimal string".to_owned())
+            }
+            Field::Str { sym, .. } => sym,
+            Field::Absent => 0,
+        };
+        let mut syms = [0; 3];
+        for ((name, field), sym) in [
+            ("processDefinitionId", process),
+            ("assignee", assignee),
+            ("tenantId", tenant),
+        ]
+        .into_iter()
+        .zip(&mut syms)
+        {
+            match field {
+                Field::Wrong(kind) => return bad(name, format!("must be a string, not {kind}")),
+                Field::Str { sym: s, .. } => *sym = s,
+                Field::Absent => {}
+            }
+        }
+        for (name, list) in [("candidateUsers", users), ("candidateGroups", groups)] {
+            match list {
+                List::Ok => {}
+                List::Wrong {
+                    kind,
+                    element: true,
+                } => return bad(name, format!("must hold only strings, not {kind}")),
+                List::Wrong { kind, .. } => {
+                    return bad(name, format!("must be an array of strings, not {kind}"))
+                }
+            }
+        }
+        let [process, assignee, tenant] = syms;
+        Ok(authz.actions_mask_syms(&TaskSyms {
+            key,
+            process,
+            assignee,
+            tenant,
+            candidate_users: &self.users,
+            candidate_groups: &self.groups,
+        }))
+    }
+
+    /// A nullable string field.
+    fn scalar(&mut self, authz: &Authorizer, is_key: bool) -> Result<Field> {
+        match self.peek() {
+            Some(b'n') => {
+                self.literal(b"null")?;
+                Ok(Field::Absent)
+            }
+            Some(b'"') => {
+                self.pos += 1;
+                Ok(match self.string()? {
+                    Some(s) => Field::Str {
+                        sym: authz.sym(&s),
+                        key_ok: !is_key || check_key(&s).is_ok(),
+                    },
+                    None => Field::Str {
+                        sym: 0,
+                        key_ok: !is_key,
+                    },
+                })
+            }
+            first => {
+                let kind = kind_of(first);
+                self.skip_value()?;
+                Ok(Field::Wrong(kind))
+            }
+        }
+    }
+
+    /// A nullable array of strings; the symbols go to `self.users` or `self.groups`.
+    fn list(&mut self, authz: &Authorizer, users: bool) -> Result<List> {
+        if users {
+            self.users.clear();
+        } else {
+            self.groups.clear();
+        }
+        match self.peek() {
+            Some(b'n') => {
+                self.literal(b"null")?;
+                return Ok(List::Ok);
+            }
+            Some(b'[') => self.pos += 1,
+            first => {
+                let kind = kind_of(first);
+                self.skip_value()?;
+                return Ok(List::Wrong {
+                    kind,
+                    element: false,
+                });
+            }
+        }
+        let mut state = List::Ok;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(state);
+        }
+        loop {
+            self.ws();
+            if self.peek() == Some(b'"') {
+                self.pos += 1;
+                let sym = self.string()?.map_or(0, |s| authz.sym(&s));
+                if sym != 0 {
+                    if users {
+                        self.users.push(sym);
+                    } else {
+                        self.groups.push(sym);
+                    }
+                }
+            } else {
+                let kind = kind_of(self.peek());
+                self.skip_value()?;
+                if state == List::Ok {
+                    state = List::Wrong {
+                        kind,
+                        element: true,
+                    };
+                }
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(state);
+                }
+                _ => return Err(self.malformed("expected `,` or `]`")),
+            }
+        }
+    }
+
+    /// Reads a member name (after its `"`) and tells which task field it is.
+    fn member_name(&mut self) -> Result<Name> {
+        let start = self.pos;
+        let raw = self.skip_string_fast();
+        let name: Cow<'_, str> = match raw {
+            Some(end) => Cow::Borrowed(self.text.get(start..end).unwrap_or_default()),
+            None => {
+                self.pos = start;
+                match self.string()? {
+                    Some(s) => Cow::Owned(s.into_owned()),
+                    None => return Ok(Name::Other),
+                }
+            }
+        };
+        Ok(match name.as_bytes() {
+            b"userTaskKey" => Name::Key,
+            b"processDefinitionId" => Name::Process,
+            b"assignee" => Name::Assignee,
+            b"tenantId" => Name::Tenant,
+            b"candidateUsers" => Name::Users,
+            b"candidateGroups" => Name::Groups,
+            _ => Name::Other,
+        })
+    }
+
+    /// Reads a string (after its `"`) and tells whether it equals `want`.
+    fn string_is(&mut self, want: &[u8]) -> Result<bool> {
+        let start = self.pos;
+        if let Some(end) = self.skip_string_fast() {
+            return Ok(self.bytes.get(start..end) == Some(want));
+        }
+        self.pos = start;
+        Ok(self.string()?.is_some_and(|s| s.as_bytes() == want))
+    }
+
+    /// Fast path: a string without escapes, after its `"`. Returns the end of its content and
+    /// leaves `pos` after the closing quote; `None` (position unspecified) when it has an escape
+    /// or is malformed, for the slow path to redo.
+    #[inline(always)]
+    fn skip_string_fast(&mut self) -> Option<usize> {
+        let rest = self.bytes.get(self.pos..)?;
+        let n = special(rest)?;
+        if rest.get(n) == Some(&b'"') {
+            let end = self.pos + n;
+            self.pos = end + 1;
+            Some(end)
+        } else {
+            None
+        }
+    }
+
+    /// Reads a string after its `"`, decoding escapes. `None` when it holds a lone surrogate
+    /// (valid for `JSON.parse`, but no Rust string and no grant can hold it: it matches nothing).
+    fn string(&mut self) -> Result<Option<Cow<'a, str>>> {
+        let start = self.pos;
+        if let Some(end) = self.skip_string_fast() {
+            return Ok(Some(Cow::Borrowed(
+                self.text.get(start..end).unwrap_or_default(),
+            )));
+        }
+        self.pos = start;
+        self.buf.clear();
+        let mut lone = false;
+        loop {
+            let run = self.pos;
+            let rest = self.bytes.get(run..).unwrap_or_default();
+            let Some(n) = special(rest) else {
+                self.pos = self.bytes.len();
+                return Err(self.malformed("unterminated string"));
+            };
+            self.buf
+                .push_str(self.text.get(run..run + n).unwrap_or_default());
+            self.pos = run + n;
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.escape()? {
+                        Some(c) => self.buf.push(c),
+                        None => lone = true,
+                    }
+                }
+                _ => return Err(self.malformed("control character in a string")),
+            }
+        }
+        Ok((!lone).then(|| Cow::Owned(self.buf.clone())))
+    }
+
+    /// One escape after its `\`; `None` for a lone surrogate.
+    fn escape(&mut self) -> Result<Option<char>> {
+        let Some(b) = self.peek() else {
+            return Err(self.malformed("unterminated string"));
+        };
+        self.pos += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex4()?;
+                if !(0xd800..0xdc00).contains(&high) {
+                    // A BMP character, or a lone low surrogate.
+                    return Ok(char::from_u32(high));
+                }
+                // A high surrogate: a pair only when `\uDC00`-`\uDFFF` follows.
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return Ok(None);
+                }
+                let save = self.pos;
+                self.pos += 2;
+                let low = self.hex4()?;
+                if !(0xdc00..0xe000).contains(&low) {
+                    // Lone high surrogate; the next escape stands on its own.
+                    self.pos = save;
+                    return Ok(None);
+                }
+                return Ok(char::from_u32(
+                    0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00),
+                ));
+            }
+            _ => return Err(self.malformed("invalid escape")),
+        };
+        Ok(Some(c))
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let mut value = 0u32;
+        for _ in 0..4 {
+            let digit = self
+                .peek()
+                .and_then(|b| char::from(b).to_digit(16))
+                .ok_or_else(|| self.malformed("invalid `\\u` escape"))?;
+            value = value * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    #[inline(always)]
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.malformed("invalid literal"))
+        }
+    }
+
+    #[inline(always)]
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Result<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.malformed("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.malformed("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.malformed("invalid number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates and skips one value (any depth: the scanner keeps its own stack).
+    fn skip_value(&mut self) -> Result<()> {
+        let base = self.stack.len();
+        loop {
+            // A value.
+            self.ws();
+            match self.peek() {
+                Some(b'{') => {
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    } else {
+                        self.stack.push(b'{');
+                        self.member_start()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                    } else {
+                        self.stack.push(b'[');
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    self.skip_string()?;
+                }
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                _ => return Err(self.malformed("expected a value")),
+            }
+            // After a value: close what ends here, or go on to the next element or member.
+            loop {
+                if self.stack.len() <= base {
+                    return Ok(());
+                }
+                let top = self.stack.last().copied();
+                self.ws();
+                match (self.peek(), top) {
+                    (Some(b','), Some(b'{')) => {
+                        self.pos += 1;
+                        self.ws();
+                        self.member_start()?;
+                        break;
+                    }
+                    (Some(b','), _) => {
+                        self.pos += 1;
+                        break;
+                    }
+                    (Some(b'}'), Some(b'{')) | (Some(b']'), Some(b'[')) => {
+                        self.pos += 1;
+                        self.stack.pop();
+                    }
+                    _ => return Err(self.malformed("expected `,` or the end of a container")),
+                }
+            }
+        }
+    }
+
+    /// `"name":` inside an object being skipped.
+    #[inline(always)]
+    fn member_start(&mut self) -> Result<()> {
+        self.expect(b'"', "expected a member name")?;
+        self.skip_string()?;
+        self.expect(b':', "expected `:`")
+    }
+
+    /// Validates and skips a string after its `"`.
+    fn skip_string(&mut self) -> Result<()> {
+        loop {
+            let rest = self.bytes.get(self.pos..).unwrap_or_default();
+            let Some(n) = special(rest) else {
+                self.pos = self.bytes.len();
+                return Err(self.malformed("unterminated string"));
+            };
+            self.pos += n;
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        _ => return Err(self.malformed("invalid escape")),
+                    }
+                }
+                _ => return Err(self.malformed("control character in a string")),
+            }
+        }
+    }
+}
+
+/// The index of the first `"`, `\\` or control character (below 0x20) in `bytes`: where a
+/// string's plain run ends. Eight bytes at a time (SWAR: each test flags a byte by its high
+/// bit); the last few bytes one by one.
+#[inline(always)]
+fn special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut offset = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // Bytes equal to zero (after the xor), or below 0x20; never misses one.
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            // Below the first true hit no borrow has crossed a byte, so the lowest flag is exact.
+            return Some(offset + (hits.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    let tail = bytes.get(offset..)?;
+    tail.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|n| offset + n)
+}
+
+/// The task fields the decision reads.
+#[derive(Clone, Copy)]
+enum Name {
+    Key,
+    Process,
+    Assignee,
+    Tenant,
+    Users,
+    Groups,
+    Other,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::model::GrantSetPayload;
+
+    fn authorizer(grants: &Value) -> Authorizer {
+        let payload: GrantSetPayload = serde_json::from_value(grants.clone()).unwrap();
+        Authorizer::from_unverified_payload(payload).unwrap()
+    }
+
+    fn corpus() -> Vec<Value> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 10, "corpus missing in {}", dir.display());
+        files
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// What `filter` keeps, as the JSON values.
+    fn filtered(authz: &Authorizer, op: Operation, items: &[Value]) -> Vec<Value> {
+        authz
+            .filter(op, items)
+            .unwrap()
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    fn response(items: &[Value]) -> String {
+        serde_json::to_string(&json!({
+            "items": items,
+            "page": { "totalItems": items.len(), "startCursor": "WzBd", "endCursor": null, "hasMoreTotalItems": false }
+        }))
+        .unwrap()
+    }
+
+    fn code(result: Result<String>) -> (ErrorCode, String) {
+        let e = result.unwrap_err();
+        (e.code, e.message)
+    }
+
+    #[test]
+    fn agrees_with_filter_on_the_corpus() {
+        let mut checked = 0;
+        for doc in corpus() {
+            for suite in doc["suites"].as_array().unwrap() {
+                let authz = authorizer(&suite["grants"]);
+                let items: Vec<Value> = suite["cases"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| c.get("expectError").is_none())
+                    .map(|c| c["task"].clone())
+                    .collect();
+                let text = response(&items);
+                for op in Operation::ALL {
+                    let out = authz.filter_search_response(op, &text).unwrap();
+                    let out: Value = serde_json::from_str(&out).unwrap();
+                    let want = filtered(&authz, op, &items);
+                    assert_eq!(out["items"], Value::Array(want), "{} {op:?}", suite["name"]);
+                    assert_eq!(out["page"]["totalItems"], json!(items.len()));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} checks");
+    }
+
+    #[test]
+    fn rejects_every_invalid_corpus_task_naming_its_index() {
+        let mut checked = 0;
+        for doc in corpus() {
+            for suite in doc["suites"].as_array().unwrap() {
+                let authz = authorizer(&suite["grants"]);
+                for case in suite["cases"].as_array().into_iter().flatten() {
+                    let Some(expected) = case.get("expectError") else {
+                        continue;
+                    };
+                    let valid = json!({ "processDefinitionId": "invoice" });
+                    let items = [valid.clone(), valid, case["task"].clone()];
+                    let text = response(&items);
+                    let (got, message) = code(authz.filter_search_response(Operation::Get, &text));
+                    assert_eq!(got.as_str(), expected, "{}", case["name"]);
+                    assert_eq!(got, ErrorCode::TaskInvalid, "{}", case["name"]);
+                    assert!(message.contains("item 2 "), "{}: {message}", case["name"]);
+                    // `filter` refuses the same list.
+                    assert!(authz.filter(Operation::Get, &items).is_err());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} checks");
+    }
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    const PROCESSES: &[&str] = &["invoice", "order", "Invoice", "", "in\"voice", "ünïcode"];
+    const USERS: &[&str] = &["demo", "anna", "Demo", "", "de\\mo", "😀"];
+    const GROUPS: &[&str] = &["sales", "ops", "Sales", "", "ops/eu"];
+
+    fn grants() -> Value {
+        json!({
+            "iss": "i", "aud": "a", "sub": "demo", "iat": 1, "exp": 2, "ver": 1, "camundaVersion": "8.9",
+            "authorizationsEnabled": true, "multiTenancyEnabled": false,
+            "principal": { "type": "USER", "id": "demo", "groups": ["sales", "ops/eu"], "roles": ["task-worker"], "tenants": ["<default>"], "mappingRules": [] },
+            "authorizations": [
+                { "ownerType": "USER", "ownerId": "demo", "resourceType": "PROCESS_DEFINITION", "resourceId": "invoice", "permissionTypes": ["READ_USER_TASK"] },
+                { "ownerType": "GROUP", "ownerId": "ops/eu", "resourceType": "PROCESS_DEFINITION", "resourceId": "ünïcode", "permissionTypes": ["UPDATE_USER_TASK"] },
+                { "ownerType": "ROLE", "ownerId": "task-worker", "resourceType": "USER_TASK", "resourcePropertyName": "assignee", "permissionTypes": ["READ", "CLAIM", "COMPLETE"] },
+                { "ownerType": "ROLE", "ownerId": "task-worker", "resourceType": "USER_TASK", "resourcePropertyName": "candidateUsers", "permissionTypes": ["READ"] },
+                { "ownerType": "ROLE", "ownerId": "task-worker", "resourceType": "USER_TASK", "resourcePropertyName": "candidateGroups", "permissionTypes": ["READ", "COMPLETE"] },
+                { "ownerType": "USER", "ownerId": "demo", "resourceType": "USER_TASK", "resourceId": "77", "permissionTypes": ["UPDATE"] }
+            ]
+        })
+    }
+
+    fn random_task(rng: &mut Rng, i: usize) -> Value {
+        let mut task = serde_json::Map::new();
+        let null_or = |rng: &mut Rng, v: Value| if rng.below(5) == 0 { Value::Null } else { v };
+        if rng.below(8) != 0 {
+            let key = if rng.below(10) == 0 {
+                "77".to_owned()
+            } else {
+                (1000 + i).to_string()
+            };
+            task.insert("userTaskKey".into(), null_or(rng, json!(key)));
+        }
+        task.insert(
+            "name".into(),
+            json!(format!("task {i} \"quoted\" \\ \u{1}")),
+        );
+        if rng.below(8) != 0 {
+            let p = json!(rng.pick(PROCESSES));
+            task.insert("processDefinitionId".into(), null_or(rng, p));
+        }
+        if rng.below(8) != 0 {
+            let a = json!(rng.pick(USERS));
+            task.insert("assignee".into(), null_or(rng, a));
+        }
+        let users: Vec<&str> = (0..rng.below(4)).map(|_| rng.pick(USERS)).collect();
+        if rng.below(8) != 0 {
+            task.insert("candidateUsers".into(), null_or(rng, json!(users)));
+        }
+        let groups: Vec<&str> = (0..rng.below(4)).map(|_| rng.pick(GROUPS)).collect();
+        if rng.below(8) != 0 {
+            task.insert("candidateGroups".into(), null_or(rng, json!(groups)));
+        }
+        task.insert(
+            "customHeaders".into(),
+            json!({ "a": [1, -2.5e3, true, null, { "b": [] }] }),
+        );
+        task.insert("tenantId".into(), json!("<default>"));
+        Value::Object(task)
+    }
+
+    /// Escapes every character of every string as `\uXXXX` (or pairs), which `JSON.parse` reads back the same.
+    fn escape_all(text: &str) -> String {
+        let mut out = String::new();
+        let mut in_string = false;
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    in_string = !in_string;
+                    out.push(c);
+                }
+                '\\' if in_string => {
+                    out.push(c);
+                    let e = chars.next().unwrap();
+                    out.push(e);
+                    if e == 'u' {
+                        out.extend(chars.by_ref().take(4));
+                    }
+                }
+                c if in_string => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{u:04X}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_filter_on_random_lists_in_any_formatting() {
+        let authz = authorizer(&grants());
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut kept_some = false;
+        let mut dropped_some = false;
+        for round in 0..300 {
+            let items: Vec<Value> = (0..rng.below(40))
+                .map(|i| random_task(&mut rng, i))
+                .collect();
+            let mut text = response(&items);
+            match round % 3 {
+                0 => {}
+                1 => {
+                    text =
+                        serde_json::to_string_pretty(&serde_json::from_str::<Value>(&text).unwrap())
+                            .unwrap()
+                }
+                _ => text = escape_all(&text),
+            }
+            for op in Operation::ALL {
+                let out = authz.filter_search_response(op, &text).unwrap();
+                let got: Value = serde_json::from_str(&out).unwrap();
+                let want = filtered(&authz, op, &items);
+                kept_some |= !want.is_empty();
+                dropped_some |= want.len() < items.len();
+                assert_eq!(got["items"], Value::Array(want), "round {round} {op:?}");
+                let parsed: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(got["page"], parsed["page"]);
+            }
+        }
+        assert!(kept_some && dropped_some);
+    }
+
+    #[test]
+    fn keeps_other_members_and_items_byte_for_byte() {
+        let authz = authorizer(&grants());
+        let text = "\n { \"page\" : {\"totalItems\":3, \"x\": [1 , 2]} ,\"items\":[ {\"processDefinitionId\" : \"invoice\",\"n\":1.50} ,\n\
+                    {\"processDefinitionId\":\"order\"}, {\"processDefinitionId\":\"inv\\u006Fice\", \"assignee\":\"\\ud800\"}\t] , \"z\" : \"\\u00e9\" }\r\n";
+        let out = authz.filter_search_response(Operation::Get, text).unwrap();
+        assert_eq!(
+            out,
+            "\n { \"page\" : {\"totalItems\":3, \"x\": [1 , 2]} ,\"items\":[{\"processDefinitionId\" : \"invoice\",\"n\":1.50},\
+             {\"processDefinitionId\":\"inv\\u006Fice\", \"assignee\":\"\\ud800\"}] , \"z\" : \"\\u00e9\" }\r\n"
+        );
+        // Nothing allowed: an empty array, the rest as it was.
+        let none = authz
+            .filter_search_response(Operation::Update, text)
+            .unwrap();
+        assert!(none.contains("\"items\":[]"), "{none}");
+        assert!(none.ends_with("\"z\" : \"\\u00e9\" }\r\n"));
+        // An empty list stays as it is.
+        let empty = "{\"items\":[ ],\"page\":{}}";
+        assert_eq!(
+            authz.filter_search_response(Operation::Get, empty).unwrap(),
+            "{\"items\":[],\"page\":{}}"
+        );
+    }
+
+    #[test]
+    fn duplicate_fields_keep_the_last_value_as_json_parse_does() {
+        let authz = authorizer(&grants());
+        let cases = [
+            (
+                r#"{"processDefinitionId":"order","processDefinitionId":"invoice"}"#,
+                true,
+            ),
+            (
+                r#"{"processDefinitionId":"invoice","processDefinitionId":"order"}"#,
+                false,
+            ),
+            (
+                r#"{"processDefinitionId":5,"processDefinitionId":"invoice"}"#,
+                true,
+            ),
+            (
+                r#"{"candidateUsers":["demo"],"candidateUsers":null}"#,
+                false,
+            ),
+            (r#"{"candidateUsers":[1],"candidateUsers":["demo"]}"#, true),
+            (r#"{"process\u0044efinitionId":"invoice"}"#, true),
+        ];
+        for (item, allowed) in cases {
+            let value: Value = serde_json::from_str(item).unwrap();
+            assert_eq!(
+                filtered(&authz, Operation::Get, std::slice::from_ref(&value)).len() == 1,
+                allowed,
+                "{item}"
+            );
+            let out = authz
+                .filter_search_response(Operation::Get, &format!("{{\"items\":[{item}]}}"))
+                .unwrap();
+            assert_eq!(out.contains("[{"), allowed, "{item}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_input_with_codes() {
+        let authz = authorizer(&grants());
+        let argument = [
+            "",
+            " ",
+            "[]",
+            "null",
+            "\"items\"",
+            "42",
+            "{",
+            "{}",
+            "{\"page\":{}}",
+            "{\"items\":{}}",
+            "{\"items\":null}",
+            "{\"items\":\"[]\"}",
+            "{\"items\":[]",
+            "{\"items\":[]}x",
+            "{\"items\":[]} {}",
+            "{\"items\":[],\"items\":[]}",
+            "{\"it\\u0065ms\":[],\"items\":[]}",
+            "{\"items\":[{}],}",
+            "{\"items\":[{},]}",
+            "{\"items\":[{\"a\":01}]}",
+            "{\"items\":[{\"a\":1.}]}",
+            "{\"items\":[{\"a\":\"\\x\"}]}",
+            "{\"items\":[{\"a\":\"\t\"}]}",
+            "{\"items\":[{\"a\":tru}]}",
+            "{\"items\":[{\"a\" 1}]}",
+            "{items:[]}",
+            "{\"items\":[{\"a\":[1,]}]}",
+            "{\"items\":[{\"a\":{\"b\":1,}}]}",
+            "{\"items\":[{\"a\":\"\\u12\"}]}",
+            "{\"items\":[{\"processDefinitionId\":\"x}]}",
+            "{\"items\":[{\"candidateUsers\":[\"a\" \"b\"]}]}",
+        ];
+        for text in argument {
+            let (got, message) = code(authz.filter_search_response(Operation::Search, text));
+            assert_eq!(got, ErrorCode::ArgumentInvalid, "{text:?}: {message}");
+        }
+        let task = [
+            ("{\"items\":[{}, null]}", "item 1 "),
+            ("{\"items\":[[]]}", "item 0 "),
+            ("{\"items\":[{},{},{\"userTaskKey\":12}]}", "item 2 "),
+            ("{\"items\":[{\"userTaskKey\":\"\\ud800\"}]}", "item 0 "),
+            ("{\"items\":[{\"candidateGroups\":[[\"a\"]]}]}", "item 0 "),
+        ];
+        for (text, index) in task {
+            let (got, message) = code(authz.filter_search_response(Operation::Search, text));
+            assert_eq!(got, ErrorCode::TaskInvalid, "{text}: {message}");
+            assert!(message.contains(index), "{text}: {message}");
+        }
+    }
+
+    /// The scanner accepts exactly what serde_json accepts, on random mutations of valid JSON.
+    #[test]
+    fn the_scanner_validates_like_serde_json() {
+        let authz = authorizer(&grants());
+        let mut rng = Rng(12345);
+        let base = response(&(0..3).map(|i| random_task(&mut rng, i)).collect::<Vec<_>>());
+        let pieces = [
+            "\"", "\\", ",", ":", "{", "}", "[", "]", " ", "1", "-", ".", "e", "n", "\\u00", "0",
+            "\u{7}", "é",
+        ];
+        let mut accepted = 0;
+        for _ in 0..20000 {
+            let mut text = base.clone();
+            for _ in 0..1 + rng.below(3) {
+                let mut at = rng.below(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.below(3) {
+                    0 => text.insert_str(at, rng.pick(&pieces)),
+                    1 => {
+                        let mut end = at + 1;
+                        while end < text.len() && !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(at..end.min(text.len()), "");
+                    }
+                    _ => {
+                        let mut end = at + 1;
+                        while end < text.len() && !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(at..end.min(text.len()), rng.pick(&pieces));
+                    }
+                }
+            }
+            let serde_ok = serde_json::from_str::<Value>(&text).is_ok();
+            let mut scan = Scanner::new(&text);
+            let ours = scan.skip_value().and_then(|()| {
+                scan.ws();
+                if scan.pos == text.len() {
+                    Ok(())
+                } else {
+                    Err(scan.malformed("trailing"))
+                }
+            });
+            assert_eq!(ours.is_ok(), serde_ok, "{text}");
+            // And the response reader never returns output for invalid JSON.
+            if !serde_ok {
+                assert!(
+                    authz.filter_search_response(Operation::Get, &text).is_err(),
+                    "{text}"
+                );
+            } else {
+                accepted += 1;
+            }
+        }
+        assert!(accepted > 1000, "only {accepted} valid mutations");
+    }
+
+    #[test]
+    fn deep_nesting_is_fine() {
+        let authz = authorizer(&grants());
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let text = format!(
+            "{{\"x\":{deep},\"items\":[{{\"processDefinitionId\":\"invoice\",\"v\":{deep}}}]}}"
+        );
+        let out = authz.filter_search_response(Operation::Get, &text).unwrap();
+        assert_eq!(out, text);
+    }
+}
+
+#[cfg(test)]
+mod timing_tmp {
+    #[test]
+    #[ignore]
+    fn time_edge() {
+        let payload =
+            serde_json::from_str(&std::fs::read_to_string("/tmp/payload.json").unwrap()).unwrap();
+        let authz = crate::Authorizer::from_unverified_payload(payload).unwrap();
+        let text = std::fs::read_to_string("/tmp/edge.json").unwrap();
+        let reps: usize = std::env::var("REPS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10);
+        let mode = std::env::var("MODE").unwrap_or_default();
+        let mut n = 0;
+        for _ in 0..reps {
+            if mode == "skip" {
+                let mut s = super::Scanner::new(&text);
+                s.skip_value().unwrap();
+            } else if mode == "serde" {
+                n += serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() as usize;
+            } else {
+                n += authz
+                    .filter_search_response(crate::Operation::Search, &text)
+                    .unwrap()
+                    .len();
+            }
+        }
+        eprintln!("{n}");
+    }
+}
