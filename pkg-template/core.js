@@ -198,7 +198,9 @@ export class Authorizer {
   /** The scratch view over wasm memory with room for `len` words (re-made when memory moved). */
   #room(len) {
     let view = this.#view;
-    if (view.buffer !== wasm.memory.buffer || view.length < len) {
+    // When wasm memory grows its old buffer is detached and this view's length drops to 0,
+    // so the length test also catches a moved memory (no extra call per task).
+    if (view.length < len) {
       const size = Math.max(len, view.length * 2, 256);
       const ptr = this.#engine.scratch(size);
       view = this.#view = new Uint32Array(wasm.memory.buffer, ptr, size);

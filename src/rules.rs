@@ -266,22 +266,21 @@ pub enum Route {
 impl Reach {
     /// The first alternative of `op` that holds, or `None` (deny). Ignores the gates.
     pub fn first_hit(&self, op: Operation) -> Option<Hit> {
-        op.alternatives().iter().find_map(|&alternative| {
-            let (permission, by) = match alternative {
-                Alternative::Process(p) => (p, self.process_route(p)?),
-                Alternative::OwnProcess(p) if self.own => (p, self.process_route(p)?),
-                Alternative::Task(p, scopes) => (p, self.task_route(p, scopes)?),
-                Alternative::OwnTask(p, scopes) if self.own => (p, self.task_route(p, scopes)?),
-                Alternative::OwnProcess(_) | Alternative::OwnTask(..) => return None,
-            };
-            Some(Hit {
-                alternative,
-                permission,
-                route: by,
-            })
+        let alternative = op.alternatives().iter().copied().find(|a| self.holds(*a))?;
+        let (permission, route) = match alternative {
+            Alternative::Process(p) | Alternative::OwnProcess(p) => (p, self.process_route(p)?),
+            Alternative::Task(p, scopes) | Alternative::OwnTask(p, scopes) => {
+                (p, self.task_route(p, scopes)?)
+            }
+        };
+        Some(Hit {
+            alternative,
+            permission,
+            route,
         })
     }
 
+    /// How a process-level grant of `p` reached the task (exact id before `*`).
     fn process_route(&self, p: TaskPermission) -> Option<Route> {
         if self.process_exact & p.bit() != 0 {
             Some(Route::ProcessExact)
@@ -292,15 +291,17 @@ impl Reach {
         }
     }
 
+    /// The first of `scopes`, in explanation order, by which a USER_TASK grant of `p` reached it.
     fn task_route(&self, p: TaskPermission, scopes: u8) -> Option<Route> {
+        let reached = self.scopes(p) & scopes;
         TaskScope::ALL
             .into_iter()
-            .zip(self.task)
-            .find(|(scope, mask)| scopes & scope.bit() != 0 && mask & p.bit() != 0)
-            .map(|(scope, _)| Route::Task(scope))
+            .find(|scope| reached & scope.bit() != 0)
+            .map(Route::Task)
     }
 
     /// All eight operations as a mask (bit = `Operation`), gates included given `enabled`.
+    /// Plain loops and bit tests only: this runs once per task of every list.
     pub fn actions_mask(&self, authorizations_enabled: bool) -> u8 {
         if !self.tenant_ok {
             return 0;
@@ -308,9 +309,35 @@ impl Reach {
         if !authorizations_enabled {
             return 0xff;
         }
-        Operation::ALL
-            .into_iter()
-            .filter(|op| self.first_hit(*op).is_some())
-            .fold(0, |mask, op| mask | op.bit())
+        let mut mask = 0;
+        for op in &Operation::ALL {
+            if op.alternatives().iter().any(|a| self.holds(*a)) {
+                mask |= op.bit();
+            }
+        }
+        mask
+    }
+
+    /// Whether an alternative holds (gates aside): the one test behind `first_hit` and
+    /// `actions_mask`; `first_hit` then says by which route.
+    fn holds(&self, alternative: Alternative) -> bool {
+        let process = self.process_exact | self.process_wildcard;
+        match alternative {
+            Alternative::Process(p) => process & p.bit() != 0,
+            Alternative::OwnProcess(p) => self.own && process & p.bit() != 0,
+            Alternative::Task(p, scopes) => self.scopes(p) & scopes != 0,
+            Alternative::OwnTask(p, scopes) => self.own && self.scopes(p) & scopes != 0,
+        }
+    }
+
+    /// The scopes (bit = `TaskScope`) by which USER_TASK grants of `p` reach the task.
+    fn scopes(&self, p: TaskPermission) -> u8 {
+        let bit = p.bit();
+        let [key, wildcard, assignee, users, groups] = self.task;
+        u8::from(key & bit != 0)
+            | u8::from(wildcard & bit != 0) << 1
+            | u8::from(assignee & bit != 0) << 2
+            | u8::from(users & bit != 0) << 3
+            | u8::from(groups & bit != 0) << 4
     }
 }

@@ -189,6 +189,45 @@ export function conformance(lib, corpus) {
     eq(authz.filter(tasks, "claim").length, tasks.filter((t) => authz.can("claim", t)).length, "filter agrees with can");
   });
 
+  // Pre-signed fixtures (tests/corpus/grants-verification.json, made by
+  // tests/js/make-grant-fixtures.mjs with node:crypto, not with this package): every runtime
+  // must accept the same good tokens and refuse each bad one with the same code.
+  const fixtures = Object.values(corpus).find((doc) => doc.grantVerification)?.grantVerification;
+  check("grants: the pre-signed fixtures are in the corpus", () => {
+    ok(fixtures !== undefined, "no corpus document has `grantVerification` (tests/corpus/grants-verification.json)");
+    ok(fixtures.cases.some((c) => c.expectKid) && fixtures.cases.some((c) => c.expectError), "fixtures need good and bad tokens");
+  });
+  const jwksText = fixtures && JSON.stringify(fixtures.jwks);
+  for (const c of fixtures?.cases ?? []) {
+    const at = `grants: ${c.name}`;
+    const asDate = { ...c.options, now: new Date(c.options.now * 1000) };
+    if (c.expectError) {
+      check(`${at} -> ${c.expectError}`, () => {
+        throwsCode(lib, () => lib.verifyGrants(c.token, fixtures.jwks, c.options), c.expectError, at);
+        throwsCode(lib, () => lib.verifyGrants(c.token, jwksText, asDate), c.expectError, `${at} (JWKS as text, now as a Date)`);
+      });
+      continue;
+    }
+    check(`${at} -> verifies and decides`, () => {
+      const grants = lib.verifyGrants(c.token, fixtures.jwks, c.options);
+      ok(grants instanceof lib.VerifiedGrants, `${at}: not VerifiedGrants`);
+      eq(grants.header.alg, "EdDSA", `${at}: header.alg`);
+      eq(grants.header.kid, c.expectKid, `${at}: header.kid`);
+      eq(grants.payload.principal.id, fixtures.principalId, `${at}: payload.principal.id`);
+      eq(lib.verifyGrants(c.token, jwksText, asDate).header.kid, c.expectKid, `${at}: JWKS as text, now as a Date`);
+      const authz = new Authorizer(grants);
+      for (const d of fixtures.decisions) {
+        const what = `${at}: ${d.operation} ${JSON.stringify(d.task)}`;
+        eq(authz.can(d.operation, d.task), d.allowed, `${what}: can`);
+        eq(authz.explain(d.operation, d.task).allowed, d.allowed, `${what}: explain`);
+        eq(authz.filter([d.task], d.operation).length, d.allowed ? 1 : 0, `${what}: filter`);
+      }
+      for (const q of fixtures.isAuthorized) {
+        eq(authz.isAuthorized(q.resourceType, q.permissionType, q.resourceId), q.expect, `${at}: isAuthorized(${q.resourceType}, ${q.permissionType}, ${q.resourceId})`);
+      }
+    });
+  }
+
   return checks;
 }
 
