@@ -266,7 +266,9 @@ export class Authorizer {
     ready();
     const end = this.#encode(task, 0);
     if (end < 0) throw invalidTask(task);
-    return call(() => this.#engine.maskOne(end));
+    const mask = this.#engine.maskOne(end); // infallible: > 0xff means a malformed record
+    if (mask > 0xff) throw invalidTask(task);
+    return mask;
   }
 
   /** May the principal perform `operation` on `task`. */

@@ -111,15 +111,18 @@ impl Engine {
         self.scratch.as_ptr() as usize
     }
 
-    /// The actions mask of the one task record at the start of the scratch buffer.
+    /// The actions mask of the one task record at the start of the scratch buffer, or
+    /// [`MASK_INVALID`] when the record is malformed (the wrapper then throws
+    /// `ERR_TASK_INVALID`). Infallible on purpose: a `Result` return costs an allocation per
+    /// call in the generated glue, and this is the per-task hot path of `can` and `actions`.
     #[wasm_bindgen(js_name = maskOne)]
-    pub fn mask_one(&mut self, len: usize) -> Result<u8, JsValue> {
+    pub fn mask_one(&mut self, len: usize) -> u32 {
         self.masks.clear();
         let records = self.scratch.get(..len).unwrap_or_default();
-        self.authorizer
-            .masks_from_records(records, &mut self.masks)
-            .map_err(into_error)?;
-        Ok(self.masks.first().copied().unwrap_or(0))
+        match self.authorizer.masks_from_records(records, &mut self.masks) {
+            Ok(()) => self.masks.first().map_or(MASK_INVALID, |m| u32::from(*m)),
+            Err(_) => MASK_INVALID,
+        }
     }
 
     /// Decodes `len` words of task records from the scratch buffer and returns the address of
@@ -224,6 +227,9 @@ use crate::jws::{self, SignOptions, VerifiedGrants, VerifyOptions};
 fn seconds(value: f64) -> i64 {
     value.floor() as i64
 }
+
+/// What `Engine::mask_one` answers for a malformed record: above every actions mask.
+pub const MASK_INVALID: u32 = 0x100;
 
 /// A public key set, read once and reused across verifications.
 #[wasm_bindgen]
