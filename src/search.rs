@@ -160,19 +160,24 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Steps into an object at `{`; anything else fails with `code` and `message(kind)`, after
+    /// reading the value through, so that malformed text is still reported as such.
+    fn open_object(&mut self, code: ErrorCode, message: impl FnOnce(&str) -> String) -> Result<()> {
+        if self.peek() == Some(b'{') {
+            self.pos += 1;
+            return Ok(());
+        }
+        let kind = kind_of(self.peek());
+        self.skip_value()?;
+        err(code, message(kind))
+    }
+
     /// The whole response: `{ ..., "items": [ ... ], ... }` and nothing after it.
     fn response(&mut self, authz: &Authorizer, op: Operation) -> Result<Option<Items>> {
         self.ws();
-        if self.peek() != Some(b'{') {
-            let kind = kind_of(self.peek());
-            // Still report malformed text as such.
-            self.skip_value()?;
-            return err(
-                ErrorCode::ArgumentInvalid,
-                format!("a search response must be a JSON object, not {kind}"),
-            );
-        }
-        self.pos += 1;
+        self.open_object(ErrorCode::ArgumentInvalid, |kind| {
+            format!("a search response must be a JSON object, not {kind}")
+        })?;
         let mut items = None;
         self.ws();
         if self.peek() == Some(b'}') {
@@ -254,15 +259,9 @@ impl<'a> Scanner<'a> {
 
     /// One item: reads it as a task and decides `op` on it.
     fn item(&mut self, authz: &Authorizer, op: Operation, index: usize) -> Result<bool> {
-        if self.peek() != Some(b'{') {
-            let kind = kind_of(self.peek());
-            self.skip_value()?;
-            return err(
-                ErrorCode::TaskInvalid,
-                format!("item {index} of `items`: a task must be an object, not {kind}"),
-            );
-        }
-        self.pos += 1;
+        self.open_object(ErrorCode::TaskInvalid, |kind| {
+            format!("item {index} of `items`: a task must be an object, not {kind}")
+        })?;
         let mut key = Field::Absent;
         let mut process = Field::Absent;
         let mut assignee = Field::Absent;
@@ -794,9 +793,13 @@ enum Name {
     Other,
 }
 
+/// The test suites' shared helpers (corpus, seeded generator).
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod test_common;
+
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use serde_json::{json, Value};
 
@@ -808,19 +811,11 @@ mod tests {
         Authorizer::from_unverified_payload(payload).unwrap()
     }
 
+    use super::test_common as common;
+    use common::Rng;
+
     fn corpus() -> Vec<Value> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        assert!(files.len() >= 10, "corpus missing in {}", dir.display());
-        files
-            .iter()
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-            .collect()
+        common::corpus().into_iter().map(|(_, doc)| doc).collect()
     }
 
     /// What `filter` keeps, as the JSON values.
@@ -897,22 +892,6 @@ mod tests {
             }
         }
         assert!(checked > 20, "only {checked} checks");
-    }
-
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[self.below(items.len())]
-        }
     }
 
     const PROCESSES: &[&str] = &["invoice", "order", "Invoice", "", "in\"voice", "ünïcode"];

@@ -10,34 +10,11 @@
 //! JavaScript package tests: grant sets, tasks, and the expected decision for all eight
 //! operations, explanations and `isAuthorized` answers.
 
-use std::path::Path;
-
 use camunda_authz::{Authorizer, GrantSetPayload, Operation, Task};
 use serde_json::Value;
 
-fn corpus() -> Vec<(String, Value)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 10,
-        "corpus files missing in {}",
-        dir.display()
-    );
-    files
-        .into_iter()
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap(),
-            )
-        })
-        .collect()
-}
+mod common;
+use common::corpus;
 
 #[test]
 fn every_corpus_case_decides_as_expected() {

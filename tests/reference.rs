@@ -13,6 +13,9 @@
 use camunda_authz::model::{Authorization, GrantSetPayload, Principal};
 use camunda_authz::{Authorizer, Operation, Task};
 
+mod common;
+use common::Rng;
+
 /// The naive reference: SPEC section 2 and 3 read literally.
 fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
     let principal = &payload.principal;
@@ -105,30 +108,6 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
                 || ut("UPDATE", &all)
                 || ut("COMPLETE", &all)
         }
-    }
-}
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len())).copied().unwrap_or("")
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn some<'a>(&mut self, items: &[&'a str], n: usize) -> Vec<&'a str> {
-        (0..self.below(n + 1)).map(|_| self.pick(items)).collect()
     }
 }
 
