@@ -301,7 +301,7 @@ impl Reach {
     }
 
     /// All eight operations as a mask (bit = `Operation`), gates included given `enabled`.
-    /// Plain loops and bit tests only: this runs once per task of every list.
+    /// One table lookup: this runs once per task of every list.
     pub fn actions_mask(&self, authorizations_enabled: bool) -> u8 {
         if !self.tenant_ok {
             return 0;
@@ -309,18 +309,72 @@ impl Reach {
         if !authorizations_enabled {
             return 0xff;
         }
+        ACTIONS.get(self.facts()).copied().unwrap_or(0)
+    }
+
+    /// The facts the eight operations depend on, as an index into [`ACTIONS`]: the
+    /// process-level permissions (bits 0-3), the task-level permissions by any scope (4-7),
+    /// whether the task is the principal's own (8) and whether a task-level CLAIM reaches it by
+    /// a self-unassign scope (9). Every alternative asks for any scope or for those.
+    const fn facts(&self) -> usize {
+        let [key, wildcard, assignee, users, groups] = self.task;
+        let process = self.process_exact | self.process_wildcard;
+        let any = key | wildcard | assignee | users | groups;
+        let self_unassign = self.scopes(TaskPermission::Claim) & SELF_UNASSIGN_SCOPES != 0;
+        process as usize
+            | (any as usize) << 4
+            | (self.own as usize) << 8
+            | (self_unassign as usize) << 9
+    }
+
+    /// A reach with exactly these facts (the inverse of [`Reach::facts`]).
+    const fn with_facts(facts: usize) -> Reach {
+        let claim = TaskPermission::Claim.bit();
+        let self_unassign = facts & (1 << 9) != 0;
+        Reach {
+            tenant_ok: true,
+            own: facts & (1 << 8) != 0,
+            process_exact: (facts & 0xf) as u8,
+            process_wildcard: 0,
+            // By key when a CLAIM reaches by a self-unassign scope; the rest by candidate group
+            // (a scope no self-unassign alternative accepts).
+            task: [
+                if self_unassign { claim } else { 0 },
+                0,
+                0,
+                0,
+                ((facts >> 4) & 0xf) as u8,
+            ],
+        }
+    }
+
+    /// The eight operations by trying every alternative: what [`ACTIONS`] is built from.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: an index out of range fails the build"
+    )]
+    const fn mask_by_alternatives(&self) -> u8 {
         let mut mask = 0;
-        for op in &Operation::ALL {
-            if op.alternatives().iter().any(|a| self.holds(*a)) {
-                mask |= op.bit();
+        let mut i = 0;
+        while i < Operation::ALL.len() {
+            let op = Operation::ALL[i];
+            let alternatives = op.alternatives();
+            let mut j = 0;
+            while j < alternatives.len() {
+                if self.holds(alternatives[j]) {
+                    mask |= op.bit();
+                    break;
+                }
+                j += 1;
             }
+            i += 1;
         }
         mask
     }
 
     /// Whether an alternative holds (gates aside): the one test behind `first_hit` and
-    /// `actions_mask`; `first_hit` then says by which route.
-    fn holds(&self, alternative: Alternative) -> bool {
+    /// [`ACTIONS`]; `first_hit` then says by which route.
+    const fn holds(&self, alternative: Alternative) -> bool {
         let process = self.process_exact | self.process_wildcard;
         match alternative {
             Alternative::Process(p) => process & p.bit() != 0,
@@ -331,13 +385,63 @@ impl Reach {
     }
 
     /// The scopes (bit = `TaskScope`) by which USER_TASK grants of `p` reach the task.
-    fn scopes(&self, p: TaskPermission) -> u8 {
+    const fn scopes(&self, p: TaskPermission) -> u8 {
         let bit = p.bit();
         let [key, wildcard, assignee, users, groups] = self.task;
-        u8::from(key & bit != 0)
-            | u8::from(wildcard & bit != 0) << 1
-            | u8::from(assignee & bit != 0) << 2
-            | u8::from(users & bit != 0) << 3
-            | u8::from(groups & bit != 0) << 4
+        ((key & bit != 0) as u8) << TaskScope::Key as u8
+            | ((wildcard & bit != 0) as u8) << TaskScope::Wildcard as u8
+            | ((assignee & bit != 0) as u8) << TaskScope::Assignee as u8
+            | ((users & bit != 0) as u8) << TaskScope::CandidateUsers as u8
+            | ((groups & bit != 0) as u8) << TaskScope::CandidateGroups as u8
+    }
+}
+
+/// The actions mask for every combination of [`Reach::facts`], computed at compile time from
+/// the alternatives by [`Reach::holds`].
+static ACTIONS: [u8; 1024] = actions_table();
+
+#[allow(
+    clippy::indexing_slicing,
+    reason = "const evaluation: an index out of range fails the build"
+)]
+const fn actions_table() -> [u8; 1024] {
+    let mut table = [0; 1024];
+    let mut facts = 0;
+    while facts < table.len() {
+        table[facts] = Reach::with_facts(facts).mask_by_alternatives();
+        facts += 1;
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table agrees with trying every alternative, on reaches of every shape (seeded).
+    #[test]
+    fn the_actions_table_agrees_with_the_alternatives() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state & 0xf) as u8
+        };
+        for _ in 0..200_000 {
+            let reach = Reach {
+                tenant_ok: true,
+                own: next() & 1 == 1,
+                process_exact: next(),
+                process_wildcard: next() & next(),
+                task: [next(), next() & next(), next(), next() & next(), next()],
+            };
+            assert_eq!(
+                reach.actions_mask(true),
+                reach.mask_by_alternatives(),
+                "{reach:?}"
+            );
+            assert_eq!(Reach::with_facts(reach.facts()).facts(), reach.facts());
+        }
     }
 }
