@@ -150,6 +150,23 @@ impl<'a> Scanner<'a> {
 
     /// Skips whitespace and consumes `byte`.
     #[inline(always)]
+    /// After a member or an element: `,` goes on (`false`), `close` ends the object or array
+    /// (`true`, past it), anything else is malformed.
+    fn next_or_close(&mut self, close: u8, what: &str) -> Result<bool> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(byte) if byte == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.malformed(what)),
+        }
+    }
+
     fn expect(&mut self, byte: u8, what: &str) -> Result<()> {
         self.ws();
         if self.peek() == Some(byte) {
@@ -207,14 +224,8 @@ impl<'a> Scanner<'a> {
                 } else {
                     self.skip_value()?;
                 }
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.malformed("expected `,` or `}`")),
+                if self.next_or_close(b'}', "expected `,` or `}`")? {
+                    break;
                 }
             }
         }
@@ -244,15 +255,9 @@ impl<'a> Scanner<'a> {
                 kept.push((start, self.pos));
             }
             index += 1;
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    let close = self.pos;
-                    self.pos += 1;
-                    return Ok(Items { open, close, kept });
-                }
-                _ => return Err(self.malformed("expected `,` or `]` in `items`")),
+            if self.next_or_close(b']', "expected `,` or `]` in `items`")? {
+                let close = self.pos - 1; // at the `]`
+                return Ok(Items { open, close, kept });
             }
         }
     }
@@ -288,14 +293,8 @@ impl<'a> Scanner<'a> {
                     Name::Groups => groups = self.list(authz, false)?,
                     Name::Other => self.skip_value()?,
                 }
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.malformed("expected `,` or `}`")),
+                if self.next_or_close(b'}', "expected `,` or `}`")? {
+                    break;
                 }
             }
         }
@@ -435,14 +434,8 @@ impl<'a> Scanner<'a> {
                     };
                 }
             }
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(state);
-                }
-                _ => return Err(self.malformed("expected `,` or `]`")),
+            if self.next_or_close(b']', "expected `,` or `]`")? {
+                return Ok(state);
             }
         }
     }
