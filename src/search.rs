@@ -315,34 +315,26 @@ impl<'a> Scanner<'a> {
             Field::Str { sym, .. } => sym,
             Field::Absent => 0,
         };
-        let mut syms = [0; 3];
-        for ((name, field), sym) in [
-            ("processDefinitionId", process),
-            ("assignee", assignee),
-            ("tenantId", tenant),
-        ]
-        .into_iter()
-        .zip(&mut syms)
-        {
-            match field {
-                Field::Wrong(kind) => return bad(name, format!("must be a string, not {kind}")),
-                Field::Str { sym: s, .. } => *sym = s,
-                Field::Absent => {}
+        let string = |name: &str, field: Field| match field {
+            Field::Wrong(kind) => bad(name, format!("must be a string, not {kind}")).map(|_| 0),
+            Field::Str { sym, .. } => Ok(sym),
+            Field::Absent => Ok(0),
+        };
+        let list = |name: &str, list: List| match list {
+            List::Ok => Ok(()),
+            List::Wrong {
+                kind,
+                element: true,
+            } => bad(name, format!("must hold only strings, not {kind}")).map(|_| ()),
+            List::Wrong { kind, .. } => {
+                bad(name, format!("must be an array of strings, not {kind}")).map(|_| ())
             }
-        }
-        for (name, list) in [("candidateUsers", users), ("candidateGroups", groups)] {
-            match list {
-                List::Ok => {}
-                List::Wrong {
-                    kind,
-                    element: true,
-                } => return bad(name, format!("must hold only strings, not {kind}")),
-                List::Wrong { kind, .. } => {
-                    return bad(name, format!("must be an array of strings, not {kind}"))
-                }
-            }
-        }
-        let [process, assignee, tenant] = syms;
+        };
+        let process = string("processDefinitionId", process)?;
+        let assignee = string("assignee", assignee)?;
+        list("candidateUsers", users)?;
+        list("candidateGroups", groups)?;
+        let tenant = string("tenantId", tenant)?;
         let reach = authz.reach(&TaskSyms {
             key,
             process,
@@ -885,6 +877,36 @@ mod tests {
             }
         }
         assert!(checked > 20, "only {checked} checks");
+    }
+
+    /// With several bad fields, the error names the one `Task::from_json` names: the checks
+    /// run in its order, whatever the order of the members in the text.
+    #[test]
+    fn names_the_first_bad_field_in_the_order_task_from_json_checks() {
+        let authz = authorizer(&grants());
+        let bad = [
+            ("userTaskKey", json!("k")),
+            ("processDefinitionId", json!(1)),
+            ("assignee", json!([])),
+            ("candidateUsers", json!("demo")),
+            ("candidateGroups", json!([1])),
+            ("tenantId", json!(true)),
+        ];
+        for first in 0..bad.len() {
+            // The bad fields from `first` on (a `Map` writes them in name order).
+            let mut task = serde_json::Map::new();
+            for (name, value) in bad[first..].iter().rev() {
+                task.insert((*name).to_owned(), value.clone());
+            }
+            let task = Value::Object(task);
+            let text = format!(r#"{{"items":[{task}]}}"#);
+            let (code, message) = code(authz.filter_search_response(Operation::Get, &text));
+            let expected = crate::task::Task::from_json(&task).err().unwrap();
+            let field = format!("`{}`", bad[first].0);
+            assert_eq!(code, expected.code);
+            assert!(expected.message.contains(&field), "{}", expected.message);
+            assert!(message.contains(&field), "{message} (want {field})");
+        }
     }
 
     const PROCESSES: &[&str] = &["invoice", "order", "Invoice", "", "in\"voice", "ünïcode"];
