@@ -825,8 +825,7 @@ fn sign(argv: &[String]) -> Outcome {
         _ => Some(Value::from(audience)),
     };
 
-    let key_json = read_json(key_path, "private key")?;
-    let key = SigningJwk::from_json(&key_json)
+    let key = SigningJwk::parse_str(&read_text(key_path)?)
         .map_err(|e| Fail::input(&format!("the private key in {}", source_name(key_path)), &e))?;
     let payload = read_json(payload_path, "payload")?;
     let options = SignOptions {
