@@ -83,6 +83,15 @@ pub struct Engine {
     text: Vec<u8>,
 }
 
+/// Grows a buffer the wrapper writes into to at least `len` elements (keeping its contents)
+/// and returns its address in wasm memory.
+fn grow<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) -> usize {
+    if buffer.len() < len {
+        buffer.resize(len, T::default());
+    }
+    buffer.as_ptr() as usize
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// Compiles a grant-set payload object that the caller trusts (no signature check).
@@ -105,10 +114,7 @@ impl Engine {
 
     /// Grows the scratch buffer to `len` words and returns its address in wasm memory.
     pub fn scratch(&mut self, len: usize) -> usize {
-        if self.scratch.len() < len {
-            self.scratch.resize(len, 0);
-        }
-        self.scratch.as_ptr() as usize
+        grow(&mut self.scratch, len)
     }
 
     /// The actions mask of the one task record at the start of the scratch buffer, or
@@ -117,9 +123,7 @@ impl Engine {
     /// call in the generated glue, and this is the per-task hot path of `can` and `actions`.
     #[wasm_bindgen(js_name = maskOne)]
     pub fn mask_one(&mut self, len: usize) -> u32 {
-        self.masks.clear();
-        let records = self.scratch.get(..len).unwrap_or_default();
-        match self.authorizer.masks_from_records(records, &mut self.masks) {
+        match self.decode_records(len) {
             Ok(()) => self.masks.first().map_or(MASK_INVALID, |m| u32::from(*m)),
             Err(_) => MASK_INVALID,
         }
@@ -129,11 +133,7 @@ impl Engine {
     /// one actions mask per task (valid until the next call).
     #[wasm_bindgen(js_name = maskMany)]
     pub fn mask_many(&mut self, len: usize) -> Result<usize, JsValue> {
-        self.masks.clear();
-        let records = self.scratch.get(..len).unwrap_or_default();
-        self.authorizer
-            .masks_from_records(records, &mut self.masks)
-            .map_err(into_error)?;
+        self.decode_records(len).map_err(into_error)?;
         Ok(self.masks.as_ptr() as usize)
     }
 
@@ -142,10 +142,7 @@ impl Engine {
     /// `TextEncoder.encodeInto`, far faster than passing a long string as an argument.
     #[wasm_bindgen(js_name = textBuffer)]
     pub fn text_buffer(&mut self, len: usize) -> usize {
-        if self.text.len() < len {
-            self.text.resize(len, 0);
-        }
-        self.text.as_ptr() as usize
+        grow(&mut self.text, len)
     }
 
     /// `filterSearchResponse(responseJson, operation)` on the first `len` bytes of the text
@@ -215,6 +212,13 @@ impl Engine {
             masks: Vec::new(),
             text: Vec::new(),
         }
+    }
+
+    /// Decides the first `len` words of task records in the scratch buffer into `masks`.
+    fn decode_records(&mut self, len: usize) -> crate::error::Result<()> {
+        self.masks.clear();
+        let records = self.scratch.get(..len).unwrap_or_default();
+        self.authorizer.masks_from_records(records, &mut self.masks)
     }
 }
 
