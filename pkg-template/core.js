@@ -122,26 +122,26 @@ function operationBit(op) {
   throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op}\``);
 }
 
-/** JSON text for the core: strings pass as they are (already JSON), anything else is stringified. */
-function jsonText(value, code, what) {
-  if (typeof value === "string") return value;
-  let text;
+/** `JSON.stringify`, with a failure (a cycle, a BigInt) thrown as an AuthzError with `code`. */
+function stringify(value, code, what) {
   try {
-    text = JSON.stringify(value);
+    return JSON.stringify(value);
   } catch (error) {
     throw new AuthzError(code, `${what} is not JSON data: ${error?.message ?? error}`, { cause: error });
   }
+}
+
+/** JSON text for the core: strings pass as they are (already JSON), anything else is stringified. */
+function jsonText(value, code, what) {
+  if (typeof value === "string") return value;
+  const text = stringify(value, code, what);
   if (text === undefined) throw new AuthzError(code, `${what} is not JSON data`);
   return text;
 }
 
 /** A task as JSON text; a task that is a string stays a (JSON) string, which the core refuses. */
 function taskText(task) {
-  try {
-    return JSON.stringify(task) ?? "null";
-  } catch (error) {
-    throw new AuthzError("ERR_TASK_INVALID", `the task is not JSON data: ${error?.message ?? error}`, { cause: error });
-  }
+  return stringify(task, "ERR_TASK_INVALID", "the task") ?? "null";
 }
 
 function invalidTask(task) {
