@@ -82,6 +82,17 @@ pub struct Decision<'a> {
     pub permission_type: Option<PermissionType>,
 }
 
+impl Decision<'_> {
+    /// The answer of a grant set with authorizations disabled: everything is allowed.
+    fn allow_because_disabled(&mut self) {
+        self.allowed = true;
+        self.code = ReasonCode::AuthorizationsDisabled;
+        self.reason =
+            "authorizations are disabled in this grant set, so every operation is allowed"
+                .to_owned();
+    }
+}
+
 /// A decision as JSON: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?,
 /// permissionType? }`, the shape `explain` returns in JavaScript and the CLI prints.
 impl Serialize for Decision<'_> {
@@ -481,11 +492,7 @@ impl Authorizer {
             return decision;
         }
         if !self.payload.authorizations_enabled {
-            decision.allowed = true;
-            decision.code = ReasonCode::AuthorizationsDisabled;
-            decision.reason =
-                "authorizations are disabled in this grant set, so every operation is allowed"
-                    .to_owned();
+            decision.allow_because_disabled();
             return decision;
         }
         let Some(hit) = reach.first_hit(op) else {
@@ -557,9 +564,7 @@ impl Authorizer {
         task: &Task<'_>,
         hit: &Hit,
     ) -> String {
-        let owner = grant.map_or_else(String::new, |g| {
-            format!(" to {} `{}`", g.owner_type, g.owner_id)
-        });
+        let owner = owner_phrase(grant);
         let on = match matched_by {
             MatchedBy::ProcessDefinitionId | MatchedBy::ResourceId => format!(
                 " on process `{}`",
@@ -646,11 +651,7 @@ impl Authorizer {
             permission_type: PermissionType::parse(permission_type),
         };
         if !self.payload.authorizations_enabled {
-            decision.allowed = true;
-            decision.code = ReasonCode::AuthorizationsDisabled;
-            decision.reason =
-                "authorizations are disabled in this grant set, so every operation is allowed"
-                    .to_owned();
+            decision.allow_because_disabled();
             return decision;
         }
         let (Some(resource), Some(permission)) = (decision.resource_type, decision.permission_type)
@@ -672,9 +673,7 @@ impl Authorizer {
                 decision.code = ReasonCode::Granted;
                 decision.grant = grant;
                 decision.matched_by = Some(by);
-                let owner = grant.map_or_else(String::new, |g| {
-                    format!(" to {} `{}`", g.owner_type, g.owner_id)
-                });
+                let owner = owner_phrase(grant);
                 let on = if by == MatchedBy::Wildcard {
                     "*"
                 } else {
@@ -702,6 +701,13 @@ fn first(slots: &mut [Option<GrantRef>; 4], slot: usize, grant: GrantRef) {
     if let Some(existing) = slots.get_mut(slot) {
         existing.get_or_insert(grant);
     }
+}
+
+/// ` to ROLE `task-worker``: who a grant is given to, for a reason text (empty without one).
+fn owner_phrase(grant: Option<&Authorization>) -> String {
+    grant.map_or_else(String::new, |g| {
+        format!(" to {} `{}`", g.owner_type, g.owner_id)
+    })
 }
 
 /// The structural rules of a payload that serde cannot express.
