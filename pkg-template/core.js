@@ -505,7 +505,7 @@ export function generateSigningKey(kid) {
 /** Decodes a grant set WITHOUT verifying it (for debugging): `{ header, payload, verified: false }`. */
 export function inspectGrants(token) {
   if (typeof token !== "string") throw new AuthzError("ERR_GRANTS_MALFORMED", "a grant set is a compact JWS string");
-  return call(() => glue.inspectGrants(token));
+  return JSON.parse(call(() => glue.inspectGrants(token)));
 }
 
 /** The default `task-worker` role's authorizations (USER_TASK READ, CLAIM, COMPLETE by each task property), for issuers. */

@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
+use crate::json::Value;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::{err, ErrorCode, Result};
 use crate::jws::VerifiedGrants;

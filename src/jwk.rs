@@ -1,50 +1,62 @@
 //! Ed25519 keys as JWKs (RFC 7517, RFC 8037: `kty` `OKP`, `crv` `Ed25519`) and public key sets.
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::base64url;
 use crate::error::{err, AuthzError, ErrorCode, Result};
+use crate::json::{self, Fields, Value};
 
 /// A JWK as JSON: the members this crate reads and writes. Other members are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Jwk {
     pub kty: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
-    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_: Option<String>,
-    /// Private members of RSA (`p`) and symmetric (`k`) keys: read only to refuse them in a JWKS.
-    #[serde(default, skip_serializing)]
-    pub p: Option<Value>,
-    #[serde(default, skip_serializing)]
-    pub k: Option<Value>,
+    /// Whether the private member of an RSA (`p`) or symmetric (`k`) key is present (and not
+    /// `null`): read only to refuse such keys in a JWKS.
+    #[serde(skip)]
+    pub has_other_private: bool,
 }
 
-/// A JWKS as JSON text: `{ "keys": [...] }`, or a single JWK (it has `kty`).
-#[derive(Deserialize)]
-struct JwksDoc {
-    #[serde(default)]
-    keys: Option<Vec<Jwk>>,
-    #[serde(default)]
-    kty: Option<Value>,
+/// `{ "keys": [...] }`: a JWKS as it is published.
+#[derive(Clone, Debug, Serialize)]
+pub struct Jwks {
+    pub keys: Vec<Jwk>,
 }
 
-/// JSON text that holds an object (serde would also read a struct from an array).
-fn is_object_text(text: &str) -> bool {
-    text.trim_start().starts_with('{')
+/// Parses JSON text for a key reader; `code` and `what` word the error.
+fn parse_json(text: &str, code: ErrorCode, what: &str) -> Result<Value> {
+    json::parse(text.as_bytes())
+        .map_err(|e| AuthzError::new(code, format!("{what} is not JSON: {e}")))
 }
 
 impl Jwk {
+    /// Reads a JWK object; members other than the ones of [`Jwk`] are ignored.
+    pub fn from_json(value: &Value, code: ErrorCode, what: &str) -> Result<Self> {
+        let f = Fields::new(value, code, what)?;
+        Ok(Jwk {
+            kty: f.string("kty")?,
+            crv: f.opt_string("crv")?,
+            x: f.opt_string("x")?,
+            d: f.opt_string("d")?,
+            kid: f.opt_string("kid")?,
+            alg: f.opt_string("alg")?,
+            use_: f.opt_string("use")?,
+            has_other_private: f.optional("p")?.is_some() || f.optional("k")?.is_some(),
+        })
+    }
+
     fn is_ed25519(&self) -> bool {
         self.kty == "OKP" && self.crv.as_deref() == Some("Ed25519")
     }
@@ -100,34 +112,23 @@ impl KeySet {
     /// broken, or when it holds a private key (a JWKS is published; a private member in it is a
     /// leak to stop, not to use).
     pub fn parse_str(text: &str) -> Result<Self> {
-        let invalid = |e: serde_json::Error| {
-            AuthzError::new(
-                ErrorCode::JwksInvalid,
-                format!("the JWKS is not a JWKS: {e}"),
-            )
+        const CODE: ErrorCode = ErrorCode::JwksInvalid;
+        let value = parse_json(text, CODE, "the JWKS")?;
+        let not_a_jwks = || err(CODE, "a JWKS must be an object with a `keys` array");
+        let Value::Object(_) = value else {
+            return not_a_jwks();
         };
-        if !is_object_text(text) {
-            return err(
-                ErrorCode::JwksInvalid,
-                "a JWKS must be an object with a `keys` array",
-            );
-        }
-        let doc: JwksDoc = serde_json::from_slice(text.as_bytes()).map_err(invalid)?;
-        let keys = match (doc.keys, doc.kty) {
-            (Some(keys), _) => keys,
-            (None, Some(_)) => {
-                vec![serde_json::from_slice::<Jwk>(text.as_bytes()).map_err(invalid)?]
-            }
-            (None, None) => {
-                return err(
-                    ErrorCode::JwksInvalid,
-                    "a JWKS must be an object with a `keys` array",
-                )
-            }
+        let doc = Fields::new(&value, CODE, "the JWKS")?;
+        let keys = match (doc.optional("keys")?, doc.optional("kty")?) {
+            (Some(_), _) => doc.records("keys", |key, index| {
+                Jwk::from_json(key, CODE, &format!("key {index} of the JWKS"))
+            })?,
+            (None, Some(_)) => vec![Jwk::from_json(&value, CODE, "the JWK")?],
+            (None, None) => return not_a_jwks(),
         };
         let mut set = KeySet::default();
         for (index, jwk) in keys.into_iter().enumerate() {
-            if jwk.d.is_some() || jwk.p.is_some() || jwk.k.is_some() {
+            if jwk.d.is_some() || jwk.has_other_private {
                 return err(
                     ErrorCode::JwksInvalid,
                     format!("key {index} of the JWKS holds private key material; publish only public keys"),
@@ -147,11 +148,6 @@ impl KeySet {
             }
         }
         Ok(set)
-    }
-
-    /// As [`KeySet::parse_str`], from a JSON value.
-    pub fn from_json(value: &Value) -> Result<Self> {
-        Self::parse_str(&value.to_string())
     }
 
     /// The Ed25519 key with this kid.
@@ -187,25 +183,11 @@ pub struct SigningJwk {
 }
 
 impl SigningJwk {
-    /// As [`SigningJwk::parse_str`], from a JSON value.
-    pub fn from_json(value: &Value) -> Result<Self> {
-        Self::parse_str(&value.to_string())
-    }
-
     /// Reads a private Ed25519 JWK from JSON text; `x`, when present, must belong to `d`.
     pub fn parse_str(text: &str) -> Result<Self> {
-        if !is_object_text(text) {
-            return err(
-                ErrorCode::KeyInvalid,
-                "the private key must be a JWK object",
-            );
-        }
-        let jwk: Jwk = serde_json::from_slice(text.as_bytes()).map_err(|e| {
-            AuthzError::new(
-                ErrorCode::KeyInvalid,
-                format!("the private key is not a JWK: {e}"),
-            )
-        })?;
+        const CODE: ErrorCode = ErrorCode::KeyInvalid;
+        let value = parse_json(text, CODE, "the private key")?;
+        let jwk = Jwk::from_json(&value, CODE, "the private key")?;
         if !jwk.is_ed25519() {
             return err(
                 ErrorCode::KeyInvalid,
@@ -268,9 +250,4 @@ impl SigningJwk {
             ..self.public_jwk()
         }
     }
-}
-
-/// `{ "keys": [...] }` for public JWKs.
-pub fn jwks(keys: &[Jwk]) -> Value {
-    serde_json::json!({ "keys": keys })
 }

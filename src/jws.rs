@@ -7,14 +7,13 @@
 //! be made here, so nothing unverified reaches an [`crate::Authorizer`] built from it.
 
 use ed25519_dalek::{Signature, Signer};
-use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use crate::authorizer::validate;
 use crate::base64url;
 use crate::error::{err, AuthzError, ErrorCode, Result};
+use crate::json::{self, Fields, Value};
 use crate::jwk::{KeySet, SigningJwk};
-use crate::model::{GrantSetPayload, GRANTS_VERSION};
+use crate::model::{Audience, GrantSetPayload, GRANTS_VERSION};
 
 pub const ALG: &str = "EdDSA";
 pub const TYP: &str = "camunda-grants+jwt";
@@ -39,24 +38,37 @@ pub struct VerifyOptions {
 }
 
 /// The protected header.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Header {
     pub alg: String,
-    #[serde(default)]
     pub typ: Option<String>,
-    #[serde(default)]
     pub kid: Option<String>,
-    /// `Some` whenever the member is present, even as `null`: any `crit` is rejected.
-    #[serde(default, deserialize_with = "present")]
+    /// `Some` whenever the member is present, even as `null`: any `crit` is rejected, so a
+    /// verified header never has one (and it is not serialized).
+    #[serde(skip)]
     pub crit: Option<Value>,
 }
 
-/// Deserializes a member that is present as `Some`, `null` included (`Option`'s own impl would
-/// read `null` as absent). Absent members take `#[serde(default)]`.
-fn present<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
+impl Header {
+    fn from_json(value: &Value) -> Result<Self> {
+        let f = Fields::new(value, ErrorCode::GrantsMalformed, "the header")?;
+        Ok(Header {
+            alg: f.string("alg")?,
+            typ: f.opt_string("typ")?,
+            kid: f.opt_string("kid")?,
+            crit: f.get("crit")?.cloned(),
+        })
+    }
+}
+
+/// Parses a decoded part of a token as JSON (`ERR_GRANTS_MALFORMED` when it is not).
+fn part_json(bytes: &[u8], what: &str) -> Result<Value> {
+    json::parse(bytes).map_err(|e| {
+        AuthzError::new(
+            ErrorCode::GrantsMalformed,
+            format!("the {what} is not JSON: {e}"),
+        )
+    })
 }
 
 /// A grant set whose signature and claims have been verified. Only [`verify`] makes one.
@@ -125,15 +137,7 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     let header_bytes = decode(header, "header")?;
     let payload_bytes = decode(payload, "payload")?;
     let signature = decode(signature, "signature")?;
-    if !header_bytes.trim_ascii_start().starts_with(b"{") {
-        return malformed("the header is not a JSON object");
-    }
-    let header: Header = serde_json::from_slice(&header_bytes).map_err(|e| {
-        AuthzError::new(
-            ErrorCode::GrantsMalformed,
-            format!("the header is not a JSON object of the expected members: {e}"),
-        )
-    })?;
+    let header = Header::from_json(&part_json(&header_bytes, "header")?)?;
     let signing_input = token.as_bytes().get(..signing_len).unwrap_or_default();
     Ok(Parts {
         header,
@@ -194,12 +198,7 @@ pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Ver
     {
         return err(ErrorCode::GrantsSignature, "the signature does not verify");
     }
-    let payload: GrantSetPayload = serde_json::from_slice(&parts.payload_bytes).map_err(|e| {
-        AuthzError::new(
-            ErrorCode::GrantsMalformed,
-            format!("the payload is not a grant set: {e}"),
-        )
-    })?;
+    let payload = GrantSetPayload::from_json(&part_json(&parts.payload_bytes, "payload")?)?;
     check_claims(&payload, options)?;
     validate(&payload)?;
     Ok(VerifiedGrants {
@@ -279,21 +278,29 @@ pub struct SignOptions {
     /// Sets `iss` when given.
     pub issuer: Option<String>,
     /// Sets `aud` when given.
-    pub audience: Option<Value>,
+    pub audience: Option<Audience>,
 }
 
-/// Signs a grant-set payload (a JSON object; members this crate does not know are kept).
-/// Sets `iat` and `exp` from `ttl` when given (else keeps the payload's, defaulting `exp` to 15
-/// minutes), `ver`, and `iss`/`aud` from the options, then checks that the result is a grant set
-/// this crate would accept before signing it.
-pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<String> {
-    let Some(object) = payload.as_object() else {
+/// Sets member `name` of an object: in place when present, else at the end.
+fn set(members: &mut Vec<(String, Value)>, name: &str, value: Value) {
+    match members.iter_mut().find(|(k, _)| k == name) {
+        Some(member) => member.1 = value,
+        None => members.push((name.to_owned(), value)),
+    }
+}
+
+/// Signs a grant-set payload given as JSON text (an object; members this crate does not know
+/// are kept, in order, numbers as written). Sets `iat` and `exp` from `ttl` when given (else
+/// keeps the payload's, defaulting `exp` to 15 minutes), `ver`, and `iss`/`aud` from the
+/// options, then checks that the result is a grant set this crate would accept before signing.
+pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Result<String> {
+    let Value::Object(mut members) = part_json(payload_json.as_bytes(), "payload")? else {
         return malformed("a grant-set payload must be a JSON object");
     };
-    let mut object: Map<String, Value> = object.clone();
+    let has = |members: &[(String, Value)], name: &str| members.iter().any(|(k, _)| k == name);
     // An explicit ttl sets `iat` and `exp`; otherwise the payload's own are kept, and a payload
     // without `exp` lives DEFAULT_TTL_SECONDS.
-    if options.ttl.is_some() || !object.contains_key("exp") {
+    if options.ttl.is_some() || !has(&members, "exp") {
         let ttl = options.ttl.unwrap_or(DEFAULT_TTL_SECONDS);
         if ttl <= 0 {
             return err(
@@ -301,37 +308,38 @@ pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<
                 format!("ttl must be a positive number of seconds, not {ttl}"),
             );
         }
-        object.insert("iat".to_owned(), Value::from(options.now));
-        object.insert(
-            "exp".to_owned(),
+        set(&mut members, "iat", Value::from(options.now));
+        set(
+            &mut members,
+            "exp",
             Value::from(options.now.saturating_add(ttl)),
         );
     }
-    object.entry("iat").or_insert(Value::from(options.now));
-    object.entry("ver").or_insert(Value::from(GRANTS_VERSION));
+    if !has(&members, "iat") {
+        set(&mut members, "iat", Value::from(options.now));
+    }
+    if !has(&members, "ver") {
+        set(
+            &mut members,
+            "ver",
+            Value::Number(GRANTS_VERSION.to_string()),
+        );
+    }
     if let Some(issuer) = &options.issuer {
-        object.insert("iss".to_owned(), Value::from(issuer.clone()));
+        set(&mut members, "iss", Value::from(issuer.as_str()));
     }
     if let Some(audience) = &options.audience {
-        object.insert("aud".to_owned(), audience.clone());
+        set(&mut members, "aud", audience.to_json());
     }
-    let payload = serde_json::to_vec(&Value::Object(object))
-        .map_err(|e| AuthzError::new(ErrorCode::GrantsMalformed, e.to_string()))?;
-    let parsed: GrantSetPayload = serde_json::from_slice(&payload).map_err(|e| {
-        AuthzError::new(
-            ErrorCode::GrantsMalformed,
-            format!("the payload is not a grant set: {e}"),
-        )
-    })?;
-    validate(&parsed)?;
-    let header = format!(
-        r#"{{"alg":"{ALG}","typ":"{TYP}","kid":{}}}"#,
-        Value::from(key.kid.as_str())
-    );
+    let payload = Value::Object(members);
+    validate(&GrantSetPayload::from_json(&payload)?)?;
+    let mut header = format!(r#"{{"alg":"{ALG}","typ":"{TYP}","kid":"#);
+    json::quote(&key.kid, &mut header);
+    header.push('}');
     let signing_input = format!(
         "{}.{}",
         base64url::encode(header.as_bytes()),
-        base64url::encode(&payload)
+        base64url::encode(payload.to_json().as_bytes())
     );
     let signature = key.key.sign(signing_input.as_bytes());
     Ok(format!(
@@ -343,16 +351,8 @@ pub fn sign(payload: &Value, key: &SigningJwk, options: &SignOptions) -> Result<
 /// Decodes a token WITHOUT verifying anything, for people debugging one: `(header, payload)`.
 pub fn inspect(token: &str) -> Result<(Value, Value)> {
     let parts = parse(token, DEFAULT_MAX_TOKEN_BYTES)?;
-    let json = |bytes: &[u8], what: &str| {
-        serde_json::from_slice::<Value>(bytes).map_err(|e| {
-            AuthzError::new(
-                ErrorCode::GrantsMalformed,
-                format!("the {what} is not JSON: {e}"),
-            )
-        })
-    };
     Ok((
-        json(&parts.header_bytes, "header")?,
-        json(&parts.payload_bytes, "payload")?,
+        part_json(&parts.header_bytes, "header")?,
+        part_json(&parts.payload_bytes, "payload")?,
     ))
 }

@@ -9,6 +9,7 @@
 pub mod authorizer;
 pub mod base64url;
 pub mod error;
+pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod model;

@@ -5,7 +5,10 @@
 //! set unreadable; `ResourceType` and `PermissionType` recognise the 8.9 ones, and anything they
 //! do not recognise never grants.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::error::{ErrorCode, Result};
+use crate::json::{Fields, Value};
 
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -209,36 +212,62 @@ string_enum!(
 
 /// The principal: who the grant set is for, with its effective groups, roles, tenants and
 /// mapping rules, already resolved by the server.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Principal {
     #[serde(rename = "type")]
     pub kind: String,
     pub id: String,
-    #[serde(default)]
     pub groups: Vec<String>,
-    #[serde(default)]
     pub roles: Vec<String>,
-    #[serde(default)]
     pub tenants: Vec<String>,
-    #[serde(default)]
     pub mapping_rules: Vec<String>,
 }
 
 /// One authorization, as Camunda's REST API v2 returns it from `/v2/authorizations/search`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Authorization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_key: Option<String>,
     pub owner_type: String,
     pub owner_id: String,
     pub resource_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_property_name: Option<String>,
     pub permission_types: Vec<String>,
+}
+
+impl Principal {
+    fn from_json(value: &Value) -> Result<Self> {
+        let f = Fields::new(value, ErrorCode::GrantsMalformed, "the principal")?;
+        Ok(Principal {
+            kind: f.string("type")?,
+            id: f.string("id")?,
+            groups: f.strings_or_empty("groups")?,
+            roles: f.strings_or_empty("roles")?,
+            tenants: f.strings_or_empty("tenants")?,
+            mapping_rules: f.strings_or_empty("mappingRules")?,
+        })
+    }
+}
+
+impl Authorization {
+    fn from_json(value: &Value, index: usize) -> Result<Self> {
+        let what = format!("authorization {index}");
+        let f = Fields::new(value, ErrorCode::GrantsMalformed, &what)?;
+        Ok(Authorization {
+            authorization_key: f.opt_string("authorizationKey")?,
+            owner_type: f.string("ownerType")?,
+            owner_id: f.string("ownerId")?,
+            resource_type: f.string("resourceType")?,
+            resource_id: f.opt_string("resourceId")?,
+            resource_property_name: f.opt_string("resourcePropertyName")?,
+            permission_types: f.strings("permissionTypes")?,
+        })
+    }
 }
 
 /// What an authorization is scoped to.
@@ -270,35 +299,78 @@ impl Authorization {
 pub const GRANTS_VERSION: u64 = 1;
 
 /// The grant-set payload (SPEC section 4). Unknown fields are ignored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrantSetPayload {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aud: Option<Audience>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
     pub exp: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
     pub ver: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub camunda_version: Option<String>,
     pub authorizations_enabled: bool,
-    #[serde(default)]
     pub multi_tenancy_enabled: bool,
     pub principal: Principal,
-    #[serde(default)]
     pub authorizations: Vec<Authorization>,
 }
 
+impl GrantSetPayload {
+    /// Reads a payload from JSON text (`ERR_GRANTS_MALFORMED` when it is not one). Members this
+    /// crate does not know are ignored; a member it reads may appear only once.
+    pub fn parse(text: &[u8]) -> Result<Self> {
+        let value = crate::json::parse(text).map_err(|e| {
+            crate::error::AuthzError::new(
+                ErrorCode::GrantsMalformed,
+                format!("the payload is not JSON: {e}"),
+            )
+        })?;
+        Self::from_json(&value)
+    }
+
+    /// Reads a payload from a JSON value.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        let f = Fields::new(value, ErrorCode::GrantsMalformed, "the payload")?;
+        let Ok(ver) = u64::try_from(f.integer("ver")?) else {
+            return crate::error::err(
+                ErrorCode::GrantsMalformed,
+                "the payload: `ver` must not be negative",
+            );
+        };
+        Ok(GrantSetPayload {
+            iss: f.opt_string("iss")?,
+            aud: f
+                .optional("aud")?
+                .map(|aud| {
+                    Audience::from_json(aud, ErrorCode::GrantsMalformed, "the payload: `aud`")
+                })
+                .transpose()?,
+            sub: f.opt_string("sub")?,
+            iat: f.opt_integer("iat")?,
+            exp: f.integer("exp")?,
+            nbf: f.opt_integer("nbf")?,
+            jti: f.opt_string("jti")?,
+            ver,
+            camunda_version: f.opt_string("camundaVersion")?,
+            authorizations_enabled: f.boolean("authorizationsEnabled", None)?,
+            multi_tenancy_enabled: f.boolean("multiTenancyEnabled", Some(false))?,
+            principal: Principal::from_json(f.get("principal")?.unwrap_or(&Value::Null))?,
+            authorizations: f.records("authorizations", Authorization::from_json)?,
+        })
+    }
+}
+
 /// `aud`: one audience or several (RFC 7519 section 4.1.3).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Audience {
     One(String),
@@ -306,6 +378,33 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// Reads a string or an array of strings; `code` and `what` word the error.
+    pub fn from_json(value: &Value, code: ErrorCode, what: &str) -> Result<Self> {
+        let many = match value {
+            Value::String(one) => return Ok(Self::One(one.clone())),
+            Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        many.map(Self::Many).ok_or_else(|| {
+            crate::error::AuthzError::new(
+                code,
+                format!("{what} must be a string or an array of strings"),
+            )
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::One(one) => Value::from(one.as_str()),
+            Self::Many(many) => {
+                Value::Array(many.iter().map(|a| Value::from(a.as_str())).collect())
+            }
+        }
+    }
+
     pub fn contains(&self, audience: &str) -> bool {
         match self {
             Self::One(one) => one == audience,

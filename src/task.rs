@@ -1,7 +1,7 @@
 //! A user task as the decision needs it: the fields of a Camunda REST API v2 user task that
 //! authorization looks at. Every other field is ignored and left untouched.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::error::{err, ErrorCode, Result};
 
@@ -21,24 +21,24 @@ impl<'a> Task<'a> {
     /// Reads a task from JSON. A field may be missing or null; when present it must have its
     /// type: strings, a decimal `userTaskKey`, and arrays of strings for the candidate lists.
     pub fn from_json(value: &'a Value) -> Result<Self> {
-        let Value::Object(fields) = value else {
+        let Value::Object(_) = value else {
             return err(
                 ErrorCode::TaskInvalid,
-                format!("a task must be an object, not {}", kind(value)),
+                format!("a task must be an object, not {}", value.kind()),
             );
         };
         let string = |name: &str| -> Result<Option<&'a str>> {
-            match fields.get(name) {
+            match value.get(name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.as_str())),
                 Some(other) => err(
                     ErrorCode::TaskInvalid,
-                    format!("task field `{name}` must be a string, not {}", kind(other)),
+                    format!("task field `{name}` must be a string, not {}", other.kind()),
                 ),
             }
         };
         let strings = |name: &str| -> Result<Vec<&'a str>> {
-            match fields.get(name) {
+            match value.get(name) {
                 None | Some(Value::Null) => Ok(Vec::new()),
                 Some(Value::Array(items)) => items
                     .iter()
@@ -48,7 +48,7 @@ impl<'a> Task<'a> {
                             ErrorCode::TaskInvalid,
                             format!(
                                 "task field `{name}` must hold only strings, not {}",
-                                kind(other)
+                                other.kind()
                             ),
                         ),
                     })
@@ -57,7 +57,7 @@ impl<'a> Task<'a> {
                     ErrorCode::TaskInvalid,
                     format!(
                         "task field `{name}` must be an array of strings, not {}",
-                        kind(other)
+                        other.kind()
                     ),
                 ),
             }
@@ -86,17 +86,5 @@ pub fn check_key(key: &str) -> Result<()> {
             ErrorCode::TaskInvalid,
             format!("task field `userTaskKey` must be a decimal string, not `{key}`"),
         )
-    }
-}
-
-/// The JSON kind of a value, for messages.
-pub fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::authorizer::Authorizer;
 use crate::error::{AuthzError, ErrorCode};
+use crate::json::{self, Value};
 use crate::model::GrantSetPayload;
 use crate::rules::Operation;
 use crate::task::Task;
@@ -38,12 +39,8 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// Parses JSON text that the wrapper made with `JSON.stringify` (one parser for every input).
-fn parse<T: serde::de::DeserializeOwned>(
-    text: &str,
-    code: ErrorCode,
-    what: &str,
-) -> Result<T, JsValue> {
-    serde_json::from_slice(text.as_bytes())
+fn parse(text: &str, code: ErrorCode, what: &str) -> Result<Value, JsValue> {
+    json::parse(text.as_bytes())
         .map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
 }
 
@@ -52,7 +49,7 @@ fn operation(name: &str) -> Result<Operation, JsValue> {
 }
 
 /// Reads a task (as JSON text) through the core's validation: the canonical `ERR_TASK_INVALID`.
-fn task_value(task_json: &str) -> Result<serde_json::Value, JsValue> {
+fn task_value(task_json: &str) -> Result<Value, JsValue> {
     parse(
         task_json,
         ErrorCode::TaskInvalid,
@@ -97,11 +94,7 @@ impl Engine {
     /// Compiles a grant-set payload object that the caller trusts (no signature check).
     #[wasm_bindgen(js_name = fromUnverifiedPayload)]
     pub fn from_unverified_payload(payload_json: &str) -> Result<Engine, JsValue> {
-        let payload: GrantSetPayload = parse(
-            payload_json,
-            ErrorCode::GrantsMalformed,
-            "the grant-set payload is malformed",
-        )?;
+        let payload = GrantSetPayload::parse(payload_json.as_bytes()).map_err(into_error)?;
         Ok(Engine::new(
             Authorizer::from_unverified_payload(payload).map_err(into_error)?,
         ))
@@ -224,8 +217,20 @@ impl Engine {
 
 // --- Signed grant sets -------------------------------------------------------------------------
 
-use crate::jwk::{self, KeySet, SigningJwk};
+use crate::jwk::{Jwk, Jwks, KeySet, SigningJwk};
 use crate::jws::{self, SignOptions, VerifiedGrants, VerifyOptions};
+use crate::model::Audience;
+
+/// `audience` as JSON text: a string or an array of strings.
+fn audience(text: &str) -> Result<Audience, JsValue> {
+    const CODE: ErrorCode = ErrorCode::ArgumentInvalid;
+    Audience::from_json(
+        &parse(text, CODE, "`audience` is not JSON")?,
+        CODE,
+        "`audience`",
+    )
+    .map_err(into_error)
+}
 
 /// Seconds from a JavaScript number (already checked to be finite by the wrapper).
 fn seconds(value: f64) -> i64 {
@@ -287,11 +292,10 @@ pub fn verify(
     max_token_bytes: Option<u32>,
 ) -> Result<Grants, JsValue> {
     let audience = match audience_json {
-        Some(text) => Some(parse::<Vec<String>>(
-            &text,
-            ErrorCode::ArgumentInvalid,
-            "`audience` must be a string or an array of strings",
-        )?),
+        Some(text) => match audience(&text)? {
+            Audience::One(one) => Some(vec![one]),
+            Audience::Many(many) => Some(many),
+        },
         None => None,
     };
     let options = VerifyOptions {
@@ -316,27 +320,15 @@ pub fn sign(
     issuer: Option<String>,
     audience_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let payload: serde_json::Value = parse(
-        payload_json,
-        ErrorCode::GrantsMalformed,
-        "the payload is not JSON",
-    )?;
     let key = SigningJwk::parse_str(private_jwk_json).map_err(into_error)?;
-    let audience = match audience_json {
-        Some(text) => Some(parse::<serde_json::Value>(
-            &text,
-            ErrorCode::ArgumentInvalid,
-            "`audience` must be a string or an array of strings",
-        )?),
-        None => None,
-    };
+    let audience = audience_json.as_deref().map(audience).transpose()?;
     let options = SignOptions {
         now: seconds(now),
         ttl: ttl.map(seconds),
         issuer,
         audience,
     };
-    jws::sign(&payload, &key, &options).map_err(into_error)
+    jws::sign(payload_json, &key, &options).map_err(into_error)
 }
 
 /// A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`.
@@ -344,19 +336,35 @@ pub fn sign(
 pub fn generate_signing_key(kid: &str) -> Result<JsValue, JsValue> {
     let key = SigningJwk::generate(kid).map_err(into_error)?;
     let public = key.public_jwk();
-    to_js(&serde_json::json!({
-        "kid": key.kid,
-        "privateJwk": key.private_jwk(),
-        "publicJwk": public,
-        "jwks": jwk::jwks(std::slice::from_ref(&public)),
-    }))
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct GeneratedKey<'k> {
+        kid: &'k str,
+        private_jwk: Jwk,
+        public_jwk: &'k Jwk,
+        jwks: Jwks,
+    }
+    to_js(&GeneratedKey {
+        kid: &key.kid,
+        private_jwk: key.private_jwk(),
+        public_jwk: &public,
+        jwks: Jwks {
+            keys: vec![public.clone()],
+        },
+    })
 }
 
-/// Decodes a token without verifying it: `{ header, payload }`.
+/// Decodes a token without verifying it: the JSON text of `{ header, payload, verified }`
+/// (the wrapper parses it, so numbers and duplicate members read as `JSON.parse` reads them).
 #[wasm_bindgen(js_name = inspectGrants)]
-pub fn inspect_grants(token: &str) -> Result<JsValue, JsValue> {
+pub fn inspect_grants(token: &str) -> Result<String, JsValue> {
     let (header, payload) = jws::inspect(token).map_err(into_error)?;
-    to_js(&serde_json::json!({ "header": header, "payload": payload, "verified": false }))
+    Ok(Value::Object(vec![
+        ("header".to_owned(), header),
+        ("payload".to_owned(), payload),
+        ("verified".to_owned(), Value::Bool(false)),
+    ])
+    .to_json())
 }
 
 #[wasm_bindgen]

@@ -28,7 +28,8 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use camunda_authz::base64url;
-use camunda_authz::jwk::{jwks, Jwk};
+use camunda_authz::json;
+use camunda_authz::jwk::{Jwk, Jwks};
 use camunda_authz::jws::{self, SignOptions};
 use camunda_authz::{
     Authorizer, AuthzError, ErrorCode, GrantSetPayload, KeySet, Operation, SigningJwk, Task,
@@ -176,12 +177,12 @@ fn fixture() -> Fixture {
     let a = SigningJwk::from_seed("k-a", [7; 32]).unwrap();
     let b = SigningJwk::from_seed("k-b", [9; 32]).unwrap();
     let public: Vec<Jwk> = vec![a.public_jwk(), b.public_jwk()];
-    let jwks_text = jwks(&public).to_string();
+    let jwks_text = serde_json::to_string(&Jwks { keys: public }).unwrap();
     let keys = KeySet::parse_str(&jwks_text).unwrap();
     let private_text = serde_json::to_string(&a.private_jwk()).unwrap();
     let sign = |key: &SigningJwk| {
         jws::sign(
-            &payload(),
+            &payload().to_string(),
             key,
             &SignOptions {
                 now: NOW - 100,
@@ -365,6 +366,17 @@ fn original_verifies(fx: &Fixture, original: &str, how: &str) {
     );
 }
 
+/// A serde_json value as the crate's own JSON value (its text read back by `json::parse`).
+fn ours(value: &Value) -> json::Value {
+    let text = value.to_string();
+    guard("json::parse", &text, || json::parse(text.as_bytes())).unwrap_or_else(|e| {
+        panic!(
+            "json::parse refused serde_json's output: {e} on {}",
+            shorten(&text)
+        )
+    })
+}
+
 /// Tasks built from the strings a grant set names, and some it does not.
 fn random_task(rng: &mut Rng, names: &[String]) -> Value {
     let mut pool: Vec<Value> = names.iter().map(|n| Value::from(n.as_str())).collect();
@@ -408,6 +420,7 @@ fn decide_all(what: &str, authz: &Authorizer, input: &str) {
     for _ in 0..4 {
         let value = random_task(&mut rng, &names);
         let text = value.to_string();
+        let value = ours(&value);
         let parsed = guard("Task::from_json", &text, || Task::from_json(&value));
         let Some(task) = check_result("Task::from_json", &text, parsed, &[ErrorCode::TaskInvalid])
         else {
@@ -969,13 +982,13 @@ fn verify_options_at_their_extremes_never_panic() {
 // The payload decoder
 // ----------------------------------------------------------------------------------------------
 
-/// serde_json into `GrantSetPayload`, then validation through `from_unverified_payload`.
+/// `GrantSetPayload::parse`, then validation through `from_unverified_payload`.
 fn payload_entry_points(bytes: &[u8]) -> Option<Authorizer> {
     let input = String::from_utf8_lossy(bytes);
     let decoded = guard("GrantSetPayload decode", &input, || {
-        serde_json::from_slice::<GrantSetPayload>(bytes)
+        GrantSetPayload::parse(bytes)
     });
-    let payload = decoded.ok()?;
+    let payload = check_result("GrantSetPayload::parse", &input, decoded, PAYLOAD_CODES)?;
     let built = guard("Authorizer::from_unverified_payload", &input, || {
         Authorizer::from_unverified_payload(payload)
     });
@@ -1009,7 +1022,7 @@ fn payloads_decode_validate_and_decide_consistently() {
                     let text = p.to_string();
                     let result = guard("jws::sign", &text, || {
                         jws::sign(
-                            &p,
+                            &text,
                             &fx.a,
                             &SignOptions {
                                 now: NOW,
@@ -1155,7 +1168,7 @@ fn key_sets_and_private_keys_fail_with_their_codes() {
             // A private key that parses signs tokens that its own public key verifies.
             private_ok += 1;
             let token = jws::sign(
-                &payload(),
+                &payload().to_string(),
                 &key,
                 &SignOptions {
                     now: NOW,
@@ -1163,7 +1176,10 @@ fn key_sets_and_private_keys_fail_with_their_codes() {
                 },
             )
             .unwrap_or_else(|e| panic!("a parsed key failed to sign: {e} ({private_text})"));
-            let keys = KeySet::parse_str(&jwks(&[key.public_jwk()]).to_string()).unwrap();
+            let set = Jwks {
+                keys: vec![key.public_jwk()],
+            };
+            let keys = KeySet::parse_str(&serde_json::to_string(&set).unwrap()).unwrap();
             let options = VerifyOptions {
                 now: NOW,
                 ..VerifyOptions::default()
@@ -1186,7 +1202,7 @@ fn key_sets_and_private_keys_fail_with_their_codes() {
 // ----------------------------------------------------------------------------------------------
 
 fn task_entry_points(text: &str) {
-    let Ok(value) = guard("serde_json", text, || serde_json::from_str::<Value>(text)) else {
+    let Ok(value) = guard("json::parse", text, || json::parse(text.as_bytes())) else {
         return;
     };
     let parsed = guard("Task::from_json", text, || {
@@ -1197,8 +1213,10 @@ fn task_entry_points(text: &str) {
 
 #[test]
 fn tasks_and_task_records_fail_with_their_codes() {
-    let authz =
-        Authorizer::from_unverified_payload(serde_json::from_value(payload()).unwrap()).unwrap();
+    let authz = Authorizer::from_unverified_payload(
+        GrantSetPayload::parse(payload().to_string().as_bytes()).unwrap(),
+    )
+    .unwrap();
     let mut rng = Rng::new(7);
     let base = task();
     let vocabulary = authz.vocabulary().len() as u32;
@@ -1220,7 +1238,7 @@ fn tasks_and_task_records_fail_with_their_codes() {
             _ => random_task(&mut rng, authz.vocabulary()).to_string(),
         };
         task_entry_points(&text);
-        if let Ok(value) = serde_json::from_str::<Value>(&text) {
+        if let Ok(value) = json::parse(text.as_bytes()) {
             if let Ok(task) = Task::from_json(&value) {
                 let mask = authz.actions_mask(&task);
                 for op in Operation::ALL {
@@ -1276,6 +1294,7 @@ fn tasks_and_task_records_fail_with_their_codes() {
     }
     assert!(decided > 1000, "only {decided} mutated tasks decided");
     // Complete records decide one mask each, and a cut one is refused.
+    let base = ours(&base);
     let task = Task::from_json(&base).unwrap();
     let (key, process, assignee, tenant, users, groups) = authz.task_syms(&task);
     let mut record = vec![

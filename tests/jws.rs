@@ -16,8 +16,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use camunda_authz::base64url;
-use camunda_authz::jwk::{jwks, Jwk};
+use camunda_authz::jwk::{Jwk, Jwks};
 use camunda_authz::jws::{self, SignOptions, DEFAULT_MAX_TOKEN_BYTES};
+use camunda_authz::model::Audience;
 use camunda_authz::{AuthzError, KeySet, SigningJwk, VerifiedGrants, VerifyOptions};
 use ed25519_dalek::{Signature, Signer, SigningKey};
 use serde_json::{json, Value};
@@ -50,7 +51,7 @@ fn key(kid: &str, seed: u8) -> SigningJwk {
 
 fn keyset(keys: &[&SigningJwk]) -> KeySet {
     let public: Vec<Jwk> = keys.iter().map(|k| k.public_jwk()).collect();
-    KeySet::from_json(&jwks(&public)).unwrap()
+    KeySet::parse_str(&serde_json::to_string(&Jwks { keys: public }).unwrap()).unwrap()
 }
 
 fn opts() -> VerifyOptions {
@@ -63,7 +64,7 @@ fn opts() -> VerifyOptions {
 /// A valid token from the crate's own signer (keeps the payload's `exp`).
 fn signed(payload: &Value, key: &SigningJwk) -> String {
     jws::sign(
-        payload,
+        &payload.to_string(),
         key,
         &SignOptions {
             now: NOW - 100,
@@ -100,6 +101,15 @@ fn forge(header: &Value, payload: &[u8], key: &SigningJwk) -> String {
 /// A hand-made token whose signature is whatever bytes it is given.
 fn with_signature(header: &Value, payload: &[u8], signature: &[u8]) -> String {
     format!("{}.{}.{}", b64json(header), b64(payload), b64(signature))
+}
+
+/// `jws::inspect`, its header and payload as serde_json values.
+fn inspect(token: &str) -> (Value, Value) {
+    let (h, p) = jws::inspect(token).unwrap();
+    (
+        serde_json::to_value(&h).unwrap(),
+        serde_json::to_value(&p).unwrap(),
+    )
 }
 
 fn parts(token: &str) -> Vec<String> {
@@ -178,6 +188,7 @@ fn a_signed_grant_set_verifies() {
     assert_eq!(grants.payload().exp, EXP);
     let authz = camunda_authz::Authorizer::new(grants);
     let task = json!({ "userTaskKey": "1", "candidateGroups": ["sales"] });
+    let task = camunda_authz::json::parse(task.to_string().as_bytes()).unwrap();
     assert!(authz
         .can_json(camunda_authz::Operation::Claim, &task)
         .unwrap());
@@ -463,7 +474,7 @@ fn unknown_kid_is_rejected() {
         "ERR_GRANTS_KEY_NOT_FOUND",
     );
     // An empty key set holds nothing.
-    let empty = KeySet::from_json(&json!({ "keys": [] })).unwrap();
+    let empty = KeySet::parse_str(&json!({ "keys": [] }).to_string()).unwrap();
     rejects(
         "empty JWKS",
         &signed(&payload(), &k),
@@ -514,7 +525,7 @@ fn kid_naming_a_key_of_another_type_is_not_found() {
         { "kty": "OKP", "crv": "Ed25519", "kid": "enc", "use": "enc", "x": k.public_jwk().x },
         { "kty": "OKP", "crv": "Ed25519", "kid": "es", "alg": "ES256", "x": k.public_jwk().x },
     ]});
-    let keys = KeySet::from_json(&set).unwrap();
+    let keys = KeySet::parse_str(&set.to_string()).unwrap();
     assert_eq!(keys.len(), 1, "only the Ed25519 signature key is usable");
     accepts(
         "the Ed25519 key",
@@ -558,7 +569,8 @@ fn a_jwks_with_a_private_key_is_invalid() {
         json!({ "keys": [{ "kty": "RSA", "kid": "r", "e": "AQAB", "n": "AQAB", "p": "AQAB" }] }),
         json!({ "keys": [{ "kty": "EC", "crv": "P-256", "kid": "e", "x": "AA", "y": "AA", "d": "AA" }] }),
     ] {
-        let got = catch_unwind(|| KeySet::from_json(&set)).expect("KeySet::from_json panicked");
+        let got = catch_unwind(|| KeySet::parse_str(&set.to_string()))
+            .expect("KeySet::parse_str panicked");
         assert_eq!(
             got.map(|s| s.len()).unwrap_err().code.as_str(),
             "ERR_JWKS_INVALID",
@@ -603,7 +615,8 @@ fn malformed_jwks_shapes_are_invalid() {
         ed(json!(b64(&[0u8; 32]))),
     ];
     for set in cases {
-        let got = catch_unwind(|| KeySet::from_json(&set)).expect("KeySet::from_json panicked");
+        let got = catch_unwind(|| KeySet::parse_str(&set.to_string()))
+            .expect("KeySet::parse_str panicked");
         assert_eq!(
             got.map(|s| s.len()).unwrap_err().code.as_str(),
             "ERR_JWKS_INVALID",
@@ -617,15 +630,18 @@ fn malformed_jwks_shapes_are_invalid() {
             "{text:?}"
         );
     }
-    // The same set as text and as a value; a single public JWK is a set of one.
+    // The set as published; a single public JWK is a set of one.
+    let set = Jwks {
+        keys: vec![k.public_jwk()],
+    };
     assert_eq!(
-        KeySet::parse_str(&jwks(&[k.public_jwk()]).to_string())
+        KeySet::parse_str(&serde_json::to_string(&set).unwrap())
             .unwrap()
             .len(),
         1
     );
     assert_eq!(
-        KeySet::from_json(&serde_json::to_value(k.public_jwk()).unwrap())
+        KeySet::parse_str(&serde_json::to_string(&k.public_jwk()).unwrap())
             .unwrap()
             .len(),
         1
@@ -1372,7 +1388,7 @@ fn the_size_bound_comes_first_and_is_inclusive() {
     // length over the bound will do, so take the first token longer than the bound).
     let over = (1..8)
         .map(|extra| {
-            let (_, p) = jws::inspect(&big).unwrap();
+            let (_, p) = inspect(&big);
             let pad = p["pad"].as_str().unwrap().len() + extra;
             signed(&with(payload(), "pad", json!("x".repeat(pad))), &big_key)
         })
@@ -1581,7 +1597,7 @@ fn rfc8037_appendix_a_test_vectors() {
     // A.1/A.2: the private key and its public key.
     let jwk =
         json!({ "kty": "OKP", "crv": "Ed25519", "d": RFC8037_D, "x": RFC8037_X, "kid": "rfc8037" });
-    let key = SigningJwk::from_json(&jwk).unwrap();
+    let key = SigningJwk::parse_str(&jwk.to_string()).unwrap();
     assert_eq!(key.public_jwk().x.as_deref(), Some(RFC8037_X));
     assert_eq!(key.private_jwk().d.as_deref(), Some(RFC8037_D));
     // A.3: the JWS header and payload as RFC 8037 gives them.
@@ -1596,8 +1612,9 @@ fn rfc8037_appendix_a_test_vectors() {
     let signature = key.key.sign(RFC8037_INPUT.as_bytes());
     assert_eq!(b64(&signature.to_bytes()), RFC8037_SIGNATURE);
     // A.5: the public key set verifies it strictly, and refuses it for any other input.
-    let keys = KeySet::from_json(
-        &json!({ "keys": [{ "kty": "OKP", "crv": "Ed25519", "x": RFC8037_X, "kid": "rfc8037" }] }),
+    let keys = KeySet::parse_str(
+        &json!({ "keys": [{ "kty": "OKP", "crv": "Ed25519", "x": RFC8037_X, "kid": "rfc8037" }] })
+            .to_string(),
     )
     .unwrap();
     let public = keys.find("rfc8037").unwrap();
@@ -1625,7 +1642,7 @@ fn rfc8037_appendix_a_test_vectors() {
         .is_err());
     // The RFC key signs grant sets that verify against the RFC public key.
     let token = jws::sign(
-        &payload(),
+        &payload().to_string(),
         &key,
         &SignOptions {
             now: NOW,
@@ -1644,7 +1661,7 @@ fn rfc8037_appendix_a_test_vectors() {
     let mismatched =
         json!({ "kty": "OKP", "crv": "Ed25519", "d": RFC8037_D, "x": key_x(2), "kid": "k" });
     assert_eq!(
-        SigningJwk::from_json(&mismatched)
+        SigningJwk::parse_str(&mismatched.to_string())
             .err()
             .unwrap()
             .code
@@ -1676,7 +1693,7 @@ fn sign_round_trip_keeps_unknown_payload_members() {
     );
     let token = signed(&p, &k);
     accepts("round trip", &token, &keys, &opts());
-    let (h, decoded) = jws::inspect(&token).unwrap();
+    let (h, decoded) = inspect(&token);
     assert_eq!(h, json!({ "alg": "EdDSA", "typ": TYP, "kid": "k" }));
     assert_eq!(decoded["x-custom"], extra);
     assert_eq!(decoded["tenantHint"], "acme");
@@ -1686,17 +1703,20 @@ fn sign_round_trip_keeps_unknown_payload_members() {
 
     // With a ttl, issuer and audience from the options.
     let token = jws::sign(
-        &without(payload(), "exp"),
+        &without(payload(), "exp").to_string(),
         &k,
         &SignOptions {
             now: NOW,
             ttl: Some(60),
             issuer: Some("https://issuer.example".to_owned()),
-            audience: Some(json!(["tasklist", "operate"])),
+            audience: Some(Audience::Many(vec![
+                "tasklist".to_owned(),
+                "operate".to_owned(),
+            ])),
         },
     )
     .unwrap();
-    let (_, decoded) = jws::inspect(&token).unwrap();
+    let (_, decoded) = inspect(&token);
     assert_eq!(
         (decoded["iat"].as_i64(), decoded["exp"].as_i64()),
         (Some(NOW), Some(NOW + 60))
@@ -1711,7 +1731,7 @@ fn sign_round_trip_keeps_unknown_payload_members() {
     accepts("options applied", &token, &keys, &expected);
     // Without `exp` or `ttl`, 15 minutes; without `ver`, the current version.
     let token = jws::sign(
-        &without(without(payload(), "exp"), "ver"),
+        &without(without(payload(), "exp"), "ver").to_string(),
         &k,
         &SignOptions {
             now: NOW,
@@ -1719,7 +1739,7 @@ fn sign_round_trip_keeps_unknown_payload_members() {
         },
     )
     .unwrap();
-    let (_, decoded) = jws::inspect(&token).unwrap();
+    let (_, decoded) = inspect(&token);
     assert_eq!(
         decoded["exp"].as_i64(),
         Some(NOW + jws::DEFAULT_TTL_SECONDS)
@@ -1763,7 +1783,8 @@ fn sign_refuses_a_payload_that_is_not_a_grant_set() {
             ),
         ),
     ] {
-        let got = catch_unwind(AssertUnwindSafe(|| jws::sign(&p, &k, &o))).expect("sign panicked");
+        let got = catch_unwind(AssertUnwindSafe(|| jws::sign(&p.to_string(), &k, &o)))
+            .expect("sign panicked");
         assert_eq!(
             got.unwrap_err().code.as_str(),
             "ERR_GRANTS_MALFORMED",
@@ -1772,7 +1793,7 @@ fn sign_refuses_a_payload_that_is_not_a_grant_set() {
     }
     for ttl in [0, -1, i64::MIN] {
         let got = jws::sign(
-            &payload(),
+            &payload().to_string(),
             &k,
             &SignOptions {
                 ttl: Some(ttl),
@@ -1791,19 +1812,19 @@ fn sign_refuses_a_payload_that_is_not_a_grant_set() {
 fn inspect_decodes_without_a_key() {
     let k = key("k", 1);
     let token = signed(&payload(), &k);
-    let (h, p) = jws::inspect(&token).unwrap();
+    let (h, p) = inspect(&token);
     assert_eq!(h["kid"], "k");
     assert_eq!(p["principal"]["id"], "demo");
     // It does not verify: a broken signature, `alg` `none` and an expired token all decode.
     let [hh, pp, _]: [String; 3] = parts(&token).try_into().unwrap();
-    let (_, p2) = jws::inspect(&format!("{hh}.{pp}.{}", b64(&[0; 64]))).unwrap();
+    let (_, p2) = inspect(&format!("{hh}.{pp}.{}", b64(&[0; 64])));
     assert_eq!(p2, p);
     let none = with_signature(
         &json!({ "alg": "none" }),
         &serde_json::to_vec(&payload()).unwrap(),
         &[],
     );
-    let (h3, _) = jws::inspect(&none).unwrap();
+    let (h3, _) = inspect(&none);
     assert_eq!(h3["alg"], "none");
     // Still a JWS: structure, base64url and JSON are required.
     for bad in [
@@ -1937,4 +1958,69 @@ fn the_hmac_used_to_forge_is_real_hmac_sha256() {
         )),
         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
     );
+}
+
+#[test]
+fn sign_keeps_member_order_and_number_text_as_written() {
+    let k = key("k", 1);
+    let keys = keyset(&[&k]);
+    // Members this crate does not read keep their place and their exact text: a 64-bit key a
+    // JavaScript number could not hold, a trailing zero, an exponent.
+    let body = serde_json::to_string(&payload()).unwrap();
+    let text = body.replacen(
+        '{',
+        r#"{"zFirst":12345678901234567890,"ratio":1.50,"tiny":1e-7,"#,
+        1,
+    );
+    let token = jws::sign(
+        &text,
+        &k,
+        &SignOptions {
+            now: NOW,
+            ..SignOptions::default()
+        },
+    )
+    .unwrap();
+    accepts("as written", &token, &keys, &opts());
+    let part = token.split('.').nth(1).unwrap();
+    let signed = String::from_utf8(base64url::decode(part).unwrap()).unwrap();
+    assert!(
+        signed.starts_with(r#"{"zFirst":12345678901234567890,"ratio":1.50,"tiny":1e-7,"#),
+        "{signed}"
+    );
+    assert!(
+        signed.ends_with(r#""sub":"demo","ver":1}"#) && signed.contains(r#""iat":1763800000,"#),
+        "the payload's own iat, exp and ver are kept in place: {signed}"
+    );
+}
+
+#[test]
+fn duplicate_members_the_verifier_reads_are_refused_in_header_and_keys() {
+    let k = key("k", 1);
+    let keys = keyset(&[&k]);
+    let body = serde_json::to_vec(&payload()).unwrap();
+    // RFC 7515 section 4: a JWS with duplicate header names is rejected, not read either way.
+    for header_text in [
+        r#"{"alg":"EdDSA","typ":"camunda-grants+jwt","kid":"k","kid":"other"}"#,
+        r#"{"alg":"none","alg":"EdDSA","typ":"camunda-grants+jwt","kid":"k"}"#,
+    ] {
+        let t = forge_b64(&b64(header_text.as_bytes()), &b64(&body), &k.key);
+        rejects(header_text, &t, &keys, &opts(), "ERR_GRANTS_MALFORMED");
+    }
+    // A member the verifier does not read may repeat.
+    let t = forge_b64(
+        &b64(br#"{"alg":"EdDSA","typ":"camunda-grants+jwt","kid":"k","x":1,"x":2}"#),
+        &b64(&body),
+        &k.key,
+    );
+    accepts("repeated unknown member", &t, &keys, &opts());
+    let jwks = serde_json::to_string(&Jwks {
+        keys: vec![k.public_jwk()],
+    })
+    .unwrap();
+    let doubled = jwks.replacen(r#""kid":"k""#, r#""kid":"k","kid":"k2""#, 1);
+    assert_ne!(jwks, doubled);
+    let e = KeySet::parse_str(&doubled).unwrap_err();
+    assert_eq!(e.code.as_str(), "ERR_JWKS_INVALID", "{e}");
+    assert!(e.message.contains("`kid` appears more than once"), "{e}");
 }

@@ -14,12 +14,12 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use camunda_authz::jwk::{self, KeySet, SigningJwk};
+use camunda_authz::json::{self, Value};
+use camunda_authz::jwk::{self, Jwks, KeySet, SigningJwk};
 use camunda_authz::jws::{self, SignOptions, VerifiedGrants, VerifyOptions};
-use camunda_authz::model::{GrantSetPayload, GRANTS_VERSION};
+use camunda_authz::model::{Audience, GrantSetPayload, GRANTS_VERSION};
 use camunda_authz::{Authorizer, AuthzError, Decision, Operation, Task};
 use serde::Serialize;
-use serde_json::Value;
 
 const NAME: &str = "camunda-authz";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -561,7 +561,7 @@ fn source_name(path: &str) -> String {
 /// Reads JSON from a file or stdin.
 fn read_json(path: &str, what: &str) -> Result<Value, Fail> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| {
+    json::parse(text.as_bytes()).map_err(|e| {
         Fail::Input(format!(
             "error: the {what} in {} is not JSON: {e}",
             source_name(path)
@@ -745,13 +745,15 @@ fn keygen(argv: &[String]) -> Outcome {
     let force = args.has("force");
     let key = SigningJwk::generate(kid).map_err(|e| Fail::input("cannot make a key", &e))?;
     let private = key.private_jwk();
-    let jwks = jwk::jwks(&[key.public_jwk()]);
+    let jwks = Jwks {
+        keys: vec![key.public_jwk()],
+    };
 
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Both<'a> {
         private_jwk: &'a jwk::Jwk,
-        jwks: &'a Value,
+        jwks: &'a Jwks,
     }
 
     match (out_private, out_jwks) {
@@ -821,13 +823,13 @@ fn sign(argv: &[String]) -> Outcome {
     let mut audience = args.all("audience");
     let audience = match audience.len() {
         0 => None,
-        1 => audience.pop().map(Value::from),
-        _ => Some(Value::from(audience)),
+        1 => audience.pop().map(Audience::One),
+        _ => Some(Audience::Many(audience)),
     };
 
     let key = SigningJwk::parse_str(&read_text(key_path)?)
         .map_err(|e| Fail::input(&format!("the private key in {}", source_name(key_path)), &e))?;
-    let payload = read_json(payload_path, "payload")?;
+    let payload = read_text(payload_path)?;
     let options = SignOptions {
         now,
         ttl,
@@ -917,11 +919,10 @@ fn verify(argv: &[String]) -> Outcome {
     // The signature holds, so the payload as signed (with members this crate does not know)
     // is what the issuer said.
     let payload = match jws::inspect(&token) {
-        Ok((_, payload)) => payload,
-        Err(_) => serde_json::to_value(grants.payload())
-            .map_err(|e| Fail::Input(format!("error: cannot write JSON: {e}")))?,
+        Ok((_, payload)) => pretty(&payload)?,
+        Err(_) => pretty(grants.payload())?,
     };
-    out(&pretty(&payload)?)?;
+    out(&payload)?;
     note(&summary(&grants, options.now));
     Ok(0)
 }
@@ -1026,18 +1027,20 @@ fn operations(command: &'static str, values: &[String]) -> Result<Vec<Operation>
 /// that `sign` would add.
 fn unverified_authorizer(path: &str, now: i64) -> Result<Authorizer, Fail> {
     let mut value = read_json(path, "payload")?;
-    if let Value::Object(object) = &mut value {
-        object
-            .entry("exp")
-            .or_insert(Value::from(now.saturating_add(jws::DEFAULT_TTL_SECONDS)));
-        object.entry("ver").or_insert(Value::from(GRANTS_VERSION));
+    if let Value::Object(members) = &mut value {
+        let mut default = |name: &str, value: Value| {
+            if !members.iter().any(|(k, _)| k == name) {
+                members.push((name.to_owned(), value));
+            }
+        };
+        default(
+            "exp",
+            Value::from(now.saturating_add(jws::DEFAULT_TTL_SECONDS)),
+        );
+        default("ver", Value::Number(GRANTS_VERSION.to_string()));
     }
     let context = format!("the payload in {}", source_name(path));
-    let payload: GrantSetPayload = serde_json::from_value(value).map_err(|e| {
-        Fail::Input(format!(
-            "ERR_GRANTS_MALFORMED: {context}: not a grant set: {e}"
-        ))
-    })?;
+    let payload = GrantSetPayload::from_json(&value).map_err(|e| Fail::input(&context, &e))?;
     Authorizer::from_unverified_payload(payload).map_err(|e| Fail::input(&context, &e))
 }
 
@@ -1124,7 +1127,7 @@ fn check(argv: &[String]) -> Outcome {
         other => {
             return Err(Fail::Input(format!(
             "ERR_TASK_INVALID: {file}: a task file holds a task object or an array of them, not {}",
-            camunda_authz::task::kind(other)
+            other.kind()
         )))
         }
     };

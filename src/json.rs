@@ -1,0 +1,825 @@
+//! A small, strict JSON reader and writer (RFC 8259) for the crate's inputs: grant-set
+//! payloads, JWS headers, JWKs and JWKS, tasks, and the payloads `sign` writes.
+//!
+//! It replaces a general-purpose JSON library in the WebAssembly build, where that library's
+//! generic code was a third of the module. What it accepts is what `serde_json` accepts (a
+//! differential test holds the two together): UTF-8 text, no trailing commas, no comments, no
+//! lone surrogates, no control characters in strings, nesting at most [`MAX_DEPTH`] deep; and
+//! numbers of any size, as `JSON.parse` reads them (`serde_json` refuses what overflows an f64).
+//! Numbers keep their text, so nothing is lost on the way through `sign`, and objects keep their
+//! members in order, duplicates included: [`Value::get`] answers the last one, as `JSON.parse`
+//! does, and [`Fields`] (which reads the crate's own records) refuses a duplicate of a member it
+//! reads, as RFC 7515 section 4 allows for a JWS.
+//!
+//! Errors are plain messages; the caller adds the code and says what was being read.
+
+use std::fmt::Write as _;
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+use crate::error::{err, ErrorCode, Result};
+
+/// How many arrays and objects may nest in one another (`serde_json`'s bound).
+pub const MAX_DEPTH: usize = 127;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// A number, as its (valid) JSON text.
+    Number(String),
+    String(String),
+    Array(Vec<Value>),
+    /// Members in document order, duplicates included.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The value of member `name` of an object (the last one when it repeats); `None` for a
+    /// missing member or a value that is not an object.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// An integer number within `i64`; `None` for fractions, exponents and anything else.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Number(text) if !text.contains(['.', 'e', 'E']) => text.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The JSON kind, for messages: `null`, `a string`, `an object`, ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// Compact JSON text (no spaces), numbers as they were read.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(true) => out.push_str("true"),
+            Value::Bool(false) => out.push_str("false"),
+            Value::Number(text) => out.push_str(text),
+            Value::String(s) => quote(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => {
+                out.push('{');
+                for (i, (name, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    quote(name, out);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_owned())
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Number(n.to_string())
+    }
+}
+
+/// Writes `s` as a JSON string literal (the escapes `serde_json` writes).
+pub fn quote(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c < ' ' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The largest integer JavaScript numbers hold exactly.
+const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
+impl Serialize for Value {
+    /// Numbers become integers when they are exact integers JavaScript can hold, else floats
+    /// (what `JSON.parse` would make of them).
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Number(text) => match self.as_i64() {
+                Some(n) if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&n) => {
+                    serializer.serialize_i64(n)
+                }
+                _ => serializer.serialize_f64(text.parse().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(members) => {
+                // Serialized as the object JSON.parse would build: the last duplicate wins.
+                let mut map = serializer.serialize_map(None)?;
+                for (i, (name, value)) in members.iter().enumerate() {
+                    let later = members.get(i + 1..).unwrap_or_default();
+                    if !later.iter().any(|(k, _)| k == name) {
+                        map.serialize_entry(name, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Parses JSON text. The error is a message for people, with the byte offset.
+pub fn parse(text: &[u8]) -> std::result::Result<Value, String> {
+    let text = std::str::from_utf8(text).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })?;
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let value = parser.value(0)?;
+    parser.whitespace();
+    if parser.at < parser.bytes.len() {
+        return Err(parser.error("unexpected text after the value"));
+    }
+    Ok(value)
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> String {
+        format!("{what} at offset {}", self.at)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Skips whitespace, then consumes `byte` if it is next.
+    fn eat(&mut self, byte: u8) -> bool {
+        self.whitespace();
+        let found = self.peek() == Some(byte);
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> std::result::Result<Value, String> {
+        if self.bytes.get(self.at..self.at + word.len()) == Some(word.as_bytes()) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> std::result::Result<Value, String> {
+        self.whitespace();
+        match self.peek() {
+            None => Err(self.error("unexpected end of text")),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(open @ (b'[' | b'{')) => {
+                if depth >= MAX_DEPTH {
+                    return Err(self.error(&format!("nested more than {MAX_DEPTH} deep")));
+                }
+                self.at += 1;
+                if open == b'[' {
+                    self.array(depth + 1)
+                } else {
+                    self.object(depth + 1)
+                }
+            }
+            Some(_) => Err(self.error("expected a JSON value")),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> std::result::Result<Value, String> {
+        let mut items = Vec::new();
+        if self.eat(b']') {
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            if self.eat(b']') {
+                return Ok(Value::Array(items));
+            }
+            if !self.eat(b',') {
+                return Err(self.error("expected `,` or `]`"));
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> std::result::Result<Value, String> {
+        let mut members = Vec::new();
+        if self.eat(b'}') {
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a member name"));
+            }
+            let name = self.string()?;
+            if !self.eat(b':') {
+                return Err(self.error("expected `:`"));
+            }
+            members.push((name, self.value(depth)?));
+            if self.eat(b'}') {
+                return Ok(Value::Object(members));
+            }
+            if !self.eat(b',') {
+                return Err(self.error("expected `,` or `}`"));
+            }
+        }
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
+    fn number(&mut self) -> std::result::Result<Value, String> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number"));
+            }
+            self.digits();
+        }
+        // Any size is accepted, as `JSON.parse` does (`serde_json` refuses what an f64 cannot
+        // hold); only integers within i64 are ever read as numbers here.
+        let text = self.text.get(start..self.at).unwrap_or_default();
+        Ok(Value::Number(text.to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// A string literal, the opening quote next.
+    fn string(&mut self) -> std::result::Result<String, String> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            // Copy the run up to the next quote, backslash or control character at once.
+            let start = self.at;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(self.text.get(start..self.at).unwrap_or_default());
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    out.push(self.escape()?);
+                }
+                Some(_) => return Err(self.error("control character in a string")),
+                None => return Err(self.error("unterminated string")),
+            }
+        }
+    }
+
+    /// The character of an escape, the backslash consumed.
+    fn escape(&mut self) -> std::result::Result<char, String> {
+        let byte = self.peek();
+        self.at += 1;
+        Ok(match byte {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let high = self.hex4()?;
+                let code = if (0xd800..0xdc00).contains(&high) {
+                    if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                        return Err(self.error("lone leading surrogate in a string"));
+                    }
+                    self.at += 2;
+                    let low = self.hex4()?;
+                    if !(0xdc00..0xe000).contains(&low) {
+                        return Err(self.error("invalid surrogate pair in a string"));
+                    }
+                    0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00)
+                } else {
+                    high
+                };
+                char::from_u32(code)
+                    .ok_or_else(|| self.error("lone trailing surrogate in a string"))?
+            }
+            _ => return Err(self.error("invalid escape in a string")),
+        })
+    }
+
+    fn hex4(&mut self) -> std::result::Result<u32, String> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = self
+                .peek()
+                .and_then(|b| (b as char).to_digit(16))
+                .ok_or_else(|| self.error("invalid \\u escape"))?;
+            code = code * 16 + digit;
+            self.at += 1;
+        }
+        Ok(code)
+    }
+}
+
+/// Reads the members of one of the crate's records (a header, a JWK, a payload, ...): every
+/// member is looked up by name, other members are ignored, and a member this reader looks at
+/// may appear once. Errors carry `code` and are worded about `what` (`the payload`, `key 2`).
+pub struct Fields<'v> {
+    members: &'v [(String, Value)],
+    code: ErrorCode,
+    what: &'v str,
+}
+
+impl<'v> Fields<'v> {
+    pub fn new(value: &'v Value, code: ErrorCode, what: &'v str) -> Result<Self> {
+        match value {
+            Value::Object(members) => Ok(Fields {
+                members,
+                code,
+                what,
+            }),
+            other => err(
+                code,
+                format!("{what} must be an object, not {}", other.kind()),
+            ),
+        }
+    }
+
+    fn fail<T>(&self, message: String) -> Result<T> {
+        err(self.code, format!("{}: {message}", self.what))
+    }
+
+    /// The member, if present (even as `null`).
+    pub fn get(&self, name: &str) -> Result<Option<&'v Value>> {
+        let mut found = self.members.iter().filter(|(k, _)| k == name);
+        let first = found.next().map(|(_, v)| v);
+        if found.next().is_some() {
+            return self.fail(format!("member `{name}` appears more than once"));
+        }
+        Ok(first)
+    }
+
+    /// The member unless it is missing or `null`.
+    pub fn optional(&self, name: &str) -> Result<Option<&'v Value>> {
+        Ok(self.get(name)?.filter(|v| **v != Value::Null))
+    }
+
+    fn wrong<T>(&self, name: &str, expected: &str, found: &Value) -> Result<T> {
+        self.fail(format!("`{name}` must be {expected}, not {}", found.kind()))
+    }
+
+    fn required(&self, name: &str, expected: &str) -> Result<&'v Value> {
+        match self.get(name)? {
+            Some(value) => Ok(value),
+            None => self.fail(format!("`{name}` ({expected}) is missing")),
+        }
+    }
+
+    fn string_of(&self, name: &str, value: &Value) -> Result<String> {
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            other => self.wrong(name, "a string", other),
+        }
+    }
+
+    /// A string member that must be present.
+    pub fn string(&self, name: &str) -> Result<String> {
+        let value = self.required(name, "a string")?;
+        self.string_of(name, value)
+    }
+
+    /// A string member that may be missing or `null`.
+    pub fn opt_string(&self, name: &str) -> Result<Option<String>> {
+        self.optional(name)?
+            .map(|v| self.string_of(name, v))
+            .transpose()
+    }
+
+    /// An array of strings.
+    pub fn strings_of(&self, name: &str, value: &Value) -> Result<Vec<String>> {
+        let Value::Array(items) = value else {
+            return self.wrong(name, "an array of strings", value);
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s.clone()),
+                other => self.fail(format!(
+                    "`{name}` must hold only strings, not {}",
+                    other.kind()
+                )),
+            })
+            .collect()
+    }
+
+    /// An array of strings that must be present.
+    pub fn strings(&self, name: &str) -> Result<Vec<String>> {
+        let value = self.required(name, "an array of strings")?;
+        self.strings_of(name, value)
+    }
+
+    /// An array of strings that may be missing (empty then); `null` is refused.
+    pub fn strings_or_empty(&self, name: &str) -> Result<Vec<String>> {
+        match self.get(name)? {
+            Some(value) => self.strings_of(name, value),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn integer_of(&self, name: &str, value: &Value) -> Result<i64> {
+        match value.as_i64() {
+            Some(n) => Ok(n),
+            None => self.wrong(name, "an integer", value),
+        }
+    }
+
+    /// An integer member (within `i64`) that must be present.
+    pub fn integer(&self, name: &str) -> Result<i64> {
+        let value = self.required(name, "an integer")?;
+        self.integer_of(name, value)
+    }
+
+    /// An integer member that may be missing or `null`.
+    pub fn opt_integer(&self, name: &str) -> Result<Option<i64>> {
+        self.optional(name)?
+            .map(|v| self.integer_of(name, v))
+            .transpose()
+    }
+
+    /// A boolean member; `default` when missing, `null` refused.
+    pub fn boolean(&self, name: &str, default: Option<bool>) -> Result<bool> {
+        match (self.get(name)?, default) {
+            (Some(Value::Bool(b)), _) => Ok(*b),
+            (Some(other), _) => self.wrong(name, "a boolean", other),
+            (None, Some(default)) => Ok(default),
+            (None, None) => self.fail(format!("`{name}` (a boolean) is missing")),
+        }
+    }
+
+    /// An array member of records, each read by `read`; empty when missing, `null` refused.
+    pub fn records<T>(
+        &self,
+        name: &str,
+        mut read: impl FnMut(&'v Value, usize) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        match self.get(name)? {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| read(item, i))
+                .collect(),
+            Some(other) => self.wrong(name, "an array", other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+    use super::*;
+
+    /// A seeded generator (xorshift), so every run checks the same texts.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Our value as serde_json's (numbers compared as f64, objects by their last duplicate).
+    fn same(ours: &Value, theirs: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        match (ours, theirs) {
+            (Value::Null, J::Null) => true,
+            (Value::Bool(a), J::Bool(b)) => a == b,
+            // serde_json's default float parsing may be off by an ulp; the text is what counts.
+            (Value::Number(a), J::Number(b)) => match (a.parse::<f64>(), b.as_f64()) {
+                (Ok(a), Some(b)) => a == b || (a - b).abs() <= a.abs() * 1e-15,
+                _ => false,
+            },
+            (Value::String(a), J::String(b)) => a == b,
+            (Value::Array(a), J::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+            }
+            (Value::Object(a), J::Object(b)) => {
+                b.iter()
+                    .all(|(k, v)| ours.get(k).is_some_and(|o| same(o, v)))
+                    && a.iter().all(|(k, _)| b.contains_key(k))
+            }
+            _ => false,
+        }
+    }
+
+    /// Pieces JSON text is made of, valid and not, for the generator below.
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\"",
+        "\"a\"",
+        "\"\\u00e9\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\\ud83d\"",
+        "\"\\x\"",
+        "\"\\/\"",
+        "\"\t\"",
+        "\"é\"",
+        "0",
+        "-0",
+        "01",
+        "1.5",
+        "1.",
+        ".5",
+        "1e5",
+        "1E+5",
+        "1e-5",
+        "1e",
+        "-",
+        "+1",
+        "123456789012345678901234567890",
+        "true",
+        "false",
+        "null",
+        "nul",
+        "tru",
+        "\u{0}",
+        "\u{feff}",
+        "{\"k\":1}",
+        "[1,2]",
+        "{\"k\":1,}",
+        "[1,]",
+        "\"a\":",
+        "//",
+        "NaN",
+    ];
+
+    #[test]
+    fn accepts_and_reads_what_serde_json_does() {
+        let mut rng = Rng(0x5eed_1502);
+        let mut checked = [0usize; 2];
+        for round in 0..200_000 {
+            let n = 1 + rng.below(12);
+            let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+            let ours = parse(text.as_bytes());
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            match (&ours, &theirs) {
+                (Ok(o), Ok(t)) => {
+                    assert!(
+                        same(o, t),
+                        "round {round}: {text:?} read as {o:?}, serde_json {t}"
+                    );
+                    // What we write reads back as the same value.
+                    assert_eq!(parse(o.to_json().as_bytes()).as_ref(), Ok(o), "{text:?}");
+                    checked[0] += 1;
+                }
+                (Err(_), Err(_)) => checked[1] += 1,
+                // The one difference, on purpose: numbers an f64 cannot hold are read (as
+                // JSON.parse reads them, as Infinity), where serde_json refuses them.
+                (Ok(_), Err(e)) if e.to_string().starts_with("number out of range") => {}
+                _ => panic!("round {round}: {text:?}: ours {ours:?}, serde_json {theirs:?}"),
+            }
+        }
+        // The generator must exercise both sides.
+        assert!(checked[0] > 5_000 && checked[1] > 5_000, "{checked:?}");
+    }
+
+    #[test]
+    fn writes_strings_as_serde_json_does() {
+        let mut rng = Rng(7);
+        for _ in 0..20_000 {
+            let s: String = (0..rng.below(8))
+                .map(|_| char::from_u32(rng.below(0x130) as u32).unwrap_or('x'))
+                .collect();
+            let mut out = String::new();
+            quote(&s, &mut out);
+            assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+    }
+
+    #[test]
+    fn nests_as_deep_as_serde_json() {
+        for depth in [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+            let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            assert_eq!(
+                parse(text.as_bytes()).is_ok(),
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "depth {depth}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_and_writes_values_keeping_number_text_and_member_order() {
+        let text = r#" {"b":[1,-0.5e+3,2E-2,true,false,null],"a":"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00","b":{}} "#;
+        let value = parse(text.as_bytes()).unwrap();
+        assert_eq!(
+            value.to_json(),
+            "{\"b\":[1,-0.5e+3,2E-2,true,false,null],\"a\":\"x\\\"\\\\/\\b\\f\\n\\r\\té😀\",\"b\":{}}"
+        );
+        assert_eq!(value.get("b"), Some(&Value::Object(Vec::new())));
+        assert_eq!(
+            value.get("a").and_then(Value::as_str),
+            Some("x\"\\/\u{8}\u{c}\n\r\té😀")
+        );
+    }
+
+    #[test]
+    fn refuses_what_rfc_8259_refuses() {
+        for bad in [
+            "",
+            " ",
+            "[1,]",
+            "{\"a\":1,}",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[1e]",
+            "[-]",
+            "[+1]",
+            "'a'",
+            "{a:1}",
+            "[\"\\x\"]",
+            "[\"\\ud800\"]",
+            "[\"\\udc00\"]",
+            "[\"\\ud800\\u0041\"]",
+            "[\"a\nb\"]",
+            "nul",
+            "[1] 2",
+            "\u{feff}[]",
+            "{\"a\" 1}",
+            "[\"\\u12\"]",
+            "[NaN]",
+            "[Infinity]",
+            "[1 2]",
+            "/* */ 1",
+        ] {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad:?} was accepted");
+        }
+        assert!(parse(b"[\"\xff\"]").is_err());
+    }
+
+    #[test]
+    fn bounds_nesting_without_deep_recursion() {
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(ok.as_bytes()).is_ok());
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(parse(deep.as_bytes()).unwrap_err().contains("nested"));
+        let very_deep = "[{\"a\":".repeat(100_000);
+        assert!(parse(very_deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn integers_are_integers_only() {
+        let read = |t: &str| parse(t.as_bytes()).unwrap().as_i64();
+        assert_eq!(read("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(read("9223372036854775808"), None);
+        assert_eq!(read("1.0"), None);
+        assert_eq!(read("1e3"), None);
+        assert_eq!(read("\"1\""), None);
+    }
+
+    #[test]
+    fn fields_refuse_duplicates_and_wrong_types_with_the_code() {
+        let value = parse(br#"{"a":"x","a":"y","n":null,"i":1.5,"s":["a",1]}"#).unwrap();
+        let fields = Fields::new(&value, ErrorCode::JwksInvalid, "the key").unwrap();
+        let e = fields.string("a").unwrap_err();
+        assert_eq!(e.code, ErrorCode::JwksInvalid);
+        assert_eq!(e.message, "the key: member `a` appears more than once");
+        assert_eq!(fields.opt_string("n").unwrap(), None);
+        assert_eq!(
+            fields.string("n").unwrap_err().message,
+            "the key: `n` must be a string, not null"
+        );
+        assert_eq!(
+            fields.string("m").unwrap_err().message,
+            "the key: `m` (a string) is missing"
+        );
+        assert!(fields.integer("i").is_err());
+        assert!(fields.strings("s").is_err());
+        assert!(fields.strings_or_empty("n").is_err());
+        assert_eq!(fields.strings_or_empty("m").unwrap(), Vec::<String>::new());
+        assert!(fields.boolean("n", Some(false)).is_err());
+        assert!(Fields::new(&Value::Array(Vec::new()), ErrorCode::JwksInvalid, "the key").is_err());
+    }
+}
