@@ -455,12 +455,16 @@ impl Authorizer {
     }
 
     /// May the principal perform `op` on a task given as JSON; errors on a malformed task.
-    pub fn can_json(&self, op: Operation, task: &Value) -> Result<bool> {
+    pub fn can_json(&self, op: Operation, task: &Value<'_>) -> Result<bool> {
         Ok(self.can(op, &Task::from_json(task)?))
     }
 
     /// The tasks of `tasks` on which `op` is allowed, in order. Errors on the first malformed task.
-    pub fn filter<'v>(&self, op: Operation, tasks: &'v [Value]) -> Result<Vec<&'v Value>> {
+    pub fn filter<'v, 't>(
+        &self,
+        op: Operation,
+        tasks: &'v [Value<'t>],
+    ) -> Result<Vec<&'v Value<'t>>> {
         let mut allowed = Vec::new();
         for task in tasks {
             if self.can(op, &Task::from_json(task)?) {

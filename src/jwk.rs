@@ -36,15 +36,15 @@ pub struct Jwks {
 }
 
 /// Parses JSON text for a key reader; `code` and `what` word the error.
-fn parse_json(text: &str, code: ErrorCode, what: &str) -> Result<Value> {
+fn parse_json<'t>(text: &'t str, code: ErrorCode, what: &str) -> Result<Value<'t>> {
     json::parse(text.as_bytes())
         .map_err(|e| AuthzError::new(code, format!("{what} is not JSON: {e}")))
 }
 
 impl Jwk {
     /// Reads a JWK object; members other than the ones of [`Jwk`] are ignored.
-    pub fn from_json(value: &Value, code: ErrorCode, what: &str) -> Result<Self> {
-        let f = Fields::new(value, code, what)?;
+    pub fn from_json(value: Value, code: ErrorCode, what: &str) -> Result<Self> {
+        let mut f = Fields::new(value, code, what)?;
         Ok(Jwk {
             kty: f.string("kty")?,
             crv: f.opt_string("crv")?,
@@ -115,16 +115,16 @@ impl KeySet {
         const CODE: ErrorCode = ErrorCode::JwksInvalid;
         let value = parse_json(text, CODE, "the JWKS")?;
         let not_a_jwks = || err(CODE, "a JWKS must be an object with a `keys` array");
-        let Value::Object(_) = value else {
-            return not_a_jwks();
-        };
-        let doc = Fields::new(&value, CODE, "the JWKS")?;
-        let keys = match (doc.optional("keys")?, doc.optional("kty")?) {
-            (Some(_), _) => doc.records("keys", |key, index| {
-                Jwk::from_json(key, CODE, &format!("key {index} of the JWKS"))
-            })?,
-            (None, Some(_)) => vec![Jwk::from_json(&value, CODE, "the JWK")?],
-            (None, None) => return not_a_jwks(),
+        let keys = match &value {
+            Value::Object(_) if value.get("keys").is_some_and(|k| *k != Value::Null) => {
+                Fields::new(value, CODE, "the JWKS")?.records("keys", |key, index| {
+                    Jwk::from_json(key, CODE, &format!("key {index} of the JWKS"))
+                })?
+            }
+            Value::Object(_) if value.get("kty").is_some_and(|k| *k != Value::Null) => {
+                vec![Jwk::from_json(value, CODE, "the JWK")?]
+            }
+            _ => return not_a_jwks(),
         };
         let mut set = KeySet::default();
         for (index, jwk) in keys.into_iter().enumerate() {
@@ -187,7 +187,7 @@ impl SigningJwk {
     pub fn parse_str(text: &str) -> Result<Self> {
         const CODE: ErrorCode = ErrorCode::KeyInvalid;
         let value = parse_json(text, CODE, "the private key")?;
-        let jwk = Jwk::from_json(&value, CODE, "the private key")?;
+        let jwk = Jwk::from_json(value, CODE, "the private key")?;
         if !jwk.is_ed25519() {
             return err(
                 ErrorCode::KeyInvalid,

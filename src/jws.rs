@@ -6,6 +6,8 @@
 //! Ed25519), and only then the payload and its claims. Its result, [`VerifiedGrants`], can only
 //! be made here, so nothing unverified reaches an [`crate::Authorizer`] built from it.
 
+use std::borrow::Cow;
+
 use ed25519_dalek::{Signature, Signer};
 
 use crate::authorizer::validate;
@@ -46,23 +48,23 @@ pub struct Header {
     /// `Some` whenever the member is present, even as `null`: any `crit` is rejected, so a
     /// verified header never has one (and it is not serialized).
     #[serde(skip)]
-    pub crit: Option<Value>,
+    pub crit: Option<Value<'static>>,
 }
 
 impl Header {
-    fn from_json(value: &Value) -> Result<Self> {
-        let f = Fields::new(value, ErrorCode::GrantsMalformed, "the header")?;
+    fn from_json(value: Value<'_>) -> Result<Self> {
+        let mut f = Fields::new(value, ErrorCode::GrantsMalformed, "the header")?;
         Ok(Header {
             alg: f.string("alg")?,
             typ: f.opt_string("typ")?,
             kid: f.opt_string("kid")?,
-            crit: f.get("crit")?.cloned(),
+            crit: f.take("crit")?.map(Value::into_owned),
         })
     }
 }
 
 /// Parses a decoded part of a token as JSON (`ERR_GRANTS_MALFORMED` when it is not).
-fn part_json(bytes: &[u8], what: &str) -> Result<Value> {
+fn part_json<'t>(bytes: &'t [u8], what: &str) -> Result<Value<'t>> {
     json::parse(bytes).map_err(|e| {
         AuthzError::new(
             ErrorCode::GrantsMalformed,
@@ -137,7 +139,7 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     let header_bytes = decode(header, "header")?;
     let payload_bytes = decode(payload, "payload")?;
     let signature = decode(signature, "signature")?;
-    let header = Header::from_json(&part_json(&header_bytes, "header")?)?;
+    let header = Header::from_json(part_json(&header_bytes, "header")?)?;
     let signing_input = token.as_bytes().get(..signing_len).unwrap_or_default();
     Ok(Parts {
         header,
@@ -198,7 +200,7 @@ pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Ver
     {
         return err(ErrorCode::GrantsSignature, "the signature does not verify");
     }
-    let payload = GrantSetPayload::from_json(&part_json(&parts.payload_bytes, "payload")?)?;
+    let payload = GrantSetPayload::from_json(part_json(&parts.payload_bytes, "payload")?)?;
     check_claims(&payload, options)?;
     validate(&payload)?;
     Ok(VerifiedGrants {
@@ -282,10 +284,10 @@ pub struct SignOptions {
 }
 
 /// Sets member `name` of an object: in place when present, else at the end.
-fn set(members: &mut Vec<(String, Value)>, name: &str, value: Value) {
+fn set<'t>(members: &mut Vec<(Cow<'t, str>, Value<'t>)>, name: &'t str, value: Value<'t>) {
     match members.iter_mut().find(|(k, _)| k == name) {
         Some(member) => member.1 = value,
-        None => members.push((name.to_owned(), value)),
+        None => members.push((Cow::Borrowed(name), value)),
     }
 }
 
@@ -297,7 +299,8 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
     let Value::Object(mut members) = part_json(payload_json.as_bytes(), "payload")? else {
         return malformed("a grant-set payload must be a JSON object");
     };
-    let has = |members: &[(String, Value)], name: &str| members.iter().any(|(k, _)| k == name);
+    let has =
+        |members: &[(Cow<'_, str>, Value<'_>)], name: &str| members.iter().any(|(k, _)| k == name);
     // An explicit ttl sets `iat` and `exp`; otherwise the payload's own are kept, and a payload
     // without `exp` lives DEFAULT_TTL_SECONDS.
     if options.ttl.is_some() || !has(&members, "exp") {
@@ -322,7 +325,7 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
         set(
             &mut members,
             "ver",
-            Value::Number(GRANTS_VERSION.to_string()),
+            Value::Number(Cow::Owned(GRANTS_VERSION.to_string())),
         );
     }
     if let Some(issuer) = &options.issuer {
@@ -332,14 +335,15 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
         set(&mut members, "aud", audience.to_json());
     }
     let payload = Value::Object(members);
-    validate(&GrantSetPayload::from_json(&payload)?)?;
+    let payload_json = payload.to_json();
+    validate(&GrantSetPayload::from_json(payload)?)?;
     let mut header = format!(r#"{{"alg":"{ALG}","typ":"{TYP}","kid":"#);
     json::quote(&key.kid, &mut header);
     header.push('}');
     let signing_input = format!(
         "{}.{}",
         base64url::encode(header.as_bytes()),
-        base64url::encode(payload.to_json().as_bytes())
+        base64url::encode(payload_json.as_bytes())
     );
     let signature = key.key.sign(signing_input.as_bytes());
     Ok(format!(
@@ -349,10 +353,10 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
 }
 
 /// Decodes a token WITHOUT verifying anything, for people debugging one: `(header, payload)`.
-pub fn inspect(token: &str) -> Result<(Value, Value)> {
+pub fn inspect(token: &str) -> Result<(Value<'static>, Value<'static>)> {
     let parts = parse(token, DEFAULT_MAX_TOKEN_BYTES)?;
     Ok((
-        part_json(&parts.header_bytes, "header")?,
-        part_json(&parts.payload_bytes, "payload")?,
+        part_json(&parts.header_bytes, "header")?.into_owned(),
+        part_json(&parts.payload_bytes, "payload")?.into_owned(),
     ))
 }

@@ -241,8 +241,8 @@ pub struct Authorization {
 }
 
 impl Principal {
-    fn from_json(value: &Value) -> Result<Self> {
-        let f = Fields::new(value, ErrorCode::GrantsMalformed, "the principal")?;
+    fn from_json(value: Value<'_>) -> Result<Self> {
+        let mut f = Fields::new(value, ErrorCode::GrantsMalformed, "the principal")?;
         Ok(Principal {
             kind: f.string("type")?,
             id: f.string("id")?,
@@ -255,9 +255,9 @@ impl Principal {
 }
 
 impl Authorization {
-    fn from_json(value: &Value, index: usize) -> Result<Self> {
+    fn from_json(value: Value<'_>, index: usize) -> Result<Self> {
         let what = format!("authorization {index}");
-        let f = Fields::new(value, ErrorCode::GrantsMalformed, &what)?;
+        let mut f = Fields::new(value, ErrorCode::GrantsMalformed, &what)?;
         Ok(Authorization {
             authorization_key: f.opt_string("authorizationKey")?,
             owner_type: f.string("ownerType")?,
@@ -334,12 +334,12 @@ impl GrantSetPayload {
                 format!("the payload is not JSON: {e}"),
             )
         })?;
-        Self::from_json(&value)
+        Self::from_json(value)
     }
 
     /// Reads a payload from a JSON value.
-    pub fn from_json(value: &Value) -> Result<Self> {
-        let f = Fields::new(value, ErrorCode::GrantsMalformed, "the payload")?;
+    pub fn from_json(value: Value<'_>) -> Result<Self> {
+        let mut f = Fields::new(value, ErrorCode::GrantsMalformed, "the payload")?;
         let Ok(ver) = u64::try_from(f.integer("ver")?) else {
             return crate::error::err(
                 ErrorCode::GrantsMalformed,
@@ -363,7 +363,7 @@ impl GrantSetPayload {
             camunda_version: f.opt_string("camundaVersion")?,
             authorizations_enabled: f.boolean("authorizationsEnabled", None)?,
             multi_tenancy_enabled: f.boolean("multiTenancyEnabled", Some(false))?,
-            principal: Principal::from_json(f.get("principal")?.unwrap_or(&Value::Null))?,
+            principal: Principal::from_json(f.take("principal")?.unwrap_or(Value::Null))?,
             authorizations: f.records("authorizations", Authorization::from_json)?,
         })
     }
@@ -379,12 +379,15 @@ pub enum Audience {
 
 impl Audience {
     /// Reads a string or an array of strings; `code` and `what` word the error.
-    pub fn from_json(value: &Value, code: ErrorCode, what: &str) -> Result<Self> {
+    pub fn from_json(value: Value<'_>, code: ErrorCode, what: &str) -> Result<Self> {
         let many = match value {
-            Value::String(one) => return Ok(Self::One(one.clone())),
+            Value::String(one) => return Ok(Self::One(one.into_owned())),
             Value::Array(items) => items
-                .iter()
-                .map(|item| item.as_str().map(str::to_owned))
+                .into_iter()
+                .map(|item| match item {
+                    Value::String(s) => Some(s.into_owned()),
+                    _ => None,
+                })
                 .collect::<Option<Vec<_>>>(),
             _ => None,
         };
@@ -396,7 +399,7 @@ impl Audience {
         })
     }
 
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(&self) -> Value<'_> {
         match self {
             Self::One(one) => Value::from(one.as_str()),
             Self::Many(many) => {

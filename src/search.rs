@@ -797,8 +797,10 @@ mod tests {
     }
 
     /// A serde_json value as the crate's own JSON value.
-    fn ours(value: &Value) -> crate::json::Value {
-        crate::json::parse(value.to_string().as_bytes()).unwrap()
+    fn ours(value: &Value) -> crate::json::Value<'static> {
+        crate::json::parse(value.to_string().as_bytes())
+            .unwrap()
+            .into_owned()
     }
 
     use super::test_common as common;

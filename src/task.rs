@@ -20,7 +20,7 @@ pub struct Task<'a> {
 impl<'a> Task<'a> {
     /// Reads a task from JSON. A field may be missing or null; when present it must have its
     /// type: strings, a decimal `userTaskKey`, and arrays of strings for the candidate lists.
-    pub fn from_json(value: &'a Value) -> Result<Self> {
+    pub fn from_json(value: &'a Value<'_>) -> Result<Self> {
         let Value::Object(_) = value else {
             return err(
                 ErrorCode::TaskInvalid,
@@ -30,7 +30,7 @@ impl<'a> Task<'a> {
         let string = |name: &str| -> Result<Option<&'a str>> {
             match value.get(name) {
                 None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.as_str())),
+                Some(Value::String(s)) => Ok(Some(&**s)),
                 Some(other) => err(
                     ErrorCode::TaskInvalid,
                     format!("task field `{name}` must be a string, not {}", other.kind()),
@@ -43,7 +43,7 @@ impl<'a> Task<'a> {
                 Some(Value::Array(items)) => items
                     .iter()
                     .map(|item| match item {
-                        Value::String(s) => Ok(s.as_str()),
+                        Value::String(s) => Ok(&**s),
                         other => err(
                             ErrorCode::TaskInvalid,
                             format!(

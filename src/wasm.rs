@@ -39,7 +39,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// Parses JSON text that the wrapper made with `JSON.stringify` (one parser for every input).
-fn parse(text: &str, code: ErrorCode, what: &str) -> Result<Value, JsValue> {
+fn parse<'t>(text: &'t str, code: ErrorCode, what: &str) -> Result<Value<'t>, JsValue> {
     json::parse(text.as_bytes())
         .map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
 }
@@ -49,7 +49,7 @@ fn operation(name: &str) -> Result<Operation, JsValue> {
 }
 
 /// Reads a task (as JSON text) through the core's validation: the canonical `ERR_TASK_INVALID`.
-fn task_value(task_json: &str) -> Result<Value, JsValue> {
+fn task_value(task_json: &str) -> Result<Value<'_>, JsValue> {
     parse(
         task_json,
         ErrorCode::TaskInvalid,
@@ -225,7 +225,7 @@ use crate::model::Audience;
 fn audience(text: &str) -> Result<Audience, JsValue> {
     const CODE: ErrorCode = ErrorCode::ArgumentInvalid;
     Audience::from_json(
-        &parse(text, CODE, "`audience` is not JSON")?,
+        parse(text, CODE, "`audience` is not JSON")?,
         CODE,
         "`audience`",
     )
@@ -360,9 +360,9 @@ pub fn generate_signing_key(kid: &str) -> Result<JsValue, JsValue> {
 pub fn inspect_grants(token: &str) -> Result<String, JsValue> {
     let (header, payload) = jws::inspect(token).map_err(into_error)?;
     Ok(Value::Object(vec![
-        ("header".to_owned(), header),
-        ("payload".to_owned(), payload),
-        ("verified".to_owned(), Value::Bool(false)),
+        ("header".into(), header),
+        ("payload".into(), payload),
+        ("verified".into(), Value::Bool(false)),
     ])
     .to_json())
 }

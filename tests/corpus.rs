@@ -17,8 +17,10 @@ mod common;
 use common::corpus;
 
 /// A serde_json value as the crate's own JSON value.
-fn ours(value: &Value) -> camunda_authz::json::Value {
-    camunda_authz::json::parse(value.to_string().as_bytes()).unwrap()
+fn ours(value: &Value) -> camunda_authz::json::Value<'static> {
+    camunda_authz::json::parse(value.to_string().as_bytes())
+        .unwrap()
+        .into_owned()
 }
 
 #[test]

@@ -367,9 +367,12 @@ fn original_verifies(fx: &Fixture, original: &str, how: &str) {
 }
 
 /// A serde_json value as the crate's own JSON value (its text read back by `json::parse`).
-fn ours(value: &Value) -> json::Value {
+fn ours(value: &Value) -> json::Value<'static> {
     let text = value.to_string();
-    guard("json::parse", &text, || json::parse(text.as_bytes())).unwrap_or_else(|e| {
+    guard("json::parse", &text, || {
+        json::parse(text.as_bytes()).map(json::Value::into_owned)
+    })
+    .unwrap_or_else(|e| {
         panic!(
             "json::parse refused serde_json's output: {e} on {}",
             shorten(&text)

@@ -188,7 +188,8 @@ fn a_signed_grant_set_verifies() {
     assert_eq!(grants.payload().exp, EXP);
     let authz = camunda_authz::Authorizer::new(grants);
     let task = json!({ "userTaskKey": "1", "candidateGroups": ["sales"] });
-    let task = camunda_authz::json::parse(task.to_string().as_bytes()).unwrap();
+    let text = task.to_string();
+    let task = camunda_authz::json::parse(text.as_bytes()).unwrap();
     assert!(authz
         .can_json(camunda_authz::Operation::Claim, &task)
         .unwrap());

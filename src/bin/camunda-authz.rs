@@ -559,14 +559,16 @@ fn source_name(path: &str) -> String {
 }
 
 /// Reads JSON from a file or stdin.
-fn read_json(path: &str, what: &str) -> Result<Value, Fail> {
+fn read_json(path: &str, what: &str) -> Result<Value<'static>, Fail> {
     let text = read_text(path)?;
-    json::parse(text.as_bytes()).map_err(|e| {
-        Fail::Input(format!(
-            "error: the {what} in {} is not JSON: {e}",
-            source_name(path)
-        ))
-    })
+    json::parse(text.as_bytes())
+        .map(Value::into_owned)
+        .map_err(|e| {
+            Fail::Input(format!(
+                "error: the {what} in {} is not JSON: {e}",
+                source_name(path)
+            ))
+        })
 }
 
 /// A token argument: `-` reads stdin, an existing file is read, anything shaped like a compact
@@ -937,8 +939,8 @@ const NOT_VERIFIED: &str = "NOT VERIFIED: decoded without checking the signature
 struct Inspection {
     verified: bool,
     warning: &'static str,
-    header: Value,
-    payload: Value,
+    header: Value<'static>,
+    payload: Value<'static>,
     now: Instant,
     #[serde(skip_serializing_if = "Option::is_none")]
     issued_at: Option<Instant>,
@@ -1028,19 +1030,19 @@ fn operations(command: &'static str, values: &[String]) -> Result<Vec<Operation>
 fn unverified_authorizer(path: &str, now: i64) -> Result<Authorizer, Fail> {
     let mut value = read_json(path, "payload")?;
     if let Value::Object(members) = &mut value {
-        let mut default = |name: &str, value: Value| {
+        let mut default = |name: &str, value: Value<'static>| {
             if !members.iter().any(|(k, _)| k == name) {
-                members.push((name.to_owned(), value));
+                members.push((name.to_owned().into(), value));
             }
         };
         default(
             "exp",
             Value::from(now.saturating_add(jws::DEFAULT_TTL_SECONDS)),
         );
-        default("ver", Value::Number(GRANTS_VERSION.to_string()));
+        default("ver", Value::Number(GRANTS_VERSION.to_string().into()));
     }
     let context = format!("the payload in {}", source_name(path));
-    let payload = GrantSetPayload::from_json(&value).map_err(|e| Fail::input(&context, &e))?;
+    let payload = GrantSetPayload::from_json(value).map_err(|e| Fail::input(&context, &e))?;
     Authorizer::from_unverified_payload(payload).map_err(|e| Fail::input(&context, &e))
 }
 
