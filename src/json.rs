@@ -11,6 +11,8 @@
 //! does, and [`Fields`] (which reads the crate's own records) refuses a duplicate of a member it
 //! reads, as RFC 7515 section 4 allows for a JWS.
 //!
+//! The lexical layer, [`Lexer`] (strings, escapes, numbers, literals), is shared with the edge
+//! path's streaming scanner (`src/search.rs`), which reads search responses without a tree.
 //! Errors are plain messages; the caller adds the code and says what was being read.
 
 use std::borrow::Cow;
@@ -218,101 +220,86 @@ pub fn parse(text: &[u8]) -> std::result::Result<Value<'_>, String> {
         )
     })?;
     let mut parser = Parser {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
+        lex: Lexer::new(text),
     };
     let value = parser.value(0)?;
-    parser.whitespace();
-    if parser.at < parser.bytes.len() {
+    parser.lex.ws();
+    if parser.lex.at < parser.lex.bytes.len() {
         return Err(parser.error("unexpected text after the value"));
     }
     Ok(value)
 }
 
+/// The tree reader over the [`Lexer`].
 struct Parser<'t> {
-    text: &'t str,
-    bytes: &'t [u8],
-    at: usize,
+    lex: Lexer<'t>,
 }
 
 impl<'t> Parser<'t> {
     fn error(&self, what: &str) -> String {
-        format!("{what} at offset {}", self.at)
+        format!("{what} at offset {}", self.lex.at)
     }
 
-    // The per-byte helpers are inlined by hand: at opt-level "z" a call per byte was most of
-    // the parse time.
-    #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    /// Advances past the bytes from here on that `keep` holds for.
-    #[inline(always)]
-    fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
-        let rest = self.bytes.get(self.at..).unwrap_or_default();
-        self.at += rest.iter().position(|&b| !keep(b)).unwrap_or(rest.len());
-    }
-
-    fn whitespace(&mut self) {
-        self.skip_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    }
-
-    /// Skips whitespace, then consumes `byte` if it is next.
-    fn eat(&mut self, byte: u8) -> bool {
-        self.whitespace();
-        let found = self.peek() == Some(byte);
-        if found {
-            self.at += 1;
-        }
-        found
-    }
-
-    fn literal(&mut self, word: &str, value: Value<'t>) -> std::result::Result<Value<'t>, String> {
-        if self.bytes.get(self.at..self.at + word.len()) == Some(word.as_bytes()) {
-            self.at += word.len();
-            Ok(value)
-        } else {
-            Err(self.error("expected a JSON value"))
-        }
+    fn lexed<T>(&self, result: Lexed<T>) -> std::result::Result<T, String> {
+        result.map_err(|what| self.error(what))
     }
 
     fn value(&mut self, depth: usize) -> std::result::Result<Value<'t>, String> {
-        self.whitespace();
-        match self.peek() {
-            None => Err(self.error("unexpected end of text")),
-            Some(b'n') => self.literal("null", Value::Null),
-            Some(b't') => self.literal("true", Value::Bool(true)),
-            Some(b'f') => self.literal("false", Value::Bool(false)),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+        self.lex.ws();
+        let start = self.lex.at;
+        let value = match self.lex.peek() {
+            None => return Err(self.error("unexpected end of text")),
+            Some(b'n') => Value::Null,
+            Some(b't') => Value::Bool(true),
+            Some(b'f') => Value::Bool(false),
+            Some(b'"') => {
+                self.lex.at += 1;
+                let string = self.lex.string();
+                return match self.lexed(string)? {
+                    Some(s) => Ok(Value::String(s)),
+                    None => Err(self.error("lone surrogate in a string")),
+                };
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let number = self.lex.number();
+                self.lexed(number)?;
+                let text = self.lex.text.get(start..self.lex.at).unwrap_or_default();
+                return Ok(Value::Number(Cow::Borrowed(text)));
+            }
             Some(open @ (b'[' | b'{')) => {
                 if depth >= MAX_DEPTH {
                     return Err(self.error(&format!("nested more than {MAX_DEPTH} deep")));
                 }
-                self.at += 1;
-                if open == b'[' {
+                self.lex.at += 1;
+                return if open == b'[' {
                     self.array(depth + 1)
                 } else {
                     self.object(depth + 1)
-                }
+                };
             }
-            Some(_) => Err(self.error("expected a JSON value")),
-        }
+            Some(_) => return Err(self.error("expected a JSON value")),
+        };
+        let word: &[u8] = match value {
+            Value::Null => b"null",
+            Value::Bool(true) => b"true",
+            _ => b"false",
+        };
+        let literal = self.lex.literal(word);
+        self.lexed(literal)?;
+        Ok(value)
     }
 
     fn array(&mut self, depth: usize) -> std::result::Result<Value<'t>, String> {
         let mut items = Vec::new();
-        if self.eat(b']') {
+        if self.lex.eat(b']') {
             return Ok(Value::Array(items));
         }
         loop {
             items.push(self.value(depth)?);
-            if self.eat(b']') {
+            if self.lex.eat(b']') {
                 return Ok(Value::Array(items));
             }
-            if !self.eat(b',') {
+            if !self.lex.eat(b',') {
                 return Err(self.error("expected `,` or `]`"));
             }
         }
@@ -320,146 +307,299 @@ impl<'t> Parser<'t> {
 
     fn object(&mut self, depth: usize) -> std::result::Result<Value<'t>, String> {
         let mut members = Vec::new();
-        if self.eat(b'}') {
+        if self.lex.eat(b'}') {
             return Ok(Value::Object(members));
         }
         loop {
-            self.whitespace();
-            if self.peek() != Some(b'"') {
+            if !self.lex.eat(b'"') {
                 return Err(self.error("expected a member name"));
             }
-            let name = self.string()?;
-            if !self.eat(b':') {
+            let string = self.lex.string();
+            let Some(name) = self.lexed(string)? else {
+                return Err(self.error("lone surrogate in a member name"));
+            };
+            if !self.lex.eat(b':') {
                 return Err(self.error("expected `:`"));
             }
             members.push((name, self.value(depth)?));
-            if self.eat(b'}') {
+            if self.lex.eat(b'}') {
                 return Ok(Value::Object(members));
             }
-            if !self.eat(b',') {
+            if !self.lex.eat(b',') {
                 return Err(self.error("expected `,` or `}`"));
             }
         }
     }
+}
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
-    fn number(&mut self) -> std::result::Result<Value<'t>, String> {
+/// What the lexer says went wrong: a short phrase; the reader adds where and what it read.
+pub(crate) type Lexed<T> = std::result::Result<T, &'static str>;
+
+/// The lexical layer both JSON readers share: the tree [`parse`] above and the streaming scanner
+/// of the edge path (`src/search.rs`), so that they accept the same strings, escapes, numbers
+/// and literals. `at` is a byte offset into `text`; every method leaves it after what it read.
+pub(crate) struct Lexer<'t> {
+    pub text: &'t str,
+    pub bytes: &'t [u8],
+    pub at: usize,
+}
+
+// The per-byte helpers are inlined by hand: at opt-level "z" a call per byte was most of the
+// parse time.
+impl<'t> Lexer<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Lexer {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        }
+    }
+
+    #[inline(always)]
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    #[inline(always)]
+    pub fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// Skips whitespace, then consumes `byte` if it is next.
+    #[inline(always)]
+    pub fn eat(&mut self, byte: u8) -> bool {
+        self.ws();
+        let found = self.peek() == Some(byte);
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    /// `true`, `false` or `null`, its first byte next.
+    #[inline(always)]
+    pub fn literal(&mut self, word: &[u8]) -> Lexed<()> {
+        if self.bytes.get(self.at..self.at + word.len()) == Some(word) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            Err("invalid literal")
+        }
+    }
+
+    #[inline(always)]
+    fn digits(&mut self) -> usize {
         let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, any size (as `JSON.parse`).
+    pub fn number(&mut self) -> Lexed<()> {
         if self.peek() == Some(b'-') {
             self.at += 1;
         }
         match self.peek() {
             Some(b'0') => self.at += 1,
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(self.error("invalid number")),
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err("invalid number"),
         }
         if self.peek() == Some(b'.') {
             self.at += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error("invalid number"));
+            if self.digits() == 0 {
+                return Err("invalid number");
             }
-            self.digits();
         }
         if let Some(b'e' | b'E') = self.peek() {
             self.at += 1;
             if let Some(b'+' | b'-') = self.peek() {
                 self.at += 1;
             }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error("invalid number"));
+            if self.digits() == 0 {
+                return Err("invalid number");
             }
-            self.digits();
         }
-        // Any size is accepted, as `JSON.parse` does (`serde_json` refuses what an f64 cannot
-        // hold); only integers within i64 are ever read as numbers here.
-        let text = self.text.get(start..self.at).unwrap_or_default();
-        Ok(Value::Number(Cow::Borrowed(text)))
+        Ok(())
     }
 
-    fn digits(&mut self) {
-        self.skip_while(|b| b.is_ascii_digit());
+    /// A string without escapes, after its `"`: the end of its content, `at` after the closing
+    /// quote. `None` (and `at` unspecified) when it has an escape or is malformed: the caller
+    /// goes back and reads it with [`Lexer::string`].
+    #[inline(always)]
+    pub fn plain_string(&mut self) -> Option<usize> {
+        let rest = self.bytes.get(self.at..)?;
+        let n = special(rest)?;
+        if rest.get(n) == Some(&b'"') {
+            let end = self.at + n;
+            self.at = end + 1;
+            Some(end)
+        } else {
+            None
+        }
     }
 
-    /// A string literal, the opening quote next: borrowed from the text unless it has escapes.
-    fn string(&mut self) -> std::result::Result<Cow<'t, str>, String> {
-        self.at += 1;
-        let mut out: Option<String> = None;
+    /// A string after its `"`, escapes decoded: borrowed from the text unless it has escapes.
+    /// `Ok(None)` when it holds a lone surrogate, which `JSON.parse` accepts but no Rust string
+    /// can hold: each reader decides what that means.
+    pub fn string(&mut self) -> Lexed<Option<Cow<'t, str>>> {
+        let start = self.at;
+        if let Some(end) = self.plain_string() {
+            return Ok(Some(Cow::Borrowed(
+                self.text.get(start..end).unwrap_or_default(),
+            )));
+        }
+        self.at = start;
+        let mut decoded = String::new();
+        let mut lone = false;
         loop {
-            // The run up to the next quote, backslash or control character, at once.
-            let start = self.at;
-            self.skip_while(|b| b != b'"' && b != b'\\' && b >= 0x20);
-            let run = self.text.get(start..self.at).unwrap_or_default();
+            let run = self.at;
+            let rest = self.bytes.get(run..).unwrap_or_default();
+            let Some(n) = special(rest) else {
+                self.at = self.bytes.len();
+                return Err("unterminated string");
+            };
+            decoded.push_str(self.text.get(run..run + n).unwrap_or_default());
+            self.at = run + n;
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
-                    return Ok(match out {
-                        None => Cow::Borrowed(run),
-                        Some(mut decoded) => {
-                            decoded.push_str(run);
-                            Cow::Owned(decoded)
-                        }
-                    });
+                    return Ok((!lone).then_some(Cow::Owned(decoded)));
                 }
                 Some(b'\\') => {
                     self.at += 1;
-                    let c = self.escape()?;
-                    let decoded = out.get_or_insert_with(String::new);
-                    decoded.push_str(run);
-                    decoded.push(c);
+                    match self.escape()? {
+                        Some(c) => decoded.push(c),
+                        None => lone = true,
+                    }
                 }
-                Some(_) => return Err(self.error("control character in a string")),
-                None => return Err(self.error("unterminated string")),
+                _ => return Err("control character in a string"),
             }
         }
     }
 
-    /// The character of an escape, the backslash consumed.
-    fn escape(&mut self) -> std::result::Result<char, String> {
-        let byte = self.peek();
-        self.at += 1;
-        Ok(match byte {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
-            Some(b'u') => {
-                let high = self.hex4()?;
-                let code = if (0xd800..0xdc00).contains(&high) {
-                    if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
-                        return Err(self.error("lone leading surrogate in a string"));
+    /// Validates a string after its `"` without decoding it.
+    pub fn skip_string(&mut self) -> Lexed<()> {
+        loop {
+            let rest = self.bytes.get(self.at..).unwrap_or_default();
+            let Some(n) = special(rest) else {
+                self.at = self.bytes.len();
+                return Err("unterminated string");
+            };
+            self.at += n;
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.at += 1
+                        }
+                        Some(b'u') => {
+                            self.at += 1;
+                            self.hex4()?;
+                        }
+                        _ => return Err("invalid escape"),
                     }
-                    self.at += 2;
-                    let low = self.hex4()?;
-                    if !(0xdc00..0xe000).contains(&low) {
-                        return Err(self.error("invalid surrogate pair in a string"));
-                    }
-                    0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00)
-                } else {
-                    high
-                };
-                char::from_u32(code)
-                    .ok_or_else(|| self.error("lone trailing surrogate in a string"))?
+                }
+                _ => return Err("control character in a string"),
             }
-            _ => return Err(self.error("invalid escape in a string")),
-        })
+        }
     }
 
-    fn hex4(&mut self) -> std::result::Result<u32, String> {
-        let mut code = 0;
+    /// One escape after its `\`; `None` for a lone surrogate. A high surrogate not followed by
+    /// a low one stands alone, and the escape after it is read on its own (as `JSON.parse`).
+    fn escape(&mut self) -> Lexed<Option<char>> {
+        let Some(b) = self.peek() else {
+            return Err("unterminated string");
+        };
+        self.at += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex4()?;
+                if !(0xd800..0xdc00).contains(&high) {
+                    // A BMP character, or a lone low surrogate.
+                    return Ok(char::from_u32(high));
+                }
+                if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                    return Ok(None);
+                }
+                let save = self.at;
+                self.at += 2;
+                let low = self.hex4()?;
+                if !(0xdc00..0xe000).contains(&low) {
+                    self.at = save;
+                    return Ok(None);
+                }
+                return Ok(char::from_u32(
+                    0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00),
+                ));
+            }
+            _ => return Err("invalid escape"),
+        };
+        Ok(Some(c))
+    }
+
+    fn hex4(&mut self) -> Lexed<u32> {
+        let mut value = 0u32;
         for _ in 0..4 {
             let digit = self
                 .peek()
-                .and_then(|b| (b as char).to_digit(16))
-                .ok_or_else(|| self.error("invalid \\u escape"))?;
-            code = code * 16 + digit;
+                .and_then(|b| char::from(b).to_digit(16))
+                .ok_or("invalid `\\u` escape")?;
+            value = value * 16 + digit;
             self.at += 1;
         }
-        Ok(code)
+        Ok(value)
     }
+}
+
+/// The index of the first `"`, `\\` or control character (below 0x20) in `bytes`: where a
+/// string's plain run ends. Eight bytes at a time (SWAR: each test flags a byte by its high
+/// bit); the last few bytes one by one.
+#[inline(always)]
+pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut offset = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // Bytes equal to zero (after the xor), or below 0x20; never misses one.
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            // Below the first true hit no borrow has crossed a byte, so the lowest flag is exact.
+            return Some(offset + (hits.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    let tail = bytes.get(offset..)?;
+    tail.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|n| offset + n)
 }
 
 /// Reads the members of one of the crate's records (a header, a JWK, a payload, ...): every

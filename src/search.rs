@@ -17,6 +17,7 @@ use std::borrow::Cow;
 
 use crate::authorizer::{Authorizer, Sym, TaskSyms};
 use crate::error::{err, AuthzError, ErrorCode, Result};
+use crate::json::{Lexed, Lexer};
 use crate::rules::Operation;
 use crate::task::check_key;
 
@@ -89,11 +90,8 @@ enum List {
 }
 
 struct Scanner<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-    /// Scratch for decoding escaped strings.
-    buf: String,
+    /// Strings, numbers and literals are read as `crate::json` reads them.
+    lex: Lexer<'a>,
     /// Container stack for skipping values (`{` or `[`).
     stack: Vec<u8>,
     users: Vec<Sym>,
@@ -116,10 +114,7 @@ fn kind_of(first: Option<u8>) -> &'static str {
 impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Self {
         Scanner {
-            text,
-            bytes: text.as_bytes(),
-            pos: 0,
-            buf: String::new(),
+            lex: Lexer::new(text),
             stack: Vec::new(),
             users: Vec::new(),
             groups: Vec::new(),
@@ -131,36 +126,49 @@ impl<'a> Scanner<'a> {
             ErrorCode::ArgumentInvalid,
             format!(
                 "the search response is not valid JSON: {what} at byte {}",
-                self.pos
+                self.lex.at
             ),
         )
     }
 
-    #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
+    /// A lexer result, its error as the scanner's.
+    fn lexed<T>(&self, result: Lexed<T>) -> Result<T> {
+        result.map_err(|what| self.malformed(what))
     }
 
-    #[inline(always)]
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+    /// A string after its `"`, decoded; `None` for one with a lone surrogate, which matches
+    /// nothing.
+    fn string(&mut self) -> Result<Option<Cow<'a, str>>> {
+        let string = self.lex.string();
+        self.lexed(string)
     }
 
-    /// Skips whitespace and consumes `byte`.
-    #[inline(always)]
+    fn skip_string(&mut self) -> Result<()> {
+        let skipped = self.lex.skip_string();
+        self.lexed(skipped)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<()> {
+        let literal = self.lex.literal(word);
+        self.lexed(literal)
+    }
+
+    fn number(&mut self) -> Result<()> {
+        let number = self.lex.number();
+        self.lexed(number)
+    }
+
     /// After a member or an element: `,` goes on (`false`), `close` ends the object or array
     /// (`true`, past it), anything else is malformed.
     fn next_or_close(&mut self, close: u8, what: &str) -> Result<bool> {
-        self.ws();
-        match self.peek() {
+        self.lex.ws();
+        match self.lex.peek() {
             Some(b',') => {
-                self.pos += 1;
+                self.lex.at += 1;
                 Ok(false)
             }
             Some(byte) if byte == close => {
-                self.pos += 1;
+                self.lex.at += 1;
                 Ok(true)
             }
             _ => Err(self.malformed(what)),
@@ -168,9 +176,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn expect(&mut self, byte: u8, what: &str) -> Result<()> {
-        self.ws();
-        if self.peek() == Some(byte) {
-            self.pos += 1;
+        self.lex.ws();
+        if self.lex.peek() == Some(byte) {
+            self.lex.at += 1;
             Ok(())
         } else {
             Err(self.malformed(what))
@@ -180,31 +188,31 @@ impl<'a> Scanner<'a> {
     /// Steps into an object at `{`; anything else fails with `code` and `message(kind)`, after
     /// reading the value through, so that malformed text is still reported as such.
     fn open_object(&mut self, code: ErrorCode, message: impl FnOnce(&str) -> String) -> Result<()> {
-        if self.peek() == Some(b'{') {
-            self.pos += 1;
+        if self.lex.peek() == Some(b'{') {
+            self.lex.at += 1;
             return Ok(());
         }
-        let kind = kind_of(self.peek());
+        let kind = kind_of(self.lex.peek());
         self.skip_value()?;
         err(code, message(kind))
     }
 
     /// The whole response: `{ ..., "items": [ ... ], ... }` and nothing after it.
     fn response(&mut self, authz: &Authorizer, op: Operation) -> Result<Option<Items>> {
-        self.ws();
+        self.lex.ws();
         self.open_object(ErrorCode::ArgumentInvalid, |kind| {
             format!("a search response must be a JSON object, not {kind}")
         })?;
         let mut items = None;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
+        self.lex.ws();
+        if self.lex.peek() == Some(b'}') {
+            self.lex.at += 1;
         } else {
             loop {
                 self.expect(b'"', "expected a member name")?;
                 let is_items = self.string_is(b"items")?;
                 self.expect(b':', "expected `:`")?;
-                self.ws();
+                self.lex.ws();
                 if is_items {
                     if items.is_some() {
                         return err(
@@ -212,8 +220,8 @@ impl<'a> Scanner<'a> {
                             "the search response has more than one `items` member",
                         );
                     }
-                    if self.peek() != Some(b'[') {
-                        let kind = kind_of(self.peek());
+                    if self.lex.peek() != Some(b'[') {
+                        let kind = kind_of(self.lex.peek());
                         self.skip_value()?;
                         return err(
                             ErrorCode::ArgumentInvalid,
@@ -229,8 +237,8 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        self.ws();
-        if self.pos != self.bytes.len() {
+        self.lex.ws();
+        if self.lex.at != self.lex.bytes.len() {
             return Err(self.malformed("unexpected text after the object"));
         }
         Ok(items)
@@ -238,25 +246,25 @@ impl<'a> Scanner<'a> {
 
     /// The `items` array, at its `[`.
     fn items(&mut self, authz: &Authorizer, op: Operation) -> Result<Items> {
-        self.pos += 1;
-        let open = self.pos;
+        self.lex.at += 1;
+        let open = self.lex.at;
         let mut kept = Vec::new();
-        self.ws();
-        if self.peek() == Some(b']') {
-            let close = self.pos;
-            self.pos += 1;
+        self.lex.ws();
+        if self.lex.peek() == Some(b']') {
+            let close = self.lex.at;
+            self.lex.at += 1;
             return Ok(Items { open, close, kept });
         }
         let mut index = 0usize;
         loop {
-            self.ws();
-            let start = self.pos;
+            self.lex.ws();
+            let start = self.lex.at;
             if self.item(authz, op, index)? {
-                kept.push((start, self.pos));
+                kept.push((start, self.lex.at));
             }
             index += 1;
             if self.next_or_close(b']', "expected `,` or `]` in `items`")? {
-                let close = self.pos - 1; // at the `]`
+                let close = self.lex.at - 1; // at the `]`
                 return Ok(Items { open, close, kept });
             }
         }
@@ -275,15 +283,15 @@ impl<'a> Scanner<'a> {
         let mut groups = List::Ok;
         self.users.clear();
         self.groups.clear();
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
+        self.lex.ws();
+        if self.lex.peek() == Some(b'}') {
+            self.lex.at += 1;
         } else {
             loop {
                 self.expect(b'"', "expected a member name")?;
                 let name = self.member_name()?;
                 self.expect(b':', "expected `:`")?;
-                self.ws();
+                self.lex.ws();
                 match name {
                     Name::Key => key = self.scalar(authz, true)?,
                     Name::Process => process = self.scalar(authz, false)?,
@@ -350,13 +358,13 @@ impl<'a> Scanner<'a> {
 
     /// A nullable string field.
     fn scalar(&mut self, authz: &Authorizer, is_key: bool) -> Result<Field> {
-        match self.peek() {
+        match self.lex.peek() {
             Some(b'n') => {
                 self.literal(b"null")?;
                 Ok(Field::Absent)
             }
             Some(b'"') => {
-                self.pos += 1;
+                self.lex.at += 1;
                 Ok(match self.string()? {
                     Some(s) => Field::Str {
                         sym: authz.sym(&s),
@@ -383,12 +391,12 @@ impl<'a> Scanner<'a> {
         } else {
             self.groups.clear();
         }
-        match self.peek() {
+        match self.lex.peek() {
             Some(b'n') => {
                 self.literal(b"null")?;
                 return Ok(List::Ok);
             }
-            Some(b'[') => self.pos += 1,
+            Some(b'[') => self.lex.at += 1,
             first => {
                 let kind = kind_of(first);
                 self.skip_value()?;
@@ -399,15 +407,15 @@ impl<'a> Scanner<'a> {
             }
         }
         let mut state = List::Ok;
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
+        self.lex.ws();
+        if self.lex.peek() == Some(b']') {
+            self.lex.at += 1;
             return Ok(state);
         }
         loop {
-            self.ws();
-            if self.peek() == Some(b'"') {
-                self.pos += 1;
+            self.lex.ws();
+            if self.lex.peek() == Some(b'"') {
+                self.lex.at += 1;
                 let sym = self.string()?.map_or(0, |s| authz.sym(&s));
                 if sym != 0 {
                     if users {
@@ -417,7 +425,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
             } else {
-                let kind = kind_of(self.peek());
+                let kind = kind_of(self.lex.peek());
                 self.skip_value()?;
                 if state == List::Ok {
                     state = List::Wrong {
@@ -434,12 +442,12 @@ impl<'a> Scanner<'a> {
 
     /// Reads a member name (after its `"`) and tells which task field it is.
     fn member_name(&mut self) -> Result<Name> {
-        let start = self.pos;
-        let raw = self.skip_string_fast();
+        let start = self.lex.at;
+        let raw = self.lex.plain_string();
         let name: Cow<'_, str> = match raw {
-            Some(end) => Cow::Borrowed(self.text.get(start..end).unwrap_or_default()),
+            Some(end) => Cow::Borrowed(self.lex.text.get(start..end).unwrap_or_default()),
             None => {
-                self.pos = start;
+                self.lex.at = start;
                 match self.string()? {
                     Some(s) => Cow::Owned(s.into_owned()),
                     None => return Ok(Name::Other),
@@ -459,172 +467,12 @@ impl<'a> Scanner<'a> {
 
     /// Reads a string (after its `"`) and tells whether it equals `want`.
     fn string_is(&mut self, want: &[u8]) -> Result<bool> {
-        let start = self.pos;
-        if let Some(end) = self.skip_string_fast() {
-            return Ok(self.bytes.get(start..end) == Some(want));
+        let start = self.lex.at;
+        if let Some(end) = self.lex.plain_string() {
+            return Ok(self.lex.bytes.get(start..end) == Some(want));
         }
-        self.pos = start;
+        self.lex.at = start;
         Ok(self.string()?.is_some_and(|s| s.as_bytes() == want))
-    }
-
-    /// Fast path: a string without escapes, after its `"`. Returns the end of its content and
-    /// leaves `pos` after the closing quote; `None` (position unspecified) when it has an escape
-    /// or is malformed, for the slow path to redo.
-    #[inline(always)]
-    fn skip_string_fast(&mut self) -> Option<usize> {
-        let rest = self.bytes.get(self.pos..)?;
-        let n = special(rest)?;
-        if rest.get(n) == Some(&b'"') {
-            let end = self.pos + n;
-            self.pos = end + 1;
-            Some(end)
-        } else {
-            None
-        }
-    }
-
-    /// Reads a string after its `"`, decoding escapes. `None` when it holds a lone surrogate
-    /// (valid for `JSON.parse`, but no Rust string and no grant can hold it: it matches nothing).
-    fn string(&mut self) -> Result<Option<Cow<'a, str>>> {
-        let start = self.pos;
-        if let Some(end) = self.skip_string_fast() {
-            return Ok(Some(Cow::Borrowed(
-                self.text.get(start..end).unwrap_or_default(),
-            )));
-        }
-        self.pos = start;
-        self.buf.clear();
-        let mut lone = false;
-        loop {
-            let run = self.pos;
-            let rest = self.bytes.get(run..).unwrap_or_default();
-            let Some(n) = special(rest) else {
-                self.pos = self.bytes.len();
-                return Err(self.malformed("unterminated string"));
-            };
-            self.buf
-                .push_str(self.text.get(run..run + n).unwrap_or_default());
-            self.pos = run + n;
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    match self.escape()? {
-                        Some(c) => self.buf.push(c),
-                        None => lone = true,
-                    }
-                }
-                _ => return Err(self.malformed("control character in a string")),
-            }
-        }
-        Ok((!lone).then(|| Cow::Owned(self.buf.clone())))
-    }
-
-    /// One escape after its `\`; `None` for a lone surrogate.
-    fn escape(&mut self) -> Result<Option<char>> {
-        let Some(b) = self.peek() else {
-            return Err(self.malformed("unterminated string"));
-        };
-        self.pos += 1;
-        let c = match b {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let high = self.hex4()?;
-                if !(0xd800..0xdc00).contains(&high) {
-                    // A BMP character, or a lone low surrogate.
-                    return Ok(char::from_u32(high));
-                }
-                // A high surrogate: a pair only when `\uDC00`-`\uDFFF` follows.
-                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                    return Ok(None);
-                }
-                let save = self.pos;
-                self.pos += 2;
-                let low = self.hex4()?;
-                if !(0xdc00..0xe000).contains(&low) {
-                    // Lone high surrogate; the next escape stands on its own.
-                    self.pos = save;
-                    return Ok(None);
-                }
-                return Ok(char::from_u32(
-                    0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00),
-                ));
-            }
-            _ => return Err(self.malformed("invalid escape")),
-        };
-        Ok(Some(c))
-    }
-
-    fn hex4(&mut self) -> Result<u32> {
-        let mut value = 0u32;
-        for _ in 0..4 {
-            let digit = self
-                .peek()
-                .and_then(|b| char::from(b).to_digit(16))
-                .ok_or_else(|| self.malformed("invalid `\\u` escape"))?;
-            value = value * 16 + digit;
-            self.pos += 1;
-        }
-        Ok(value)
-    }
-
-    #[inline(always)]
-    fn literal(&mut self, word: &[u8]) -> Result<()> {
-        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
-            self.pos += word.len();
-            Ok(())
-        } else {
-            Err(self.malformed("invalid literal"))
-        }
-    }
-
-    #[inline(always)]
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    fn number(&mut self) -> Result<()> {
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(self.malformed("invalid number")),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return Err(self.malformed("invalid number"));
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return Err(self.malformed("invalid number"));
-            }
-        }
-        Ok(())
     }
 
     /// Validates and skips one value (any depth: the scanner keeps its own stack).
@@ -632,13 +480,13 @@ impl<'a> Scanner<'a> {
         let base = self.stack.len();
         loop {
             // A value.
-            self.ws();
-            match self.peek() {
+            self.lex.ws();
+            match self.lex.peek() {
                 Some(b'{') => {
-                    self.pos += 1;
-                    self.ws();
-                    if self.peek() == Some(b'}') {
-                        self.pos += 1;
+                    self.lex.at += 1;
+                    self.lex.ws();
+                    if self.lex.peek() == Some(b'}') {
+                        self.lex.at += 1;
                     } else {
                         self.stack.push(b'{');
                         self.member_start()?;
@@ -646,17 +494,17 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 Some(b'[') => {
-                    self.pos += 1;
-                    self.ws();
-                    if self.peek() == Some(b']') {
-                        self.pos += 1;
+                    self.lex.at += 1;
+                    self.lex.ws();
+                    if self.lex.peek() == Some(b']') {
+                        self.lex.at += 1;
                     } else {
                         self.stack.push(b'[');
                         continue;
                     }
                 }
                 Some(b'"') => {
-                    self.pos += 1;
+                    self.lex.at += 1;
                     self.skip_string()?;
                 }
                 Some(b't') => self.literal(b"true")?,
@@ -671,20 +519,20 @@ impl<'a> Scanner<'a> {
                     return Ok(());
                 }
                 let top = self.stack.last().copied();
-                self.ws();
-                match (self.peek(), top) {
+                self.lex.ws();
+                match (self.lex.peek(), top) {
                     (Some(b','), Some(b'{')) => {
-                        self.pos += 1;
-                        self.ws();
+                        self.lex.at += 1;
+                        self.lex.ws();
                         self.member_start()?;
                         break;
                     }
                     (Some(b','), _) => {
-                        self.pos += 1;
+                        self.lex.at += 1;
                         break;
                     }
                     (Some(b'}'), Some(b'{')) | (Some(b']'), Some(b'[')) => {
-                        self.pos += 1;
+                        self.lex.at += 1;
                         self.stack.pop();
                     }
                     _ => return Err(self.malformed("expected `,` or the end of a container")),
@@ -700,70 +548,6 @@ impl<'a> Scanner<'a> {
         self.skip_string()?;
         self.expect(b':', "expected `:`")
     }
-
-    /// Validates and skips a string after its `"`.
-    fn skip_string(&mut self) -> Result<()> {
-        loop {
-            let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            let Some(n) = special(rest) else {
-                self.pos = self.bytes.len();
-                return Err(self.malformed("unterminated string"));
-            };
-            self.pos += n;
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    match self.peek() {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                            self.pos += 1
-                        }
-                        Some(b'u') => {
-                            self.pos += 1;
-                            self.hex4()?;
-                        }
-                        _ => return Err(self.malformed("invalid escape")),
-                    }
-                }
-                _ => return Err(self.malformed("control character in a string")),
-            }
-        }
-    }
-}
-
-/// The index of the first `"`, `\\` or control character (below 0x20) in `bytes`: where a
-/// string's plain run ends. Eight bytes at a time (SWAR: each test flags a byte by its high
-/// bit); the last few bytes one by one.
-#[inline(always)]
-fn special(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut offset = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let x = u64::from_le_bytes(word);
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        // Bytes equal to zero (after the xor), or below 0x20; never misses one.
-        let hits = (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (x.wrapping_sub(ONES * 0x20) & !x);
-        let hits = hits & HIGH;
-        if hits != 0 {
-            // Below the first true hit no borrow has crossed a byte, so the lowest flag is exact.
-            return Some(offset + (hits.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    let tail = bytes.get(offset..)?;
-    tail.iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-        .map(|n| offset + n)
 }
 
 /// The task fields the decision reads.
@@ -1202,8 +986,8 @@ mod tests {
             let serde_ok = serde_json::from_str::<Value>(&text).is_ok();
             let mut scan = Scanner::new(&text);
             let ours = scan.skip_value().and_then(|()| {
-                scan.ws();
-                if scan.pos == text.len() {
+                scan.lex.ws();
+                if scan.lex.at == text.len() {
                     Ok(())
                 } else {
                     Err(scan.malformed("trailing"))
@@ -1243,7 +1027,7 @@ mod tests {
             let naive = bytes
                 .iter()
                 .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
-            assert_eq!(special(&bytes), naive, "{bytes:?}");
+            assert_eq!(crate::json::special(&bytes), naive, "{bytes:?}");
         }
     }
 
