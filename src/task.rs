@@ -22,19 +22,13 @@ impl<'a> Task<'a> {
     /// type: strings, a decimal `userTaskKey`, and arrays of strings for the candidate lists.
     pub fn from_json(value: &'a Value<'_>) -> Result<Self> {
         let Value::Object(_) = value else {
-            return err(
-                ErrorCode::TaskInvalid,
-                format!("a task must be an object, not {}", value.kind()),
-            );
+            return err(ErrorCode::TaskInvalid, not_an_object(value.kind()));
         };
         let string = |name: &str| -> Result<Option<&'a str>> {
             match value.get(name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(&**s)),
-                Some(other) => err(
-                    ErrorCode::TaskInvalid,
-                    format!("task field `{name}` must be a string, not {}", other.kind()),
-                ),
+                Some(other) => invalid(name, Fault::NotString(other.kind())),
             }
         };
         let strings = |name: &str| -> Result<Vec<&'a str>> {
@@ -44,22 +38,10 @@ impl<'a> Task<'a> {
                     .iter()
                     .map(|item| match item {
                         Value::String(s) => Ok(&**s),
-                        other => err(
-                            ErrorCode::TaskInvalid,
-                            format!(
-                                "task field `{name}` must hold only strings, not {}",
-                                other.kind()
-                            ),
-                        ),
+                        other => invalid(name, Fault::NotStringItem(other.kind())),
                     })
                     .collect(),
-                Some(other) => err(
-                    ErrorCode::TaskInvalid,
-                    format!(
-                        "task field `{name}` must be an array of strings, not {}",
-                        other.kind()
-                    ),
-                ),
+                Some(other) => invalid(name, Fault::NotStrings(other.kind())),
             }
         };
         let user_task_key = string("userTaskKey")?;
@@ -79,12 +61,50 @@ impl<'a> Task<'a> {
 
 /// Camunda keys are decimal strings (a 64-bit number that JavaScript cannot hold exactly).
 pub fn check_key(key: &str) -> Result<()> {
-    if !key.is_empty() && key.len() <= 20 && key.bytes().all(|b| b.is_ascii_digit()) {
+    if is_key(key) {
         Ok(())
     } else {
-        err(
-            ErrorCode::TaskInvalid,
-            format!("task field `userTaskKey` must be a decimal string, not `{key}`"),
-        )
+        invalid("userTaskKey", Fault::NotDecimal(Some(key)))
     }
+}
+
+/// Whether `key` is a Camunda key: 1 to 20 decimal digits.
+pub fn is_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 20 && key.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What is wrong with a task field. Both readers of tasks, [`Task::from_json`] and the edge
+/// path (`src/search.rs`), word their errors through [`Fault::message`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault<'a> {
+    /// Not a string (the JSON kind found).
+    NotString(&'static str),
+    /// Not an array.
+    NotStrings(&'static str),
+    /// An array holding something other than a string.
+    NotStringItem(&'static str),
+    /// A `userTaskKey` that is not a decimal string (the key, when the reader has it).
+    NotDecimal(Option<&'a str>),
+}
+
+impl Fault<'_> {
+    pub fn message(&self, name: &str) -> String {
+        let what = match self {
+            Fault::NotString(kind) => format!("must be a string, not {kind}"),
+            Fault::NotStrings(kind) => format!("must be an array of strings, not {kind}"),
+            Fault::NotStringItem(kind) => format!("must hold only strings, not {kind}"),
+            Fault::NotDecimal(Some(key)) => format!("must be a decimal string, not `{key}`"),
+            Fault::NotDecimal(None) => "must be a decimal string".to_owned(),
+        };
+        format!("task field `{name}` {what}")
+    }
+}
+
+fn invalid<T>(name: &str, fault: Fault<'_>) -> Result<T> {
+    err(ErrorCode::TaskInvalid, fault.message(name))
+}
+
+/// The error for a task that is not an object (the JSON kind found).
+pub fn not_an_object(kind: &str) -> String {
+    format!("a task must be an object, not {kind}")
 }
