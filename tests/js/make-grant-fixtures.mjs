@@ -98,6 +98,7 @@ const cases = [
   ok("past exp but within clockTolerance", good, { now: NOW + 805, clockTolerance: 10 }, "conf-1"),
   ok("nbf reached", token(header("conf-1"), { ...grants, nbf: NOW }, k1), { now: NOW }, "conf-1"),
   ok("unknown payload and header members are ignored", token(header("conf-1", { x5u: "ignored" }), { ...grants, extra: { nested: [1] } }, k1), checked, "conf-1"),
+  ok("an unknown member repeated, and a number too large for a double", signEncoded(b64(Buffer.from(`{"alg":"EdDSA","typ":"${TYP}","kid":"conf-1","x":1,"x":2}`)), b64(Buffer.from(JSON.stringify(grants).replace("{", '{"big":1e400,'))), k1), checked, "conf-1"),
 
   bad("tampered payload (authorizations disabled, signature of the original)", `${gh}.${json({ ...grants, authorizationsEnabled: false })}.${gs}`, checked, "ERR_GRANTS_SIGNATURE"),
   bad("tampered signature (one bit)", `${gh}.${gp}.${b64(Buffer.from(goodSig).map((b, i) => (i === 10 ? b ^ 1 : b)))}`, checked, "ERR_GRANTS_SIGNATURE"),
@@ -124,6 +125,8 @@ const cases = [
   bad("alg ES256", `${json(header("conf-1", { alg: "ES256" }))}.${gp}.${b64(Buffer.alloc(64, 7))}`, checked, "ERR_GRANTS_ALG"),
   bad("alg Ed25519 (RFC 9864; only EdDSA is allowed)", token(header("conf-1", { alg: "Ed25519" }), grants, k1), checked, "ERR_GRANTS_ALG"),
   bad("crit", token(header("conf-1", { crit: ["exp"] }), grants, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("header repeats kid (RFC 7515 section 4)", signEncoded(b64(Buffer.from(`{"alg":"EdDSA","typ":"${TYP}","kid":"conf-1","kid":"conf-2"}`)), gp, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("payload repeats authorizationsEnabled (signed)", token(header("conf-1"), JSON.stringify(grants).replace("{", '{"authorizationsEnabled":false,'), k1), checked, "ERR_GRANTS_MALFORMED"),
   bad("unknown kid", token(header("conf-9"), grants, k1), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
   bad("no kid", token({ alg: "EdDSA", typ: TYP }, grants, k1), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
   bad("two parts", `${gh}.${gp}`, checked, "ERR_GRANTS_MALFORMED"),
