@@ -752,6 +752,18 @@ pub fn validate(payload: &GrantSetPayload) -> Result<()> {
 pub const RECORD_HEADER: usize = 6;
 
 impl Authorizer {
+    /// Appends the record of `task` to `records`, as the JavaScript glue writes it (here every
+    /// candidate keeps its place, 0 when the grant set does not name it): the encoder that
+    /// [`Authorizer::masks_from_records`] decodes, for native callers and tests.
+    pub fn push_record(&self, task: &Task<'_>, records: &mut Vec<u32>) {
+        let (key, process, assignee, tenant, users, groups) = self.task_syms(task);
+        let counts = [users.len() as u32, groups.len() as u32];
+        records.extend([key, process, assignee, tenant]);
+        records.extend(counts);
+        records.extend(users);
+        records.extend(groups);
+    }
+
     /// Decodes `records` (see [`RECORD_HEADER`]) and appends one actions mask per task to `out`.
     /// Fails closed: a truncated record is an error, not a guess.
     pub fn masks_from_records(&self, mut records: &[u32], out: &mut Vec<u8>) -> Result<()> {

@@ -133,17 +133,7 @@ fn task_records_decide_like_tasks() {
                 let Ok(task) = Task::from_json(&task_json) else {
                     continue;
                 };
-                let (key, process, assignee, tenant, users, groups) = authorizer.task_syms(&task);
-                records.extend([
-                    key,
-                    process,
-                    assignee,
-                    tenant,
-                    users.len() as u32,
-                    groups.len() as u32,
-                ]);
-                records.extend(users);
-                records.extend(groups);
+                authorizer.push_record(&task, &mut records);
                 expected.push(authorizer.actions_mask(&task));
             }
             let mut masks = Vec::new();

@@ -440,17 +440,8 @@ fn decide_all(what: &str, authz: &Authorizer, input: &str) {
             );
             assert!(!explained.reason.is_empty(), "{what}: no reason");
         }
-        let (key, process, assignee, tenant, users, groups) = authz.task_syms(&task);
-        let mut records = vec![
-            key,
-            process,
-            assignee,
-            tenant,
-            users.len() as u32,
-            groups.len() as u32,
-        ];
-        records.extend(users);
-        records.extend(groups);
+        let mut records = Vec::new();
+        authz.push_record(&task, &mut records);
         let mut masks = Vec::new();
         authz.masks_from_records(&records, &mut masks).unwrap();
         assert_eq!(masks, [mask], "{what}: the record path disagrees on {text}");
@@ -1299,17 +1290,8 @@ fn tasks_and_task_records_fail_with_their_codes() {
     // Complete records decide one mask each, and a cut one is refused.
     let base = ours(&base);
     let task = Task::from_json(&base).unwrap();
-    let (key, process, assignee, tenant, users, groups) = authz.task_syms(&task);
-    let mut record = vec![
-        key,
-        process,
-        assignee,
-        tenant,
-        users.len() as u32,
-        groups.len() as u32,
-    ];
-    record.extend(users);
-    record.extend(groups);
+    let mut record = Vec::new();
+    authz.push_record(&task, &mut record);
     let mut masks = Vec::new();
     authz.masks_from_records(&record, &mut masks).unwrap();
     assert_eq!(masks, [authz.actions_mask(&task)]);
