@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::error::{err, ErrorCode, Result};
+use crate::error::{err, AuthzError, ErrorCode, Result};
 
 /// How many arrays and objects may nest in one another (`serde_json`'s bound).
 pub const MAX_DEPTH: usize = 127;
@@ -228,6 +228,12 @@ pub fn parse(text: &[u8]) -> std::result::Result<Value<'_>, String> {
         return Err(parser.error("unexpected text after the value"));
     }
     Ok(value)
+}
+
+/// [`parse`] for a reader of the crate's inputs: the error carries `code` and says what was
+/// read (`the header is not JSON: ...`).
+pub fn parse_as<'t>(text: &'t [u8], code: ErrorCode, what: &str) -> Result<Value<'t>> {
+    parse(text).map_err(|e| AuthzError::new(code, format!("{what} is not JSON: {e}")))
 }
 
 /// The tree reader over the [`Lexer`].

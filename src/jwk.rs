@@ -35,12 +35,6 @@ pub struct Jwks {
     pub keys: Vec<Jwk>,
 }
 
-/// Parses JSON text for a key reader; `code` and `what` word the error.
-fn parse_json<'t>(text: &'t str, code: ErrorCode, what: &str) -> Result<Value<'t>> {
-    json::parse(text.as_bytes())
-        .map_err(|e| AuthzError::new(code, format!("{what} is not JSON: {e}")))
-}
-
 impl Jwk {
     /// Reads a JWK object; members other than the ones of [`Jwk`] are ignored.
     pub fn from_json(value: Value, code: ErrorCode, what: &str) -> Result<Self> {
@@ -113,7 +107,7 @@ impl KeySet {
     /// leak to stop, not to use).
     pub fn parse_str(text: &str) -> Result<Self> {
         const CODE: ErrorCode = ErrorCode::JwksInvalid;
-        let value = parse_json(text, CODE, "the JWKS")?;
+        let value = json::parse_as(text.as_bytes(), CODE, "the JWKS")?;
         let not_a_jwks = || err(CODE, "a JWKS must be an object with a `keys` array");
         let keys = match &value {
             Value::Object(_) if value.get("keys").is_some_and(|k| *k != Value::Null) => {
@@ -186,7 +180,7 @@ impl SigningJwk {
     /// Reads a private Ed25519 JWK from JSON text; `x`, when present, must belong to `d`.
     pub fn parse_str(text: &str) -> Result<Self> {
         const CODE: ErrorCode = ErrorCode::KeyInvalid;
-        let value = parse_json(text, CODE, "the private key")?;
+        let value = json::parse_as(text.as_bytes(), CODE, "the private key")?;
         let jwk = Jwk::from_json(value, CODE, "the private key")?;
         if !jwk.is_ed25519() {
             return err(

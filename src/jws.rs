@@ -65,12 +65,7 @@ impl Header {
 
 /// Parses a decoded part of a token as JSON (`ERR_GRANTS_MALFORMED` when it is not).
 fn part_json<'t>(bytes: &'t [u8], what: &str) -> Result<Value<'t>> {
-    json::parse(bytes).map_err(|e| {
-        AuthzError::new(
-            ErrorCode::GrantsMalformed,
-            format!("the {what} is not JSON: {e}"),
-        )
-    })
+    json::parse_as(bytes, ErrorCode::GrantsMalformed, what)
 }
 
 /// A grant set whose signature and claims have been verified. Only [`verify`] makes one.
@@ -139,7 +134,7 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     let header_bytes = decode(header, "header")?;
     let payload_bytes = decode(payload, "payload")?;
     let signature = decode(signature, "signature")?;
-    let header = Header::from_json(part_json(&header_bytes, "header")?)?;
+    let header = Header::from_json(part_json(&header_bytes, "the header")?)?;
     let signing_input = token.as_bytes().get(..signing_len).unwrap_or_default();
     Ok(Parts {
         header,
@@ -200,7 +195,7 @@ pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Ver
     {
         return err(ErrorCode::GrantsSignature, "the signature does not verify");
     }
-    let payload = GrantSetPayload::from_json(part_json(&parts.payload_bytes, "payload")?)?;
+    let payload = GrantSetPayload::from_json(part_json(&parts.payload_bytes, "the payload")?)?;
     check_claims(&payload, options)?;
     validate(&payload)?;
     Ok(VerifiedGrants {
@@ -296,7 +291,7 @@ fn set<'t>(members: &mut Vec<(Cow<'t, str>, Value<'t>)>, name: &'t str, value: V
 /// keeps the payload's, defaulting `exp` to 15 minutes), `ver`, and `iss`/`aud` from the
 /// options, then checks that the result is a grant set this crate would accept before signing.
 pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Result<String> {
-    let Value::Object(mut members) = part_json(payload_json.as_bytes(), "payload")? else {
+    let Value::Object(mut members) = part_json(payload_json.as_bytes(), "the payload")? else {
         return malformed("a grant-set payload must be a JSON object");
     };
     let has =
@@ -356,7 +351,7 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
 pub fn inspect(token: &str) -> Result<(Value<'static>, Value<'static>)> {
     let parts = parse(token, DEFAULT_MAX_TOKEN_BYTES)?;
     Ok((
-        part_json(&parts.header_bytes, "header")?.into_owned(),
-        part_json(&parts.payload_bytes, "payload")?.into_owned(),
+        part_json(&parts.header_bytes, "the header")?.into_owned(),
+        part_json(&parts.payload_bytes, "the payload")?.into_owned(),
     ))
 }

@@ -328,13 +328,11 @@ impl GrantSetPayload {
     /// Reads a payload from JSON text (`ERR_GRANTS_MALFORMED` when it is not one). Members this
     /// crate does not know are ignored; a member it reads may appear only once.
     pub fn parse(text: &[u8]) -> Result<Self> {
-        let value = crate::json::parse(text).map_err(|e| {
-            crate::error::AuthzError::new(
-                ErrorCode::GrantsMalformed,
-                format!("the payload is not JSON: {e}"),
-            )
-        })?;
-        Self::from_json(value)
+        Self::from_json(crate::json::parse_as(
+            text,
+            ErrorCode::GrantsMalformed,
+            "the payload",
+        )?)
     }
 
     /// Reads a payload from a JSON value.

@@ -40,8 +40,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 /// Parses JSON text that the wrapper made with `JSON.stringify` (one parser for every input).
 fn parse<'t>(text: &'t str, code: ErrorCode, what: &str) -> Result<Value<'t>, JsValue> {
-    json::parse(text.as_bytes())
-        .map_err(|e| into_error(AuthzError::new(code, format!("{what}: {e}"))))
+    json::parse_as(text.as_bytes(), code, what).map_err(into_error)
 }
 
 fn operation(name: &str) -> Result<Operation, JsValue> {
@@ -50,11 +49,7 @@ fn operation(name: &str) -> Result<Operation, JsValue> {
 
 /// Reads a task (as JSON text) through the core's validation: the canonical `ERR_TASK_INVALID`.
 fn task_value(task_json: &str) -> Result<Value<'_>, JsValue> {
-    parse(
-        task_json,
-        ErrorCode::TaskInvalid,
-        "the task is not JSON data",
-    )
+    parse(task_json, ErrorCode::TaskInvalid, "the task")
 }
 
 /// Throws the canonical error for an operation name the wrapper did not recognise.
@@ -224,12 +219,7 @@ use crate::model::Audience;
 /// `audience` as JSON text: a string or an array of strings.
 fn audience(text: &str) -> Result<Audience, JsValue> {
     const CODE: ErrorCode = ErrorCode::ArgumentInvalid;
-    Audience::from_json(
-        parse(text, CODE, "`audience` is not JSON")?,
-        CODE,
-        "`audience`",
-    )
-    .map_err(into_error)
+    Audience::from_json(parse(text, CODE, "`audience`")?, CODE, "`audience`").map_err(into_error)
 }
 
 /// Seconds from a JavaScript number (already checked to be finite by the wrapper).
