@@ -13,11 +13,13 @@ const input = JSON.parse(process.env.BENCH_COLD_INPUT);
 const { token, jwks, now, issuer, audience, task } = input;
 let allowed;
 let phases;
+let verify; // camunda-authz only: verifies the token, timed once in the phases and once after
 
 if (mode === "wasm") {
   const { verifyGrants, Authorizer } = await import(process.env.BENCH_PKG ?? new URL("../pkg/node.mjs", import.meta.url).href);
+  verify = () => verifyGrants(token, jwks, { now, issuer, audience });
   const t1 = performance.now();
-  const grants = verifyGrants(token, jwks, { now, issuer, audience });
+  const grants = verify();
   const t2 = performance.now();
   allowed = new Authorizer(grants).can("search", task);
   const t3 = performance.now();
@@ -44,10 +46,9 @@ if (mode === "wasm") {
 }
 
 const t1 = performance.now();
-if (phases !== undefined) {
-  const { verifyGrants } = await import(process.env.BENCH_PKG ?? new URL("../pkg/node.mjs", import.meta.url).href);
+if (verify !== undefined) {
   const t = performance.now();
-  verifyGrants(token, jwks, { now, issuer, audience });
+  verify();
   phases.verifyAgain = performance.now() - t;
 }
 process.stdout.write(JSON.stringify({ mode, ms: t1 - t0, sinceProcessStart: t1, allowed, phases }) + "\n");
