@@ -33,7 +33,9 @@ const EXPECTED_CHECKS = conformance({}, corpus).length;
 
 // The files a user gets, and nothing else: one copy of the .wasm.
 const PACKED_FILES = [
+  "LICENSE",
   "README.md",
+  "core.d.ts",
   "core.js",
   "deno.js",
   "edge-light.js",
@@ -542,10 +544,15 @@ test("TypeScript: tsc --noEmit --strict on consumers of every API (ESM, CommonJS
     assert.equal(r.code, 0, `tsc -p ${project}:\n${r.stdout}${r.stderr}`);
   }
   // The declarations name exactly what the module exports.
-  const dts = readFileSync(join(installed, "index.d.ts"), "utf8");
-  const declared = new Set([...dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
-  if (/^export default \w+;/m.test(dts)) declared.add("default");
-  for (const m of dts.matchAll(/^export \{ (\w+(?:, \w+)*) \};/gm)) for (const n of m[1].split(", ")) declared.add(n);
+  const declared = new Set();
+  const collect = (file) => {
+    const dts = readFileSync(join(installed, file), "utf8");
+    for (const m of dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)) declared.add(m[1]);
+    if (/^export default \w+;/m.test(dts) || /^export \{ default \} from /m.test(dts)) declared.add("default");
+    for (const m of dts.matchAll(/^export \{ (\w+(?:, \w+)*) \};/gm)) for (const n of m[1].split(", ")) declared.add(n);
+    for (const m of dts.matchAll(/^export \* from "\.\/([\w-]+)\.js";/gm)) collect(`${m[1]}.d.ts`);
+  };
+  collect("index.d.ts");
   const lib = await import(pathToFileURL(join(installed, "node.mjs")).href);
   assert.deepEqual([...declared].sort(), Object.keys(lib).sort(), "index.d.ts declares every export and nothing else");
 });
