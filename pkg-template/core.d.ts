@@ -30,7 +30,7 @@ export type Operation = "get" | "search" | "getForm" | "claim" | "assign" | "una
 /** Every operation's answer for one task. */
 export type Actions = { [K in Operation]: boolean };
 
-/** Camunda 8.9 resource types. */
+/** The resource types the package knows (8.8 to 8.10; `camundaVersion` says which count). */
 export type ResourceType =
   | "AUDIT_LOG"
   | "AUTHORIZATION"
@@ -48,12 +48,13 @@ export type ResourceType =
   | "PROCESS_DEFINITION"
   | "RESOURCE"
   | "ROLE"
+  | "SECRET"
   | "SYSTEM"
   | "TENANT"
   | "USER"
   | "USER_TASK";
 
-/** Camunda 8.9 permission types. */
+/** The permission types the package knows (8.8 to 8.10; `camundaVersion` says which count). */
 export type PermissionType =
   | "ACCESS"
   | "CANCEL_PROCESS_INSTANCE"
@@ -70,6 +71,7 @@ export type PermissionType =
   | "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE"
   | "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE"
   | "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT"
+  | "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE"
   | "CREATE_DECISION_INSTANCE"
   | "CREATE_PROCESS_INSTANCE"
   | "CREATE_TASK_LISTENER"
@@ -92,6 +94,8 @@ export type PermissionType =
   | "READ_TASK_LISTENER"
   | "READ_USAGE_METRIC"
   | "READ_USER_TASK"
+  | "REVEAL"
+  | "SUSPEND_PROCESS_INSTANCE"
   | "UPDATE"
   | "UPDATE_PROCESS_INSTANCE"
   | "UPDATE_TASK_LISTENER"
@@ -189,8 +193,19 @@ export interface Task {
 
 // --- Decisions ------------------------------------------------------------------------------
 
-/** Why a decision came out as it did, for programs (`reason` says it for people). */
-export type ReasonCode = "granted" | "authorizations-disabled" | "tenant-not-assigned" | "no-grant";
+/**
+ * Why a decision came out as it did, for programs (`reason` says it for people). A denial names
+ * the first step that refuses, in this order: `tenant-not-assigned`, `no-grant`,
+ * `task-not-active` (the task is not in state `CREATED`), `assigned-to-other` (a claim of a task
+ * assigned to someone else).
+ */
+export type ReasonCode =
+  | "granted"
+  | "authorizations-disabled"
+  | "tenant-not-assigned"
+  | "no-grant"
+  | "task-not-active"
+  | "assigned-to-other";
 
 /** What made the deciding grant apply. */
 export type MatchedBy =

@@ -160,7 +160,11 @@ function isKey(s) {
   return true;
 }
 
-const RECORD_HEADER = 6;
+// A task record: [key, process, assignee, tenant, state, nUsers, nGroups, ...users, ...groups]
+// (see RECORD_HEADER in src/authorizer.rs). The state codes come from the core, read once.
+const RECORD_HEADER = 7;
+const OTHER = 0xffffffff; // a non-empty assignee not in the vocabulary; an unknown state
+let stateCodes = null; // Map of state name -> record code (glue.taskStates(): code i + 1 is entry i)
 const TRUSTED = Symbol("trusted");
 
 /** Decides user-task operations for one verified grant set, locally and synchronously. */
@@ -183,6 +187,7 @@ export class Authorizer {
       );
     }
     this.#syms = new Map(this.#engine.vocabulary().map((s, i) => [s, i + 1]));
+    stateCodes ??= new Map(glue.taskStates().map((s, i) => [s, i + 1]));
   }
 
   /**
@@ -212,8 +217,8 @@ export class Authorizer {
   #encode(task, at) {
     if (typeof task !== "object" || task === null || Array.isArray(task)) return -1;
     const syms = this.#syms;
-    const { userTaskKey: key, processDefinitionId: process, assignee, tenantId: tenant, candidateUsers: users, candidateGroups: groups } = task;
-    let k = 0, p = 0, a = 0, t = 0, nu = 0, ng = 0;
+    const { userTaskKey: key, processDefinitionId: process, assignee, tenantId: tenant, state, candidateUsers: users, candidateGroups: groups } = task;
+    let k = 0, p = 0, a = 0, t = 0, st = 0, nu = 0, ng = 0;
     if (key != null) {
       if (typeof key !== "string" || !isKey(key)) return -1;
       k = syms.get(key) ?? 0;
@@ -224,11 +229,15 @@ export class Authorizer {
     }
     if (assignee != null) {
       if (typeof assignee !== "string") return -1;
-      a = syms.get(assignee) ?? 0;
+      if (assignee !== "") a = syms.get(assignee) ?? OTHER;
     }
     if (tenant != null) {
       if (typeof tenant !== "string") return -1;
       t = syms.get(tenant) ?? 0;
+    }
+    if (state != null) {
+      if (typeof state !== "string") return -1;
+      st = stateCodes.get(state) ?? OTHER;
     }
     if (users != null) {
       if (!Array.isArray(users)) return -1;
@@ -243,6 +252,7 @@ export class Authorizer {
     view[at + 1] = p;
     view[at + 2] = a;
     view[at + 3] = t;
+    view[at + 4] = st;
     let w = at + RECORD_HEADER;
     for (let i = 0; i < nu; i++) {
       const u = users[i];
@@ -257,8 +267,8 @@ export class Authorizer {
       const s = syms.get(g);
       if (s !== undefined) view[w++] = s;
     }
-    view[at + 4] = cu;
-    view[at + 5] = w - at - RECORD_HEADER - cu;
+    view[at + 5] = cu;
+    view[at + 6] = w - at - RECORD_HEADER - cu;
     return w;
   }
 

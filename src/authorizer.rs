@@ -1,10 +1,12 @@
 //! The evaluator: a grant set compiled once into an index, then decisions by lookup.
 //!
-//! Compilation keeps only the authorizations that count for the principal (SPEC section 2: its
-//! own, or its groups', roles' or mapping rules'), of known resource and permission types, and
+//! Compilation keeps only the authorizations that count for the principal (its own, or its
+//! groups', roles' or mapping rules'), of resource and permission types that the grant set's
+//! Camunda release has (`camundaVersion`, see [`CamundaVersion`]), and
 //! interns every string a decision can compare against (process ids and task keys named by
 //! grants, the username, the group and tenant ids) as a small integer `Sym`. A task then reduces
-//! to a [`Reach`]: which grants reach it, as bit masks; every operation is a few bit tests.
+//! to a [`Reach`]: which grants reach it and where it is in its lifecycle, as bit masks; every
+//! operation is a few bit tests. The steps and their order are in [`crate::rules`].
 
 use std::collections::HashMap;
 
@@ -14,16 +16,21 @@ use serde::Serialize;
 use crate::error::{err, ErrorCode, Result};
 use crate::jws::VerifiedGrants;
 use crate::model::{
-    Authorization, GrantSetPayload, OwnerType, PermissionType, PrincipalType, ResourceType, Scope,
-    TaskProperty, GRANTS_VERSION,
+    Authorization, CamundaVersion, GrantSetPayload, OwnerType, PermissionType, PrincipalType,
+    ResourceType, Scope, TaskProperty, GRANTS_VERSION,
 };
 use crate::rules::{
-    Alternative, Hit, MatchedBy, Operation, Reach, Route, TaskPermission, TaskScope,
+    Alternative, Gate, Hit, Lifecycle, MatchedBy, Operation, Reach, Route, TaskPermission,
+    TaskScope, TaskState,
 };
 use crate::task::Task;
 
 /// An interned string; `0` stands for "absent, empty, or not named by any grant".
 pub type Sym = u32;
+
+/// The assignee of a task record that is non-empty but not in the vocabulary: someone who is
+/// not the principal (0 there means unassigned).
+pub const OTHER_ASSIGNEE: Sym = u32::MAX;
 
 /// Index of an authorization in the grant set.
 type GrantRef = u32;
@@ -52,6 +59,8 @@ struct ResourceGrants {
 #[derive(Clone, Debug)]
 pub struct Authorizer {
     payload: GrantSetPayload,
+    /// The release whose types count (`camundaVersion`).
+    version: CamundaVersion,
     principal_type: PrincipalType,
     symbols: HashMap<String, Sym>,
     /// Indexed by `Sym`; entry 0 is the "nothing" symbol.
@@ -138,6 +147,8 @@ pub enum ReasonCode {
     AuthorizationsDisabled,
     TenantNotAssigned,
     NoGrant,
+    TaskNotActive,
+    AssignedToOther,
 }
 
 impl ReasonCode {
@@ -147,20 +158,50 @@ impl ReasonCode {
             Self::AuthorizationsDisabled => "authorizations-disabled",
             Self::TenantNotAssigned => "tenant-not-assigned",
             Self::NoGrant => "no-grant",
+            Self::TaskNotActive => "task-not-active",
+            Self::AssignedToOther => "assigned-to-other",
         }
     }
 }
 
 /// A task as symbols: what the JavaScript glue sends across in bulk. Strings the grant set does
-/// not name are 0.
+/// not name are 0, but for `assignee` (0 unassigned, [`OTHER_ASSIGNEE`] someone unnamed) and
+/// `state` (a code: [`TaskState::code_of`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TaskSyms<'a> {
     pub key: Sym,
     pub process: Sym,
     pub assignee: Sym,
     pub tenant: Sym,
+    pub state: u32,
     pub candidate_users: &'a [Sym],
     pub candidate_groups: &'a [Sym],
+}
+
+/// [`TaskSyms`] with its own candidate lists.
+#[derive(Clone, Debug, Default)]
+pub struct OwnedTaskSyms {
+    pub key: Sym,
+    pub process: Sym,
+    pub assignee: Sym,
+    pub tenant: Sym,
+    pub state: u32,
+    pub candidate_users: Vec<Sym>,
+    pub candidate_groups: Vec<Sym>,
+}
+
+impl OwnedTaskSyms {
+    pub fn borrow(&self) -> TaskSyms<'_> {
+        TaskSyms {
+            key: self.key,
+            process: self.process,
+            assignee: self.assignee,
+            tenant: self.tenant,
+            state: self.state,
+            candidate_users: &self.candidate_users,
+            candidate_groups: &self.candidate_groups,
+        }
+    }
 }
 
 impl Authorizer {
@@ -180,7 +221,9 @@ impl Authorizer {
         let authorizations = std::mem::take(&mut payload.authorizations);
         let principal_type =
             PrincipalType::parse(&payload.principal.kind).unwrap_or(PrincipalType::User);
+        let version = payload.version().unwrap_or(CamundaVersion::NONE);
         let mut this = Authorizer {
+            version,
             principal_type,
             symbols: HashMap::new(),
             names: vec![String::new()],
@@ -237,6 +280,20 @@ impl Authorizer {
         self.symbols.get(text).copied().unwrap_or(0)
     }
 
+    /// The symbol of an assignee: 0 for none or an empty one, [`OTHER_ASSIGNEE`] for one that
+    /// no grant or principal field names.
+    pub fn assignee_sym(&self, assignee: Option<&str>) -> Sym {
+        match assignee {
+            None | Some("") => 0,
+            Some(text) => self.symbols.get(text).copied().unwrap_or(OTHER_ASSIGNEE),
+        }
+    }
+
+    /// The Camunda release whose resource and permission types count.
+    pub fn version(&self) -> CamundaVersion {
+        self.version
+    }
+
     fn intern(&mut self, text: &str) -> Sym {
         if text.is_empty() {
             return 0;
@@ -274,7 +331,7 @@ impl Authorizer {
         self.info.get_mut(sym as usize)
     }
 
-    /// Whether an authorization counts for the principal (SPEC section 2, owners).
+    /// Whether an authorization counts for the principal (owners).
     fn owns(&self, authorization: &Authorization) -> bool {
         let principal = &self.payload.principal;
         let id = authorization.owner_id.as_str();
@@ -292,10 +349,11 @@ impl Authorizer {
         }
     }
 
-    /// Indexes one of the principal's authorizations. Unknown types and permissions that do not
-    /// belong to the resource type are skipped: they never grant.
+    /// Indexes one of the principal's authorizations. Types the release does not have and
+    /// permissions that do not belong to the resource type are skipped: they never grant.
     fn add(&mut self, grant: GrantRef, authorization: &Authorization) {
-        let Some(resource) = ResourceType::parse(&authorization.resource_type) else {
+        let version = self.version;
+        let Some(resource) = version.resource(&authorization.resource_type) else {
             return;
         };
         let Some(scope) = authorization.scope() else {
@@ -304,7 +362,7 @@ impl Authorizer {
         for permission in authorization
             .permission_types
             .iter()
-            .filter_map(|p| PermissionType::parse(p))
+            .filter_map(|p| version.permission(p))
         {
             if !resource.supports(permission) {
                 continue;
@@ -383,6 +441,7 @@ impl Authorizer {
         let own = self.user != 0 && task.assignee == self.user;
         let mut reach = Reach {
             tenant_ok,
+            lifecycle: Lifecycle::new(task.state, task.assignee != 0 && !own),
             own,
             process_exact: self.info(task.process).process_mask,
             process_wildcard: self.process_wildcard_mask,
@@ -412,29 +471,21 @@ impl Authorizer {
     }
 
     /// A task's strings as symbols (allocates the candidate lists).
-    pub fn task_syms(&self, task: &Task<'_>) -> (Sym, Sym, Sym, Sym, Vec<Sym>, Vec<Sym>) {
+    pub fn task_syms(&self, task: &Task<'_>) -> OwnedTaskSyms {
         let sym = |s: Option<&str>| s.map_or(0, |s| self.sym(s));
-        (
-            sym(task.user_task_key),
-            sym(task.process_definition_id),
-            sym(task.assignee),
-            sym(task.tenant_id),
-            task.candidate_users.iter().map(|s| self.sym(s)).collect(),
-            task.candidate_groups.iter().map(|s| self.sym(s)).collect(),
-        )
+        OwnedTaskSyms {
+            key: sym(task.user_task_key),
+            process: sym(task.process_definition_id),
+            assignee: self.assignee_sym(task.assignee),
+            tenant: sym(task.tenant_id),
+            state: TaskState::code_of(task.state),
+            candidate_users: task.candidate_users.iter().map(|s| self.sym(s)).collect(),
+            candidate_groups: task.candidate_groups.iter().map(|s| self.sym(s)).collect(),
+        }
     }
 
     fn reach_task(&self, task: &Task<'_>) -> Reach {
-        let (key, process, assignee, tenant, candidate_users, candidate_groups) =
-            self.task_syms(task);
-        self.reach(&TaskSyms {
-            key,
-            process,
-            assignee,
-            tenant,
-            candidate_users: &candidate_users,
-            candidate_groups: &candidate_groups,
-        })
+        self.reach(&self.task_syms(task).borrow())
     }
 
     /// The eight operations as a mask (bit = `Operation as u8`) for a task given as symbols.
@@ -495,12 +546,23 @@ impl Authorizer {
             };
             return decision;
         }
-        if !self.payload.authorizations_enabled {
-            decision.allow_because_disabled();
+        // Step 2, authorization: the first alternative that holds (none needed when disabled).
+        let hit = if self.payload.authorizations_enabled {
+            let Some(hit) = reach.first_hit(op) else {
+                decision.reason = self.denial(op, task);
+                return decision;
+            };
+            Some(hit)
+        } else {
+            None
+        };
+        // Steps 3 and 4, the lifecycle.
+        if let Some(gate) = reach.lifecycle.refusal(op) {
+            (decision.code, decision.reason) = lifecycle_refusal(gate, op, task);
             return decision;
         }
-        let Some(hit) = reach.first_hit(op) else {
-            decision.reason = self.denial(op, task);
+        let Some(hit) = hit else {
+            decision.allow_because_disabled();
             return decision;
         };
         let grant_ref = self.grant_of(&hit, task);
@@ -651,8 +713,8 @@ impl Authorizer {
             reason: String::new(),
             grant: None,
             matched_by: None,
-            resource_type: ResourceType::parse(resource_type),
-            permission_type: PermissionType::parse(permission_type),
+            resource_type: self.version.resource(resource_type),
+            permission_type: self.version.permission(permission_type),
         };
         if !self.payload.authorizations_enabled {
             decision.allow_because_disabled();
@@ -660,7 +722,7 @@ impl Authorizer {
         }
         let (Some(resource), Some(permission)) = (decision.resource_type, decision.permission_type)
         else {
-            decision.reason = format!("`{resource_type}` with `{permission_type}` is not a Camunda 8.9 resource and permission type, so nothing grants it");
+            decision.reason = format!("`{resource_type}` with `{permission_type}` is not a Camunda {} resource and permission type, so nothing grants it", self.version.rules());
             return decision;
         };
         let entry = self.general.get(&(resource, permission));
@@ -707,6 +769,29 @@ fn first(slots: &mut [Option<GrantRef>; 4], slot: usize, grant: GrantRef) {
     }
 }
 
+/// The code and reason of a lifecycle gate that refuses `op`.
+fn lifecycle_refusal(gate: Gate, op: Operation, task: &Task<'_>) -> (ReasonCode, String) {
+    let op = op.as_str();
+    match gate {
+        Gate::Created => {
+            let state = task.state.unwrap_or_default();
+            let reason = if TaskState::parse(state).is_some() {
+                format!("the task is in state `{state}`, and {op} needs a task in state `CREATED`")
+            } else {
+                format!("the task's state `{state}` is not a Camunda user-task state, and {op} needs a task in state `CREATED`")
+            };
+            (ReasonCode::TaskNotActive, reason)
+        }
+        Gate::NotAssignedToOther => (
+            ReasonCode::AssignedToOther,
+            format!(
+                "the task is already assigned to `{}`, who is not the principal: {op} needs a task that is unassigned or assigned to the principal (assign overrides the assignee)",
+                task.assignee.unwrap_or_default()
+            ),
+        ),
+    }
+}
+
 /// ` to ROLE `task-worker``: who a grant is given to, for a reason text (empty without one).
 fn owner_phrase(grant: Option<&Authorization>) -> String {
     grant.map_or_else(String::new, |g| {
@@ -714,8 +799,9 @@ fn owner_phrase(grant: Option<&Authorization>) -> String {
     })
 }
 
-/// The structural rules of a payload that serde cannot express.
+/// The structural rules of a payload that its reader does not check.
 pub fn validate(payload: &GrantSetPayload) -> Result<()> {
+    payload.version()?;
     if payload.ver != GRANTS_VERSION {
         return err(
             ErrorCode::GrantsMalformed,
@@ -747,21 +833,32 @@ pub fn validate(payload: &GrantSetPayload) -> Result<()> {
 }
 
 /// The record format the JavaScript glue writes for each task, all `u32`:
-/// `[key, process, assignee, tenant, candidateUsers.len, candidateGroups.len, ...candidateUsers,
-/// ...candidateGroups]`, strings as symbols of [`Authorizer::vocabulary`] (0 for any other).
-pub const RECORD_HEADER: usize = 6;
+/// `[key, process, assignee, tenant, state, candidateUsers.len, candidateGroups.len,
+/// ...candidateUsers, ...candidateGroups]`, strings as symbols of [`Authorizer::vocabulary`]
+/// (0 for any other), but for the assignee (0 absent, null or empty, [`OTHER_ASSIGNEE`] for one
+/// not in the vocabulary) and the state (0 absent or null, else the code of
+/// [`TaskState::code_of`]; the wrapper reads the names and codes from the wasm module).
+pub const RECORD_HEADER: usize = 7;
 
 impl Authorizer {
     /// Appends the record of `task` to `records`, as the JavaScript glue writes it (here every
     /// candidate keeps its place, 0 when the grant set does not name it): the encoder that
     /// [`Authorizer::masks_from_records`] decodes, for native callers and tests.
     pub fn push_record(&self, task: &Task<'_>, records: &mut Vec<u32>) {
-        let (key, process, assignee, tenant, users, groups) = self.task_syms(task);
-        let counts = [users.len() as u32, groups.len() as u32];
-        records.extend([key, process, assignee, tenant]);
-        records.extend(counts);
-        records.extend(users);
-        records.extend(groups);
+        let syms = self.task_syms(task);
+        records.extend([
+            syms.key,
+            syms.process,
+            syms.assignee,
+            syms.tenant,
+            syms.state,
+        ]);
+        records.extend([
+            syms.candidate_users.len() as u32,
+            syms.candidate_groups.len() as u32,
+        ]);
+        records.extend(syms.candidate_users);
+        records.extend(syms.candidate_groups);
     }
 
     /// Decodes `records` (see [`RECORD_HEADER`]) and appends one actions mask per task to `out`.
@@ -771,7 +868,7 @@ impl Authorizer {
             let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
                 return err(ErrorCode::TaskInvalid, "truncated task record");
             };
-            let [key, process, assignee, tenant, users, groups] = *header;
+            let [key, process, assignee, tenant, state, users, groups] = *header;
             let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
                 return err(ErrorCode::TaskInvalid, "truncated task record");
             };
@@ -783,6 +880,7 @@ impl Authorizer {
                 process,
                 assignee,
                 tenant,
+                state,
                 candidate_users,
                 candidate_groups,
             }));

@@ -1,9 +1,10 @@
-//! The Camunda 8.9 authorization model (SPEC section 2): resource types, permission types,
-//! owners, principals, authorizations and the grant-set payload.
+//! The Camunda 8 authorization model: resource types, permission types, the releases that have
+//! them, owners, principals, authorizations and the grant-set payload.
 //!
 //! Names are kept as strings in the payload so that a newer server's types never make a grant
-//! set unreadable; `ResourceType` and `PermissionType` recognise the 8.9 ones, and anything they
-//! do not recognise never grants.
+//! set unreadable; `ResourceType` and `PermissionType` recognise every type this crate knows,
+//! [`CamundaVersion`] says which of them the grant set's release has, and anything else never
+//! grants.
 
 use serde::Serialize;
 
@@ -31,7 +32,7 @@ macro_rules! string_enum {
 }
 
 string_enum!(
-    /// Camunda 8.9 resource types.
+    /// The resource types this crate knows (which release has which: [`CamundaVersion`]).
     ResourceType {
         AuditLog = "AUDIT_LOG",
         Authorization = "AUTHORIZATION",
@@ -49,6 +50,7 @@ string_enum!(
         ProcessDefinition = "PROCESS_DEFINITION",
         Resource = "RESOURCE",
         Role = "ROLE",
+        Secret = "SECRET",
         System = "SYSTEM",
         Tenant = "TENANT",
         User = "USER",
@@ -57,7 +59,7 @@ string_enum!(
 );
 
 string_enum!(
-    /// Camunda 8.9 permission types.
+    /// The permission types this crate knows (which release has which: [`CamundaVersion`]).
     PermissionType {
         Access = "ACCESS",
         CancelProcessInstance = "CANCEL_PROCESS_INSTANCE",
@@ -74,6 +76,7 @@ string_enum!(
         CreateBatchOperationMigrateProcessInstance = "CREATE_BATCH_OPERATION_MIGRATE_PROCESS_INSTANCE",
         CreateBatchOperationModifyProcessInstance = "CREATE_BATCH_OPERATION_MODIFY_PROCESS_INSTANCE",
         CreateBatchOperationResolveIncident = "CREATE_BATCH_OPERATION_RESOLVE_INCIDENT",
+        CreateBatchOperationSuspendProcessInstance = "CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE",
         CreateDecisionInstance = "CREATE_DECISION_INSTANCE",
         CreateProcessInstance = "CREATE_PROCESS_INSTANCE",
         CreateTaskListener = "CREATE_TASK_LISTENER",
@@ -96,6 +99,8 @@ string_enum!(
         ReadTaskListener = "READ_TASK_LISTENER",
         ReadUsageMetric = "READ_USAGE_METRIC",
         ReadUserTask = "READ_USER_TASK",
+        Reveal = "REVEAL",
+        SuspendProcessInstance = "SUSPEND_PROCESS_INSTANCE",
         Update = "UPDATE",
         UpdateProcessInstance = "UPDATE_PROCESS_INSTANCE",
         UpdateTaskListener = "UPDATE_TASK_LISTENER",
@@ -104,8 +109,13 @@ string_enum!(
 );
 
 impl ResourceType {
-    /// The permission types Camunda 8.9 accepts on this resource type. A permission outside this
-    /// set never grants on it.
+    /// The permission types Camunda accepts on this resource type, in the newest release known
+    /// (camunda/camunda-security-library
+    /// `api/src/main/java/io/camunda/security/api/model/authz/AuthorizationResourceType.java`;
+    /// 8.9's is camunda/camunda
+    /// `zeebe/protocol/src/main/java/io/camunda/zeebe/protocol/record/value/AuthorizationResourceType.java`).
+    /// A permission outside this set never grants on it; an older release lacks what
+    /// [`INTRODUCED`] says came later.
     pub fn supports(self, permission: PermissionType) -> bool {
         use PermissionType as P;
         use ResourceType as R;
@@ -131,6 +141,7 @@ impl ResourceType {
                     | P::CreateBatchOperationMigrateProcessInstance
                     | P::CreateBatchOperationModifyProcessInstance
                     | P::CreateBatchOperationResolveIncident
+                    | P::CreateBatchOperationSuspendProcessInstance
             ),
             R::Component => matches!(permission, P::Access),
             R::DecisionDefinition => matches!(
@@ -163,6 +174,7 @@ impl ResourceType {
                     | P::CompleteUserTask
                     | P::CancelProcessInstance
                     | P::DeleteProcessInstance
+                    | P::SuspendProcessInstance
             ),
             R::Resource => matches!(
                 permission,
@@ -173,12 +185,121 @@ impl ResourceType {
                     | P::DeleteProcess
                     | P::DeleteResource
             ),
+            R::Secret => matches!(permission, P::Read | P::Reveal),
             R::System => matches!(
                 permission,
                 P::Read | P::ReadUsageMetric | P::ReadJobMetric | P::Update
             ),
             R::UserTask => matches!(permission, P::Read | P::Update | P::Claim | P::Complete),
         }
+    }
+}
+
+/// A resource or a permission type, for [`INTRODUCED`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KnownType {
+    Resource(ResourceType),
+    Permission(PermissionType),
+}
+
+/// The types that came after 8.8, the first release with this authorization model, and the
+/// minor release (`8.<minor>`) that brought each; every type not listed exists since 8.8.
+///
+/// - 8.9: the `USER_TASK` resource and `CLAIM_USER_TASK` / `COMPLETE_USER_TASK` on
+///   `PROCESS_DEFINITION` (camunda/camunda
+///   `zeebe/protocol/src/main/java/io/camunda/zeebe/protocol/record/value/AuthorizationResourceType.java`
+///   has them in 8.9; Camunda's published 8.8 schemas, `@camunda/camunda-api-zod-schemas`
+///   `dist/8.8/authorization.d.ts`, do not);
+/// - 8.10: the `SECRET` resource with `READ` and `REVEAL`, `SUSPEND_PROCESS_INSTANCE` on
+///   `PROCESS_DEFINITION` and `CREATE_BATCH_OPERATION_SUSPEND_PROCESS_INSTANCE` on `BATCH`
+///   (the published `dist/8.10/authorization.d.ts`, and camunda/camunda-security-library
+///   `api/src/main/java/io/camunda/security/api/model/authz/AuthorizationResourceType.java`).
+///   That main branch also has `BACKUP`, `EXPORTER` and more, which no published schema has yet:
+///   they are left out until a release has them.
+pub const INTRODUCED: &[(KnownType, u32)] = {
+    use KnownType::{Permission as P, Resource as R};
+    &[
+        (R(ResourceType::UserTask), 9),
+        (P(PermissionType::ClaimUserTask), 9),
+        (P(PermissionType::CompleteUserTask), 9),
+        (R(ResourceType::Secret), 10),
+        (P(PermissionType::Reveal), 10),
+        (P(PermissionType::SuspendProcessInstance), 10),
+        (
+            P(PermissionType::CreateBatchOperationSuspendProcessInstance),
+            10,
+        ),
+    ]
+};
+
+/// A Camunda 8 release, `8.<minor>`: which resource and permission types exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CamundaVersion {
+    pub minor: u32,
+}
+
+impl CamundaVersion {
+    /// The first release with this authorization model.
+    pub const FIRST: Self = Self { minor: 8 };
+    /// The newest release whose types this crate knows. A newer one, and a grant set that does
+    /// not say, decides by its rules.
+    pub const NEWEST_KNOWN: Self = Self { minor: 10 };
+    /// What a compiled grant set falls back to if its version could not be read (never, after
+    /// validation): a release with no types, so nothing grants.
+    pub const NONE: Self = Self { minor: 0 };
+
+    /// `camundaVersion` of a payload: `8.<n>` with `n` decimal (no sign, no leading zero);
+    /// absent is [`Self::NEWEST_KNOWN`]. Anything else is `ERR_GRANTS_MALFORMED`.
+    pub fn of_payload(text: Option<&str>) -> Result<Self> {
+        let Some(text) = text else {
+            return Ok(Self::NEWEST_KNOWN);
+        };
+        let minor = text
+            .strip_prefix("8.")
+            .filter(|n| {
+                !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && (n.len() == 1 || !n.starts_with('0'))
+            })
+            .and_then(|n| n.parse::<u32>().ok());
+        match minor {
+            Some(minor) => Ok(Self { minor }),
+            None => crate::error::err(
+                ErrorCode::GrantsMalformed,
+                format!(
+                    "the payload: `camundaVersion` must be `8.<minor>` such as `8.9`, not `{text}`"
+                ),
+            ),
+        }
+    }
+
+    /// The release whose rules decide: this one, or the newest known when it is newer.
+    pub fn rules(self) -> Self {
+        self.min(Self::NEWEST_KNOWN)
+    }
+
+    fn has(self, known: KnownType) -> bool {
+        let since = INTRODUCED
+            .iter()
+            .find(|(t, _)| *t == known)
+            .map_or(Self::FIRST.minor, |(_, minor)| *minor);
+        since <= self.minor
+    }
+
+    /// A resource type of this release.
+    pub fn resource(self, text: &str) -> Option<ResourceType> {
+        ResourceType::parse(text).filter(|r| self.has(KnownType::Resource(*r)))
+    }
+
+    /// A permission type of this release.
+    pub fn permission(self, text: &str) -> Option<PermissionType> {
+        PermissionType::parse(text).filter(|p| self.has(KnownType::Permission(*p)))
+    }
+}
+
+impl std::fmt::Display for CamundaVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "8.{}", self.minor)
     }
 }
 
@@ -298,7 +419,7 @@ impl Authorization {
 /// The version of the grant-set format this crate reads and writes.
 pub const GRANTS_VERSION: u64 = 1;
 
-/// The grant-set payload (SPEC section 4). Unknown fields are ignored.
+/// The grant-set payload. Unknown fields are ignored.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrantSetPayload {
@@ -325,6 +446,11 @@ pub struct GrantSetPayload {
 }
 
 impl GrantSetPayload {
+    /// The release named by `camundaVersion` (absent: the newest known).
+    pub fn version(&self) -> Result<CamundaVersion> {
+        CamundaVersion::of_payload(self.camunda_version.as_deref())
+    }
+
     /// Reads a payload from JSON text (`ERR_GRANTS_MALFORMED` when it is not one). Members this
     /// crate does not know are ignored; a member it reads may appear only once.
     pub fn parse(text: &[u8]) -> Result<Self> {
@@ -358,7 +484,11 @@ impl GrantSetPayload {
             nbf: f.opt_integer("nbf")?,
             jti: f.opt_string("jti")?,
             ver,
-            camunda_version: f.opt_string("camundaVersion")?,
+            camunda_version: {
+                let version = f.opt_string("camundaVersion")?;
+                CamundaVersion::of_payload(version.as_deref())?;
+                version
+            },
             authorizations_enabled: f.boolean("authorizationsEnabled", None)?,
             multi_tenancy_enabled: f.boolean("multiTenancyEnabled", Some(false))?,
             principal: Principal::from_json(f.take("principal")?.unwrap_or(Value::Null))?,

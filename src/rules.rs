@@ -1,20 +1,43 @@
-//! The user-task decision table (SPEC section 3), in one place.
+//! The user-task decision, in one place: the table of alternatives, then the lifecycle.
 //!
-//! | operation                 | alternatives (any one allows)                                            |
-//! |---------------------------|--------------------------------------------------------------------------|
-//! | get, search, getForm      | PD READ_USER_TASK; UT READ                                               |
-//! | claim                     | PD UPDATE_USER_TASK, PD CLAIM_USER_TASK; UT UPDATE, UT CLAIM             |
-//! | assign                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
-//! | unassign                  | as assign; or, assigned to the principal: PD CLAIM_USER_TASK, UT CLAIM   |
-//! |                           | by `*`, by key or by the `assignee` property                             |
-//! | complete                  | PD UPDATE_USER_TASK, PD COMPLETE_USER_TASK; UT UPDATE, UT COMPLETE       |
-//! | update                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
+//! A decision runs four steps in the order the engine runs them, and an explanation names the
+//! first that refuses:
+//!
+//! 1. tenant: with multi-tenancy on, the task's tenant must be one of the principal's;
+//! 2. authorization: any one alternative of the operation (the table below); with
+//!    authorizations disabled this step allows everything and the steps after it still apply;
+//! 3. state: every operation but get, search and getForm needs the task in state `CREATED`
+//!    ([`Gate::Created`]); a task without `state` counts as `CREATED`;
+//! 4. assignee: claim is refused while the task's assignee is non-empty and not the principal
+//!    ([`Gate::NotAssignedToOther`]); a claim of a task assigned to yourself is allowed, and a
+//!    CLIENT principal never equals an assignee.
+//!
+//! | operation                 | alternatives (any one allows)                                            | lifecycle        |
+//! |---------------------------|--------------------------------------------------------------------------|------------------|
+//! | get, search, getForm      | PD READ_USER_TASK; UT READ                                               |                  |
+//! | claim                     | PD UPDATE_USER_TASK, PD CLAIM_USER_TASK; UT UPDATE, UT CLAIM             | CREATED, no other assignee |
+//! | assign                    | PD UPDATE_USER_TASK; UT UPDATE                                           | CREATED          |
+//! | unassign                  | as assign; or, assigned to the principal: PD CLAIM_USER_TASK, UT CLAIM   | CREATED          |
+//! |                           | by `*`, by key or by the `assignee` property                             |                  |
+//! | complete                  | PD UPDATE_USER_TASK, PD COMPLETE_USER_TASK; UT UPDATE, UT COMPLETE       | CREATED          |
+//! | update                    | PD UPDATE_USER_TASK; UT UPDATE                                           | CREATED          |
 //!
 //! PD is a PROCESS_DEFINITION grant on the task's `processDefinitionId` (or `*`); UT a USER_TASK
 //! grant on the task's `userTaskKey` (or `*`) or on one of its properties. Process-level
 //! alternatives come first, so an explanation names them when they hold. The self-unassign by
-//! PD CLAIM_USER_TASK is what the 8.9 engine accepts (its `UserTaskAssignAuthorizationTest`),
-//! beyond SPEC's table.
+//! PD CLAIM_USER_TASK is what the 8.9 engine accepts (its `UserTaskAssignAuthorizationTest`).
+//!
+//! Where the steps come from, in camunda/camunda,
+//! `zeebe/engine/src/main/java/io/camunda/zeebe/engine/processing/usertask/processors/`:
+//! `UserTaskClaimProcessor.java` validates existence (tenant), `checkAuthorization`,
+//! `checkLifecycleState` (`LifecycleState.CREATED` only) and then `checkClaim` (refused "it has
+//! already been assigned" unless the current assignee is blank or equals the new one);
+//! `UserTaskAssignProcessor.java` (assign and unassign), `UserTaskCompleteProcessor.java` and
+//! `UserTaskUpdateProcessor.java` run existence, authorization and `checkLifecycleState` with
+//! `CREATED` only, with no assignee check; the rejection text of the state check is in
+//! `UserTaskCommandPreconditionValidator.java`. The states are the REST API's
+//! `UserTaskStateEnum` (`zeebe/gateway-protocol/src/main/proto/v2/user-tasks.yaml`). Reads
+//! (get, search, getForm) go through the search API, which has no lifecycle check.
 
 use crate::error::{err, ErrorCode, Result};
 use crate::model::{PermissionType, ResourceType};
@@ -101,6 +124,177 @@ impl Operation {
             ],
         }
     }
+}
+
+impl Operation {
+    /// What the operation needs of the task's lifecycle after the authorization, in the order
+    /// an explanation checks them.
+    pub const fn gates(self) -> &'static [Gate] {
+        match self {
+            Self::Get | Self::Search | Self::GetForm => &[],
+            Self::Claim => &[Gate::Created, Gate::NotAssignedToOther],
+            Self::Assign | Self::Unassign | Self::Complete | Self::Update => &[Gate::Created],
+        }
+    }
+}
+
+/// A lifecycle condition of an operation (steps 3 and 4 of a decision).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// The task is in state `CREATED` (or has no state).
+    Created,
+    /// The task is unassigned or assigned to the principal.
+    NotAssignedToOther,
+}
+
+/// Camunda's `UserTaskStateEnum`, in its order. The discriminant is the state's code in a task
+/// record; code 0 is a task without state, [`STATE_UNKNOWN`] a string that is none of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum TaskState {
+    Creating = 1,
+    Created = 2,
+    Assigning = 3,
+    Updating = 4,
+    Completing = 5,
+    Completed = 6,
+    Canceling = 7,
+    Canceled = 8,
+    Failed = 9,
+}
+
+/// The record code of a state string that is not a [`TaskState`].
+pub const STATE_UNKNOWN: u32 = u32::MAX;
+
+impl TaskState {
+    pub const ALL: [TaskState; 9] = [
+        Self::Creating,
+        Self::Created,
+        Self::Assigning,
+        Self::Updating,
+        Self::Completing,
+        Self::Completed,
+        Self::Canceling,
+        Self::Canceled,
+        Self::Failed,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Creating => "CREATING",
+            Self::Created => "CREATED",
+            Self::Assigning => "ASSIGNING",
+            Self::Updating => "UPDATING",
+            Self::Completing => "COMPLETING",
+            Self::Completed => "COMPLETED",
+            Self::Canceling => "CANCELING",
+            Self::Canceled => "CANCELED",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == name)
+    }
+
+    /// The code of a task's `state` in a record: 0 without one, [`STATE_UNKNOWN`] for a string
+    /// that is no state.
+    pub fn code_of(state: Option<&str>) -> u32 {
+        state.map_or(0, |name| {
+            Self::parse(name).map_or(STATE_UNKNOWN, |state| state as u32)
+        })
+    }
+}
+
+/// The lifecycle facts of one task that the gates look at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// The task's state is not `CREATED` (a task without state counts as `CREATED`).
+    pub inactive: bool,
+    /// The task's assignee is non-empty and not the principal.
+    pub assigned_to_other: bool,
+}
+
+impl Lifecycle {
+    /// From a record's state code and whether the assignee is someone else.
+    pub const fn new(state_code: u32, assigned_to_other: bool) -> Self {
+        Lifecycle {
+            inactive: state_code != 0 && state_code != TaskState::Created as u32,
+            assigned_to_other,
+        }
+    }
+
+    /// The first gate of `op` that this lifecycle refuses.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: an index out of range fails the build"
+    )]
+    pub const fn refusal(self, op: Operation) -> Option<Gate> {
+        let gates = op.gates();
+        let mut i = 0;
+        while i < gates.len() {
+            let refused = match gates[i] {
+                Gate::Created => self.inactive,
+                Gate::NotAssignedToOther => self.assigned_to_other,
+            };
+            if refused {
+                return Some(gates[i]);
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The operations the lifecycle lets through, as a mask: one lookup in [`LIFECYCLE`].
+    pub fn mask(self) -> u8 {
+        LIFECYCLE.get(self.index()).copied().unwrap_or(0)
+    }
+
+    const fn index(self) -> usize {
+        self.inactive as usize | (self.assigned_to_other as usize) << 1
+    }
+
+    const fn with_index(index: usize) -> Self {
+        Lifecycle {
+            inactive: index & 1 != 0,
+            assigned_to_other: index & 2 != 0,
+        }
+    }
+
+    /// The operations no gate refuses, by trying each: what [`LIFECYCLE`] is built from.
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "const evaluation: an index out of range fails the build"
+    )]
+    const fn mask_by_gates(self) -> u8 {
+        let mut mask = 0;
+        let mut i = 0;
+        while i < Operation::ALL.len() {
+            if self.refusal(Operation::ALL[i]).is_none() {
+                mask |= Operation::ALL[i].bit();
+            }
+            i += 1;
+        }
+        mask
+    }
+}
+
+/// The lifecycle mask for each combination of [`Lifecycle`], computed at compile time from
+/// [`Operation::gates`].
+static LIFECYCLE: [u8; 4] = lifecycle_table();
+
+#[allow(
+    clippy::indexing_slicing,
+    reason = "const evaluation: an index out of range fails the build"
+)]
+const fn lifecycle_table() -> [u8; 4] {
+    let mut table = [0; 4];
+    let mut index = 0;
+    while index < table.len() {
+        table[index] = Lifecycle::with_index(index).mask_by_gates();
+        index += 1;
+    }
+    table
 }
 
 /// The four task permissions, each with a PROCESS_DEFINITION and a USER_TASK form.
@@ -245,6 +439,8 @@ pub struct Reach {
     pub process_wildcard: u8,
     /// USER_TASK grants, indexed by `TaskScope`.
     pub task: [u8; 5],
+    /// The facts the lifecycle gates look at.
+    pub lifecycle: Lifecycle,
 }
 
 /// Where an alternative held: the alternative and how its grant reached the task.
@@ -300,16 +496,26 @@ impl Reach {
             .map(Route::Task)
     }
 
-    /// All eight operations as a mask (bit = `Operation`), gates included given `enabled`.
-    /// One table lookup: this runs once per task of every list.
+    /// All eight operations as a mask (bit = `Operation`), every step included given `enabled`.
+    /// Two table lookups: this runs once per task of every list.
     pub fn actions_mask(&self, authorizations_enabled: bool) -> u8 {
         if !self.tenant_ok {
             return 0;
         }
-        if !authorizations_enabled {
-            return 0xff;
-        }
-        ACTIONS.get(self.facts()).copied().unwrap_or(0)
+        let authorized = if authorizations_enabled {
+            ACTIONS.get(self.facts()).copied().unwrap_or(0)
+        } else {
+            0xff
+        };
+        authorized & self.lifecycle.mask()
+    }
+
+    /// Whether `op` is allowed, every step included given `enabled`: the one operation of
+    /// [`Reach::actions_mask`], step by step.
+    pub fn allows(&self, op: Operation, authorizations_enabled: bool) -> bool {
+        self.tenant_ok
+            && (!authorizations_enabled || self.first_hit(op).is_some())
+            && self.lifecycle.refusal(op).is_none()
     }
 
     /// The facts the eight operations depend on, as an index into [`ACTIONS`]: the
@@ -333,6 +539,10 @@ impl Reach {
         let self_unassign = facts & (1 << 9) != 0;
         Reach {
             tenant_ok: true,
+            lifecycle: Lifecycle {
+                inactive: false,
+                assigned_to_other: false,
+            },
             own: facts & (1 << 8) != 0,
             process_exact: (facts & 0xf) as u8,
             process_wildcard: 0,
@@ -431,6 +641,7 @@ mod tests {
         for _ in 0..200_000 {
             let reach = Reach {
                 tenant_ok: true,
+                lifecycle: Lifecycle::default(),
                 own: next() & 1 == 1,
                 process_exact: next(),
                 process_wildcard: next() & next(),
@@ -443,5 +654,71 @@ mod tests {
             );
             assert_eq!(Reach::with_facts(reach.facts()).facts(), reach.facts());
         }
+    }
+
+    /// The lifecycle table agrees with the gates, and every step of `actions_mask` agrees with
+    /// `allows`, the step-by-step reading, on reaches of every shape (seeded).
+    #[test]
+    fn the_lifecycle_table_agrees_with_the_gates_and_allows() {
+        for index in 0..4 {
+            let lifecycle = Lifecycle::with_index(index);
+            assert_eq!(lifecycle.index(), index);
+            assert_eq!(lifecycle.mask(), lifecycle.mask_by_gates());
+        }
+        assert_eq!(Lifecycle::default().mask(), 0xff);
+        let reads = Operation::Get.bit() | Operation::Search.bit() | Operation::GetForm.bit();
+        assert_eq!(Lifecycle::with_index(1).mask(), reads);
+        assert_eq!(Lifecycle::with_index(2).mask(), !Operation::Claim.bit());
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state & 0xf) as u8
+        };
+        for _ in 0..100_000 {
+            let reach = Reach {
+                tenant_ok: next() & 7 != 0,
+                lifecycle: Lifecycle::with_index(usize::from(next() & 3)),
+                own: next() & 1 == 1,
+                process_exact: next() & next(),
+                process_wildcard: next() & next() & next(),
+                task: [
+                    next() & next(),
+                    next() & next(),
+                    next(),
+                    next(),
+                    next() & next(),
+                ],
+            };
+            for enabled in [true, false] {
+                let mask = reach.actions_mask(enabled);
+                for op in Operation::ALL {
+                    assert_eq!(
+                        mask & op.bit() != 0,
+                        reach.allows(op, enabled),
+                        "{reach:?} {op:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn state_codes_are_the_enum_order_and_unknown_strings_are_unknown() {
+        for (i, state) in TaskState::ALL.into_iter().enumerate() {
+            assert_eq!(state as usize, i + 1);
+            assert_eq!(TaskState::parse(state.as_str()), Some(state));
+            assert_eq!(TaskState::code_of(Some(state.as_str())), state as u32);
+        }
+        assert_eq!(TaskState::code_of(None), 0);
+        for name in ["created", "", "CREATED ", "DONE"] {
+            assert_eq!(TaskState::code_of(Some(name)), STATE_UNKNOWN);
+        }
+        assert!(!Lifecycle::new(0, false).inactive);
+        assert!(!Lifecycle::new(TaskState::Created as u32, false).inactive);
+        assert!(Lifecycle::new(TaskState::Completed as u32, false).inactive);
+        assert!(Lifecycle::new(STATE_UNKNOWN, false).inactive);
+        assert!(Lifecycle::new(77, false).inactive);
     }
 }

@@ -15,10 +15,10 @@
 
 use std::borrow::Cow;
 
-use crate::authorizer::{Authorizer, Sym, TaskSyms};
+use crate::authorizer::{Authorizer, Sym, TaskSyms, OTHER_ASSIGNEE};
 use crate::error::{err, AuthzError, ErrorCode, Result};
 use crate::json::{Lexed, Lexer};
-use crate::rules::Operation;
+use crate::rules::{Operation, TaskState, STATE_UNKNOWN};
 use crate::task::{not_an_object, Fault};
 
 impl Authorizer {
@@ -72,7 +72,8 @@ struct Items {
 enum Field {
     /// Missing or null.
     Absent,
-    /// A string: its symbol; `key_ok` says whether it is a valid `userTaskKey`.
+    /// A string: its symbol (for `assignee` and `state` as in [`TaskSyms`]); `key_ok` says
+    /// whether it is a valid `userTaskKey`.
     Str { sym: Sym, key_ok: bool },
     /// Present with the wrong type (the JSON kind, for the message).
     Wrong(&'static str),
@@ -279,6 +280,7 @@ impl<'a> Scanner<'a> {
         let mut process = Field::Absent;
         let mut assignee = Field::Absent;
         let mut tenant = Field::Absent;
+        let mut state = Field::Absent;
         let mut users = List::Ok;
         let mut groups = List::Ok;
         self.users.clear();
@@ -293,10 +295,11 @@ impl<'a> Scanner<'a> {
                 self.expect(b':', "expected `:`")?;
                 self.lex.ws();
                 match name {
-                    Name::Key => key = self.scalar(authz, true)?,
-                    Name::Process => process = self.scalar(authz, false)?,
-                    Name::Assignee => assignee = self.scalar(authz, false)?,
-                    Name::Tenant => tenant = self.scalar(authz, false)?,
+                    Name::Key => key = self.scalar(authz, Name::Key)?,
+                    Name::Process => process = self.scalar(authz, Name::Process)?,
+                    Name::Assignee => assignee = self.scalar(authz, Name::Assignee)?,
+                    Name::Tenant => tenant = self.scalar(authz, Name::Tenant)?,
+                    Name::State => state = self.scalar(authz, Name::State)?,
                     Name::Users => users = self.list(authz, true)?,
                     Name::Groups => groups = self.list(authz, false)?,
                     Name::Other => self.skip_value()?,
@@ -337,21 +340,22 @@ impl<'a> Scanner<'a> {
         list("candidateUsers", users)?;
         list("candidateGroups", groups)?;
         let tenant = string("tenantId", tenant)?;
+        let state = string("state", state)?;
         let reach = authz.reach(&TaskSyms {
             key,
             process,
             assignee,
             tenant,
+            state,
             candidate_users: &self.users,
             candidate_groups: &self.groups,
         });
         // `Reach::actions_mask` for the one operation asked (all eight cost eight lookups).
-        Ok(reach.tenant_ok
-            && (!authz.payload().authorizations_enabled || reach.first_hit(op).is_some()))
+        Ok(reach.allows(op, authz.payload().authorizations_enabled))
     }
 
-    /// A nullable string field.
-    fn scalar(&mut self, authz: &Authorizer, is_key: bool) -> Result<Field> {
+    /// A nullable string field: `name` says which, and so how a string becomes a symbol.
+    fn scalar(&mut self, authz: &Authorizer, name: Name) -> Result<Field> {
         match self.lex.peek() {
             Some(b'n') => {
                 self.literal(b"null")?;
@@ -359,15 +363,18 @@ impl<'a> Scanner<'a> {
             }
             Some(b'"') => {
                 self.lex.at += 1;
-                Ok(match self.string()? {
-                    Some(s) => Field::Str {
-                        sym: authz.sym(&s),
-                        key_ok: !is_key || crate::task::is_key(&s),
-                    },
-                    None => Field::Str {
-                        sym: 0,
-                        key_ok: !is_key,
-                    },
+                let is_key = matches!(name, Name::Key);
+                let text = self.string()?;
+                // A string with a lone surrogate names no grant, no principal and no state.
+                let sym = match (name, text.as_deref()) {
+                    (Name::Assignee, Some(s)) => authz.assignee_sym(Some(s)),
+                    (Name::Assignee, None) => OTHER_ASSIGNEE,
+                    (Name::State, s) => s.map_or(STATE_UNKNOWN, |s| TaskState::code_of(Some(s))),
+                    (_, s) => s.map_or(0, |s| authz.sym(s)),
+                };
+                Ok(Field::Str {
+                    sym,
+                    key_ok: !is_key || text.as_deref().is_some_and(crate::task::is_key),
                 })
             }
             first => {
@@ -453,6 +460,7 @@ impl<'a> Scanner<'a> {
             b"processDefinitionId" => Name::Process,
             b"assignee" => Name::Assignee,
             b"tenantId" => Name::Tenant,
+            b"state" => Name::State,
             b"candidateUsers" => Name::Users,
             b"candidateGroups" => Name::Groups,
             _ => Name::Other,
@@ -551,6 +559,7 @@ enum Name {
     Process,
     Assignee,
     Tenant,
+    State,
     Users,
     Groups,
     Other,

@@ -15,11 +15,15 @@ pub struct Task<'a> {
     pub candidate_users: Vec<&'a str>,
     pub candidate_groups: Vec<&'a str>,
     pub tenant_id: Option<&'a str>,
+    /// Camunda's `UserTaskStateEnum` value; absent counts as `CREATED`, and a string that is no
+    /// state refuses every operation the lifecycle gates (see `crate::rules`).
+    pub state: Option<&'a str>,
 }
 
 impl<'a> Task<'a> {
     /// Reads a task from JSON. A field may be missing or null; when present it must have its
-    /// type: strings, a decimal `userTaskKey`, and arrays of strings for the candidate lists.
+    /// type: strings (`state` too), a decimal `userTaskKey`, and arrays of strings for the
+    /// candidate lists.
     pub fn from_json(value: &'a Value<'_>) -> Result<Self> {
         let Value::Object(_) = value else {
             return err(ErrorCode::TaskInvalid, not_an_object(value.kind()));
@@ -55,6 +59,7 @@ impl<'a> Task<'a> {
             candidate_users: strings("candidateUsers")?,
             candidate_groups: strings("candidateGroups")?,
             tenant_id: string("tenantId")?,
+            state: string("state")?,
         })
     }
 }

@@ -58,6 +58,17 @@ pub fn check_operation(name: &str) -> Result<(), JsValue> {
     operation(name).map(|_| ())
 }
 
+/// The user-task states in the order of their record codes: state `i + 1` is entry `i` (0 is a
+/// task without state; any other string is `0xFFFF_FFFF`). The wrapper reads this once, so the
+/// names and codes live only in the core ([`crate::rules::TaskState`]).
+#[wasm_bindgen(js_name = taskStates)]
+pub fn task_states() -> Vec<String> {
+    crate::rules::TaskState::ALL
+        .iter()
+        .map(|state| state.as_str().to_owned())
+        .collect()
+}
+
 /// Throws the canonical error for a task the wrapper could not encode.
 #[wasm_bindgen(js_name = checkTask)]
 pub fn check_task(task_json: &str) -> Result<(), JsValue> {
