@@ -10,8 +10,10 @@
 //! JavaScript package tests: grant sets, tasks, and the expected decision for all eight
 //! operations, explanations and `isAuthorized` answers.
 
-use camunda_authz::{Authorizer, GrantSetPayload, Operation, Task};
-use serde_json::Value;
+use camunda_authz::jwk::{KeySet, SigningJwk};
+use camunda_authz::{base64url, jws, Authorizer, GrantSetPayload, Operation, Task, VerifyOptions};
+use ed25519_dalek::Signer;
+use serde_json::{json, Value};
 
 mod common;
 use common::corpus;
@@ -79,6 +81,9 @@ fn every_corpus_case_decides_as_expected() {
                 {
                     let op = Operation::parse(op).unwrap();
                     let got = serde_json::to_value(authorizer.explain(op, &task)).unwrap();
+                    if let Err(e) = reason_names_what_refused(&got, &case["task"]) {
+                        failures.push(format!("{case_name}: explain {}: {e}", op.as_str()));
+                    }
                     for (field, value) in want.as_object().unwrap() {
                         let actual = got.get(field).cloned().unwrap_or(Value::Null);
                         if &actual != value {
@@ -150,4 +155,101 @@ fn task_records_decide_like_tasks() {
             }
         }
     }
+}
+
+/// A lifecycle refusal names what refused: the task's state, or its assignee, in backticks.
+fn reason_names_what_refused(explained: &Value, task: &Value) -> Result<(), String> {
+    let reason = explained["reason"].as_str().unwrap_or_default();
+    let field = match explained["code"].as_str() {
+        Some("task-not-active") => "state",
+        Some("assigned-to-other") => "assignee",
+        _ => return Ok(()),
+    };
+    let named = format!("`{}`", task[field].as_str().unwrap_or_default());
+    if reason.contains(&named) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the reason does not name {field} {named}: {reason}"
+        ))
+    }
+}
+
+/// A case whose task Camunda's API cannot send says why (`notFromApi`): the JavaScript suite
+/// checks every other task against Camunda's published user-task schema.
+#[test]
+fn tasks_the_api_cannot_send_say_so() {
+    for (file, doc) in corpus() {
+        for suite in doc["suites"].as_array().unwrap() {
+            for case in suite["cases"].as_array().into_iter().flatten() {
+                let task = &case["task"];
+                let state = &task["state"];
+                let odd_state = task.is_object()
+                    && task.get("state").is_some()
+                    && !state.as_str().is_some_and(|s| {
+                        [
+                            "CREATING",
+                            "CREATED",
+                            "ASSIGNING",
+                            "UPDATING",
+                            "COMPLETING",
+                            "COMPLETED",
+                            "CANCELING",
+                            "CANCELED",
+                            "FAILED",
+                        ]
+                        .contains(&s)
+                    });
+                if odd_state {
+                    assert!(
+                        case["notFromApi"]
+                            .as_str()
+                            .is_some_and(|why| !why.is_empty()),
+                        "{file} / {}: a task with state {state} needs `notFromApi`",
+                        case["name"]
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Grant sets the corpus marks malformed (`malformedGrants`, e.g. a bad `camundaVersion`) are
+/// refused with their code by the payload reader, by `from_unverified_payload` and by `verify`
+/// (a token signed over them, so that verification reaches the payload).
+#[test]
+fn malformed_grant_sets_are_refused_on_every_path() {
+    let key = SigningJwk::from_seed("k", [7; 32]).unwrap();
+    let keys = KeySet::parse_str(&json!({ "keys": [key.public_jwk()] }).to_string()).unwrap();
+    let header = base64url::encode(
+        json!({ "alg": "EdDSA", "typ": "camunda-grants+jwt", "kid": "k" })
+            .to_string()
+            .as_bytes(),
+    );
+    let options = VerifyOptions {
+        now: 1_763_800_100,
+        ..VerifyOptions::default()
+    };
+    let mut checked = 0;
+    for (file, doc) in corpus() {
+        for bad in doc["malformedGrants"].as_array().into_iter().flatten() {
+            let name = format!("{file} / {}", bad["name"]);
+            let code = bad["expectError"].as_str().unwrap();
+            let text = bad["grants"].to_string();
+            let parsed = GrantSetPayload::parse(text.as_bytes())
+                .and_then(Authorizer::from_unverified_payload);
+            assert_eq!(parsed.err().map(|e| e.code.as_str()), Some(code), "{name}");
+            let input = format!("{header}.{}", base64url::encode(text.as_bytes()));
+            let signature = key.key.sign(input.as_bytes());
+            let token = format!("{input}.{}", base64url::encode(&signature.to_bytes()));
+            let verified = jws::verify(&token, &keys, &options);
+            assert_eq!(
+                verified.err().map(|e| e.code.as_str()),
+                Some(code),
+                "{name}: verify"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} malformed grant sets");
 }

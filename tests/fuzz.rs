@@ -1248,7 +1248,7 @@ fn tasks_and_task_records_fail_with_their_codes() {
         for _ in 0..complete {
             let users = rng.below(3);
             let groups = rng.below(3);
-            records.extend((0..4).map(|_| rng.below(vocabulary as usize + 2) as u32));
+            records.extend((0..5).map(|_| rng.below(vocabulary as usize + 2) as u32));
             records.extend([users as u32, groups as u32]);
             records.extend((0..users + groups).map(|_| rng.below(vocabulary as usize + 2) as u32));
         }

@@ -6,9 +6,11 @@
     reason = "in a test a panic is a failure report"
 )]
 
-//! The indexed evaluator against a deliberately naive reading of SPEC section 3: every decision
-//! scans every authorization with plain string comparisons. The two must agree on every
-//! operation of every generated case.
+//! The indexed evaluator against a deliberately naive reading of the rules (docs/rules.md):
+//! every decision scans every authorization with plain string comparisons, then reads the
+//! task's state and assignee. The two must agree on every operation of every generated case,
+//! on the answer and on the reason code of the step that refuses; so must the task records the
+//! JavaScript glue sends and the edge path over a search response of the same tasks.
 
 use camunda_authz::model::{Authorization, GrantSetPayload, Principal};
 use camunda_authz::{Authorizer, Operation, Task};
@@ -16,19 +18,62 @@ use camunda_authz::{Authorizer, Operation, Task};
 mod common;
 use common::Rng;
 
-/// The naive reference: SPEC section 2 and 3 read literally.
-fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
+/// The minor release `camundaVersion` names (absent: the newest this crate knows, 8.10).
+fn minor(payload: &GrantSetPayload) -> u32 {
+    payload
+        .camunda_version
+        .as_deref()
+        .map_or(10, |v| v.strip_prefix("8.").unwrap().parse().unwrap())
+}
+
+/// Whether release `8.<minor>` has this resource or permission type.
+fn exists(minor: u32, name: &str) -> bool {
+    let since = match name {
+        "USER_TASK" | "CLAIM_USER_TASK" | "COMPLETE_USER_TASK" => 9,
+        "SECRET" | "REVEAL" | "SUSPEND_PROCESS_INSTANCE" => 10,
+        _ => 8,
+    };
+    minor >= since
+}
+
+/// The naive reference read literally: the reason code of the decision, in step order (tenant,
+/// authorization, state, assignee).
+fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static str {
     let principal = &payload.principal;
     let is_user = principal.kind == "USER";
     if payload.multi_tenancy_enabled {
         match task.tenant_id {
             Some(t) if !t.is_empty() && principal.tenants.iter().any(|x| x == t) => {}
-            _ => return false,
+            _ => return "tenant-not-assigned",
         }
     }
-    if !payload.authorizations_enabled {
-        return true;
+    let granted = if payload.authorizations_enabled {
+        if !authorized(payload, op, task) {
+            return "no-grant";
+        }
+        "granted"
+    } else {
+        "authorizations-disabled"
+    };
+    let read = matches!(op, Operation::Get | Operation::Search | Operation::GetForm);
+    if !read && !matches!(task.state, None | Some("CREATED")) {
+        return "task-not-active";
     }
+    if op == Operation::Claim {
+        if let Some(assignee) = task.assignee.filter(|a| !a.is_empty()) {
+            if !(is_user && assignee == principal.id) {
+                return "assigned-to-other";
+            }
+        }
+    }
+    granted
+}
+
+/// The authorization step: does any alternative of `op` hold.
+fn authorized(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
+    let principal = &payload.principal;
+    let is_user = principal.kind == "USER";
+    let minor = minor(payload);
     let owns = |a: &Authorization| match a.owner_type.as_str() {
         "USER" => is_user && a.owner_id == principal.id,
         "CLIENT" => !is_user && a.owner_id == principal.id,
@@ -37,7 +82,11 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
         "MAPPING_RULE" => principal.mapping_rules.contains(&a.owner_id),
         _ => false,
     };
-    let has = |a: &Authorization, perm: &str| a.permission_types.iter().any(|p| p == perm);
+    let has = |a: &Authorization, perm: &str| {
+        exists(minor, perm)
+            && exists(minor, &a.resource_type)
+            && a.permission_types.iter().any(|p| p == perm)
+    };
     fn nonempty(s: Option<&str>) -> Option<&str> {
         s.filter(|s| !s.is_empty())
     }
@@ -124,6 +173,7 @@ const RESOURCE_TYPES: &[&str] = &[
     "USER_TASK",
     "PROCESS_DEFINITION",
     "COMPONENT",
+    "SECRET",
     "FUTURE_THING",
 ];
 const PERMISSIONS: &[&str] = &[
@@ -137,7 +187,23 @@ const PERMISSIONS: &[&str] = &[
     "COMPLETE",
     "ACCESS",
     "CREATE_PROCESS_INSTANCE",
+    "SUSPEND_PROCESS_INSTANCE",
+    "REVEAL",
     "TELEPORT",
+];
+const VERSIONS: &[&str] = &["8.8", "8.9", "8.10", "8.11", "8.7"];
+/// Every state, one the API does not have, and (as `None`) none.
+const STATES: &[&str] = &[
+    "CREATED",
+    "CREATING",
+    "ASSIGNING",
+    "UPDATING",
+    "COMPLETING",
+    "COMPLETED",
+    "CANCELING",
+    "CANCELED",
+    "FAILED",
+    "DONE",
 ];
 const PROPERTIES: &[&str] = &["assignee", "candidateUsers", "candidateGroups", "priority"];
 
@@ -219,7 +285,12 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
         nbf: None,
         jti: None,
         ver: 1,
-        camunda_version: Some("8.9".to_owned()),
+        // Mostly the newest rules, so that the table is exercised in full.
+        camunda_version: match rng.below(8) {
+            0 => None,
+            1..=3 => Some(rng.pick(VERSIONS).to_owned()),
+            _ => Some("8.9".to_owned()),
+        },
         authorizations_enabled: !rng.chance(5),
         multi_tenancy_enabled: rng.chance(25),
         principal,
@@ -242,7 +313,34 @@ fn task<'a>(rng: &mut Rng) -> Task<'a> {
         candidate_users: rng.some(USERS, 3),
         candidate_groups: rng.some(&[GROUPS, ROLES].concat(), 3),
         tenant_id: maybe(rng, TENANTS),
+        // Most tasks CREATED or without state, the rest any state.
+        state: match rng.below(6) {
+            0 => None,
+            1..=3 => Some("CREATED"),
+            _ => Some(rng.pick(STATES)),
+        },
     }
+}
+
+/// A task as the JSON of a Camunda search item (absent fields left out).
+fn task_json(task: &Task<'_>) -> serde_json::Value {
+    let mut item = serde_json::Map::new();
+    let mut put = |name: &str, value: Option<&str>| {
+        if let Some(value) = value {
+            item.insert(name.to_owned(), value.into());
+        }
+    };
+    put("userTaskKey", task.user_task_key);
+    put("processDefinitionId", task.process_definition_id);
+    put("assignee", task.assignee);
+    put("tenantId", task.tenant_id);
+    put("state", task.state);
+    item.insert("candidateUsers".into(), task.candidate_users.clone().into());
+    item.insert(
+        "candidateGroups".into(),
+        task.candidate_groups.clone().into(),
+    );
+    item.into()
 }
 
 #[test]
@@ -250,6 +348,7 @@ fn indexed_evaluator_agrees_with_naive_reference() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut cases = 0u64;
     let mut allowed = 0u64;
+    let mut refusals = [0u64; CODES.len()];
     let mut mismatches = Vec::new();
     while cases < 120_000 {
         let payload = payload(&mut rng);
@@ -257,19 +356,48 @@ fn indexed_evaluator_agrees_with_naive_reference() {
             Ok(a) => a,
             Err(e) => panic!("generated payload rejected: {e}"),
         };
-        for _ in 0..8 {
-            let task = task(&mut rng);
-            let mask = authorizer.actions_mask(&task);
-            for op in Operation::ALL {
+        let tasks: Vec<Task> = (0..8).map(|_| task(&mut rng)).collect();
+        let mut records = Vec::new();
+        let mut masks = Vec::new();
+        for task in &tasks {
+            authorizer.push_record(task, &mut records);
+            masks.push(authorizer.actions_mask(task));
+        }
+        let mut from_records = Vec::new();
+        authorizer
+            .masks_from_records(&records, &mut from_records)
+            .unwrap();
+        assert_eq!(from_records, masks, "records: {tasks:?}");
+        let items: Vec<serde_json::Value> = tasks.iter().map(task_json).collect();
+        let response =
+            serde_json::json!({ "items": items, "page": { "totalItems": 8 } }).to_string();
+        for op in Operation::ALL {
+            let edge: serde_json::Value =
+                serde_json::from_str(&authorizer.filter_search_response(op, &response).unwrap())
+                    .unwrap();
+            let mut kept = edge["items"].as_array().unwrap().iter();
+            let mut next_kept = kept.next();
+            for (task, mask) in tasks.iter().zip(&masks) {
                 cases += 1;
-                let expected = naive(&payload, op, &task);
+                let code = naive(&payload, op, task);
+                let expected = matches!(code, "granted" | "authorizations-disabled");
                 let got = mask & op.bit() != 0;
-                let explained = authorizer.explain(op, &task).allowed;
+                let explained = authorizer.explain(op, task);
+                let on_edge = next_kept == Some(&task_json(task));
+                if on_edge {
+                    next_kept = kept.next();
+                }
                 allowed += u64::from(got);
-                if expected != got || explained != got {
-                    mismatches.push(format!("{op:?} naive={expected} indexed={got} explain={explained}\n  task={task:?}\n  grants={payload:#?}"));
+                refusals[refusal_index(code)] += 1;
+                if expected != got
+                    || explained.allowed != got
+                    || explained.code.as_str() != code
+                    || on_edge != got
+                {
+                    mismatches.push(format!("{op:?} naive={code} indexed={got} explain={} edge={on_edge}\n  task={task:?}\n  grants={payload:#?}", explained.code.as_str()));
                 }
             }
+            assert_eq!(next_kept, None, "the edge path kept more than filter");
         }
     }
     assert!(
@@ -283,5 +411,22 @@ fn indexed_evaluator_agrees_with_naive_reference() {
         allowed > cases / 20 && allowed < cases - cases / 20,
         "allowed {allowed} of {cases}: generator is lopsided"
     );
-    println!("{cases} cases, {allowed} allowed");
+    // Every step must refuse, and every kind of allow happen, in a good share of the cases.
+    for (code, count) in CODES.iter().zip(refusals) {
+        assert!(count > cases / 1000, "{code}: only {count} of {cases}");
+    }
+    println!("{cases} cases, {allowed} allowed, by code {refusals:?}");
+}
+
+const CODES: [&str; 6] = [
+    "granted",
+    "authorizations-disabled",
+    "tenant-not-assigned",
+    "no-grant",
+    "task-not-active",
+    "assigned-to-other",
+];
+
+fn refusal_index(code: &str) -> usize {
+    CODES.iter().position(|c| *c == code).unwrap()
 }
