@@ -687,6 +687,7 @@ mod tests {
             ("candidateUsers", json!("demo")),
             ("candidateGroups", json!([1])),
             ("tenantId", json!(true)),
+            ("state", json!(2)),
         ];
         for first in 0..bad.len() {
             // The bad fields from `first` on (a `Map` writes them in name order).
@@ -718,6 +719,21 @@ mod tests {
     const PROCESSES: &[&str] = &["invoice", "order", "Invoice", "", "in\"voice", "ünïcode"];
     const USERS: &[&str] = &["demo", "anna", "Demo", "", "de\\mo", "😀"];
     const GROUPS: &[&str] = &["sales", "ops", "Sales", "", "ops/eu"];
+    /// Every state, and strings that are none.
+    const STATES: &[&str] = &[
+        "CREATED",
+        "CREATING",
+        "ASSIGNING",
+        "UPDATING",
+        "COMPLETING",
+        "COMPLETED",
+        "CANCELING",
+        "CANCELED",
+        "FAILED",
+        "created",
+        "",
+        "DONE",
+    ];
 
     fn grants() -> Value {
         json!({
@@ -765,6 +781,14 @@ mod tests {
         let groups: Vec<&str> = (0..rng.below(4)).map(|_| rng.pick(GROUPS)).collect();
         if rng.below(8) != 0 {
             task.insert("candidateGroups".into(), null_or(rng, json!(groups)));
+        }
+        if rng.below(8) != 0 {
+            let state = if rng.below(2) == 0 {
+                "CREATED"
+            } else {
+                rng.pick(STATES)
+            };
+            task.insert("state".into(), null_or(rng, json!(state)));
         }
         task.insert(
             "customHeaders".into(),

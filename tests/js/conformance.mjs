@@ -73,6 +73,7 @@ export function conformance(lib, corpus) {
           for (const [op, want] of Object.entries(c.explain ?? {})) {
             const got = authz.explain(op, c.task);
             for (const [field, value] of Object.entries(want)) eq(got[field] ?? null, value, `${at}: explain(${op}).${field}`);
+            namesWhatRefused(got, c.task, `${at}: explain(${op})`);
           }
         }
         for (const op of OPS) {
@@ -90,6 +91,18 @@ export function conformance(lib, corpus) {
   }
 
   const suites = Object.values(corpus).flatMap((doc) => doc.suites);
+
+  // Grant sets the corpus marks malformed (a bad `camundaVersion`, ...): refused when built
+  // from the payload and when signed.
+  for (const [file, doc] of Object.entries(corpus)) {
+    for (const bad of doc.malformedGrants ?? []) {
+      check(`malformed grants: ${file} / ${bad.name}`, () => {
+        throwsCode(lib, () => Authorizer.fromUnverifiedPayload(bad.grants), bad.expectError, `${bad.name}: fromUnverifiedPayload`);
+        const key = lib.generateSigningKey("k");
+        throwsCode(lib, () => lib.signGrants(bad.grants, key.privateJwk, { now: NOW }), bad.expectError, `${bad.name}: signGrants`);
+      });
+    }
+  }
 
   check("signed: every corpus grant set signs, verifies and decides as unsigned", () => {
     const key = lib.generateSigningKey("k-2026-11");
@@ -229,6 +242,13 @@ export function conformance(lib, corpus) {
   }
 
   return checks;
+}
+
+/** A lifecycle refusal names what refused: the task's state or its assignee, in backticks. */
+function namesWhatRefused(explained, task, what) {
+  const field = { "task-not-active": "state", "assigned-to-other": "assignee" }[explained.code];
+  if (field === undefined) return;
+  ok(explained.reason.includes(`\`${task[field]}\``), `${what}: the reason does not name ${field} \`${task[field]}\`: ${explained.reason}`);
 }
 
 function maskOf(actions) {

@@ -49,6 +49,8 @@ const GRANTS = {
 const PROCESSES = ["invoice", "order", "Invoice", "", "in\"voice", "ünïcode-😀"];
 const USERS = ["demo", "anna", "Demo", "", "de\\mo", "😀"];
 const GROUPS = ["sales", "ops", "Sales", "", "ops/eu"];
+// Every state, and strings that are none (an edge path must refuse writes on them as filter does).
+const STATES = ["CREATED", "CREATING", "ASSIGNING", "UPDATING", "COMPLETING", "COMPLETED", "CANCELING", "CANCELED", "FAILED", "created", "", "DONE"];
 
 function randomTask(rnd, i) {
   const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
@@ -59,6 +61,7 @@ function randomTask(rnd, i) {
   if (rnd() < 0.9) task.assignee = maybe(pick(USERS));
   if (rnd() < 0.9) task.candidateUsers = maybe(Array.from({ length: Math.floor(rnd() * 4) }, () => pick(USERS)));
   if (rnd() < 0.9) task.candidateGroups = maybe(Array.from({ length: Math.floor(rnd() * 4) }, () => pick(GROUPS)));
+  if (rnd() < 0.9) task.state = maybe(rnd() < 0.6 ? "CREATED" : pick(STATES));
   task.customHeaders = { a: [1, -2.5e3, true, null, { b: [] }] };
   task.tenantId = "<default>";
   return task;
