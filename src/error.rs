@@ -1,5 +1,6 @@
 //! Errors with stable codes (SPEC section 5). A deny is an answer, never an error.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// The stable error codes users match on. `as_str` is the contract; the variant names are not.
@@ -64,7 +65,8 @@ impl ErrorCode {
 }
 
 /// An error: a stable code and a message for people (lowercase, no final period, user input in
-/// backticks).
+/// backticks). The message never holds a raw control character: [`AuthzError::new`] escapes
+/// them, so input quoted in it cannot move a terminal's cursor or forge a log line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthzError {
     pub code: ErrorCode,
@@ -73,11 +75,38 @@ pub struct AuthzError {
 
 impl AuthzError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
+        let mut message = message.into();
+        if message.chars().any(is_unsafe) {
+            message = escape_controls(&message).into_owned();
+        }
+        Self { code, message }
+    }
+}
+
+/// Whether `c` must not reach a terminal or a log as is: the C0 and C1 controls, DEL, and the
+/// bidirectional formatting characters (which reorder what a terminal shows).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with each control character written visibly: `\n`, `\r`, `\t`, else `\u{1b}`
+/// (Rust's escape syntax). Text without any is returned as it is.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
         }
     }
+    Cow::Owned(out)
 }
 
 impl fmt::Display for AuthzError {

@@ -23,6 +23,10 @@ pub struct Jwk {
     pub alg: Option<String>,
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_: Option<String>,
+    /// What the key may be used for (RFC 7517 section 4.3); when present, a key verifies only
+    /// if it lists `verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_ops: Option<Vec<String>>,
     /// Whether the private member of an RSA (`p`) or symmetric (`k`) key is present (and not
     /// `null`): read only to refuse such keys in a JWKS.
     #[serde(skip)]
@@ -47,6 +51,10 @@ impl Jwk {
             kid: f.opt_string("kid")?,
             alg: f.opt_string("alg")?,
             use_: f.opt_string("use")?,
+            key_ops: match f.optional("key_ops")? {
+                Some(ops) => Some(f.strings_of("key_ops", ops)?),
+                None => None,
+            },
             has_other_private: f.optional("p")?.is_some() || f.optional("k")?.is_some(),
         })
     }
@@ -62,6 +70,36 @@ impl Jwk {
             None => self.kty.clone(),
         }
     }
+
+    /// Why this key never verifies a grant set, or `None` when it may: an Ed25519 key whose
+    /// `alg` (when present) is EdDSA, whose `use` (when present) is `sig` and whose `key_ops`
+    /// (when present) hold `verify`.
+    fn unusable(&self) -> Option<String> {
+        let kind = self.describe();
+        if !self.is_ed25519() {
+            return Some(format!("{kind}, not an Ed25519 signature key"));
+        }
+        if let Some(alg) = self
+            .alg
+            .as_deref()
+            .filter(|a| *a != "EdDSA" && *a != "Ed25519")
+        {
+            return Some(format!(
+                "{kind} for `alg` `{alg}`, not an Ed25519 signature key"
+            ));
+        }
+        if let Some(use_) = self.use_.as_deref().filter(|u| *u != "sig") {
+            return Some(format!(
+                "{kind} with `use` `{use_}`, not `sig`: it does not verify signatures"
+            ));
+        }
+        match &self.key_ops {
+            Some(ops) if !ops.iter().any(|op| op == "verify") => Some(format!(
+                "{kind} whose `key_ops` lack `verify`: it does not verify signatures"
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// A public verification key with its key id.
@@ -71,8 +109,9 @@ pub struct PublicKey {
     pub key: VerifyingKey,
 }
 
-/// A JWKS reduced to what verification can use: its Ed25519 signature keys. Keys of other types
-/// are kept by kid only, so that a token naming one gets a precise error.
+/// A JWKS reduced to what verification can use: its Ed25519 signature keys. Keys that never
+/// verify (other types, other algorithms, `use` other than `sig`, `key_ops` without `verify`)
+/// are kept by kid only, with the reason, so that a token naming one gets a precise error.
 #[derive(Clone, Debug, Default)]
 pub struct KeySet {
     keys: Vec<PublicKey>,
@@ -128,31 +167,35 @@ impl KeySet {
                     format!("key {index} of the JWKS holds private key material; publish only public keys"),
                 );
             }
+            // A key without `kid` is kept under "", which no token can name.
             let kid = jwk.kid.clone().unwrap_or_default();
-            let signs = jwk.use_.as_deref().is_none_or(|u| u == "sig")
-                && jwk
-                    .alg
-                    .as_deref()
-                    .is_none_or(|a| a == "EdDSA" || a == "Ed25519");
-            if jwk.is_ed25519() && signs {
-                let key = public_key(&jwk, ErrorCode::JwksInvalid)?;
-                set.keys.push(PublicKey { kid, key });
-            } else {
-                set.others.push((kid, jwk.describe()));
+            match jwk.unusable() {
+                None => {
+                    let key = public_key(&jwk, ErrorCode::JwksInvalid)?;
+                    set.keys.push(PublicKey { kid, key });
+                }
+                Some(why) => set.others.push((kid, why)),
             }
         }
         Ok(set)
     }
 
-    /// The Ed25519 key with this kid.
+    /// The Ed25519 signature key with this kid. An empty kid names no key (not even one
+    /// published without `kid`).
     pub fn find(&self, kid: &str) -> Result<&VerifyingKey> {
+        if kid.is_empty() {
+            return err(
+                ErrorCode::GrantsKeyNotFound,
+                "the header's `kid` is empty, and an empty kid names no key",
+            );
+        }
         if let Some(found) = self.keys.iter().find(|k| k.kid == kid) {
             return Ok(&found.key);
         }
         match self.others.iter().find(|(k, _)| k == kid) {
-            Some((_, kind)) => err(
+            Some((_, why)) => err(
                 ErrorCode::GrantsKeyNotFound,
-                format!("key `{kid}` in the JWKS is {kind}, not an Ed25519 signature key"),
+                format!("key `{kid}` in the JWKS is {why}"),
             ),
             None => err(
                 ErrorCode::GrantsKeyNotFound,

@@ -16,11 +16,17 @@ use crate::error::{err, AuthzError, ErrorCode, Result};
 use crate::json::{self, Fields, Value};
 use crate::jwk::{KeySet, SigningJwk};
 use crate::model::{Audience, GrantSetPayload, GRANTS_VERSION};
+use crate::time::iso8601;
 
 pub const ALG: &str = "EdDSA";
 pub const TYP: &str = "camunda-grants+jwt";
 /// The default bound on a token's length, checked before anything is parsed.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
+/// The most leeway `clockTolerance` may give `exp` and `nbf`: an hour.
+pub const MAX_CLOCK_TOLERANCE_SECONDS: i64 = 3600;
+/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 seconds, what a JavaScript
+/// number holds exactly (a payload read in JS must mean what it meant here).
+pub const MAX_TIME_SECONDS: i64 = 1 << 53;
 /// The lifetime `sign` gives a grant set without an `exp`: 15 minutes.
 pub const DEFAULT_TTL_SECONDS: i64 = 900;
 
@@ -29,7 +35,7 @@ pub const DEFAULT_TTL_SECONDS: i64 = 900;
 pub struct VerifyOptions {
     /// Seconds since the epoch. The core never reads a clock: the caller passes the time.
     pub now: i64,
-    /// Seconds of leeway for `exp` and `nbf`.
+    /// Seconds of leeway for `exp` and `nbf`: 0 to [`MAX_CLOCK_TOLERANCE_SECONDS`].
     pub clock_tolerance: i64,
     /// The expected `iss`, when given.
     pub issuer: Option<String>,
@@ -147,6 +153,7 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
 
 /// Verifies a grant set against a key set, in SPEC section 4's order.
 pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<VerifiedGrants> {
+    check_options(options)?;
     let parts = parse(
         token,
         options.max_token_bytes.unwrap_or(DEFAULT_MAX_TOKEN_BYTES),
@@ -196,6 +203,7 @@ pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Ver
         return err(ErrorCode::GrantsSignature, "the signature does not verify");
     }
     let payload = GrantSetPayload::from_json(part_json(&parts.payload_bytes, "the payload")?)?;
+    check_times(&payload)?;
     check_claims(&payload, options)?;
     validate(&payload)?;
     Ok(VerifiedGrants {
@@ -210,14 +218,44 @@ fn is_grants_typ(typ: &str) -> bool {
     typ == TYP || typ.strip_prefix("application/") == Some(TYP)
 }
 
+/// The caller's options, before the token is looked at: a clock tolerance of 0 to an hour.
+fn check_options(options: &VerifyOptions) -> Result<()> {
+    let tolerance = options.clock_tolerance;
+    if !(0..=MAX_CLOCK_TOLERANCE_SECONDS).contains(&tolerance) {
+        return err(
+            ErrorCode::ArgumentInvalid,
+            format!("the clock tolerance must be 0 to {MAX_CLOCK_TOLERANCE_SECONDS} seconds, not {tolerance}"),
+        );
+    }
+    Ok(())
+}
+
+/// `exp`, `nbf` and `iat` within [`MAX_TIME_SECONDS`] of the epoch.
+fn check_times(payload: &GrantSetPayload) -> Result<()> {
+    let times = [
+        ("exp", Some(payload.exp)),
+        ("nbf", payload.nbf),
+        ("iat", payload.iat),
+    ];
+    for (name, time) in times {
+        if let Some(time) = time.filter(|t| !(-MAX_TIME_SECONDS..=MAX_TIME_SECONDS).contains(t)) {
+            return malformed(format!(
+                "the payload: `{name}` {time} is beyond 2^53 seconds from the epoch, what a JavaScript number holds exactly"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_claims(payload: &GrantSetPayload, options: &VerifyOptions) -> Result<()> {
-    let tolerance = options.clock_tolerance.max(0);
+    let tolerance = options.clock_tolerance;
     if options.now.saturating_sub(tolerance) >= payload.exp {
         return err(
             ErrorCode::GrantsExpired,
             format!(
                 "the grant set expired at {} (now {})",
-                payload.exp, options.now
+                iso8601(payload.exp),
+                iso8601(options.now)
             ),
         );
     }
@@ -226,8 +264,9 @@ fn check_claims(payload: &GrantSetPayload, options: &VerifyOptions) -> Result<()
             return err(
                 ErrorCode::GrantsNotYetValid,
                 format!(
-                    "the grant set is not valid before {nbf} (now {})",
-                    options.now
+                    "the grant set is not valid before {} (now {})",
+                    iso8601(nbf),
+                    iso8601(options.now)
                 ),
             );
         }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod rules;
 pub mod search;
 pub mod task;
+pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -215,6 +215,8 @@ fn sign(dir: &Dir, payload_file: &str, token_file: &str) {
 fn check(dir: &Dir, token: &str, task_file: &str, operation: &str) -> Run {
     dir.run(&[
         "check",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--task",
@@ -347,6 +349,8 @@ fn sign_then_verify_prints_the_payload() {
     // The token itself as the argument, and from stdin.
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -356,7 +360,16 @@ fn sign_then_verify_prints_the_payload() {
     .code(0);
     let run = dir
         .run_with_stdin(
-            &["verify", "--jwks", "jwks.json", "--now", LATER, "-"],
+            &[
+                "verify",
+                "--any-issuer",
+                "--any-audience",
+                "--jwks",
+                "jwks.json",
+                "--now",
+                LATER,
+                "-",
+            ],
             Some(&format!("\n  {token}\n\n")),
         )
         .code(0);
@@ -365,6 +378,7 @@ fn sign_then_verify_prints_the_payload() {
     // Claims: issuer and audience.
     dir.run(&[
         "verify",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -377,6 +391,7 @@ fn sign_then_verify_prints_the_payload() {
     .stderr_has("ERR_GRANTS_ISSUER: ");
     dir.run(&[
         "verify",
+        "--any-issuer",
         "--jwks",
         "jwks.json",
         "--now",
@@ -416,6 +431,7 @@ fn sign_sets_issuer_and_repeated_audiences_and_reads_stdin() {
     let verified = dir
         .run(&[
             "verify",
+            "--any-issuer",
             "--jwks",
             "jwks.json",
             "--now",
@@ -451,6 +467,8 @@ fn verify_rejects_expired_tampered_and_unknown_key_tokens_with_exit_3() {
     let after = (NOW + 1000).to_string();
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -461,6 +479,8 @@ fn verify_rejects_expired_tampered_and_unknown_key_tokens_with_exit_3() {
     .stderr_has("ERR_GRANTS_EXPIRED: ");
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -478,6 +498,8 @@ fn verify_rejects_expired_tampered_and_unknown_key_tokens_with_exit_3() {
     );
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -492,6 +514,8 @@ fn verify_rejects_expired_tampered_and_unknown_key_tokens_with_exit_3() {
         .code(0);
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "other.json",
         "--now",
@@ -504,6 +528,8 @@ fn verify_rejects_expired_tampered_and_unknown_key_tokens_with_exit_3() {
     // The size bound.
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -516,13 +542,24 @@ fn verify_rejects_expired_tampered_and_unknown_key_tokens_with_exit_3() {
     .stderr_has("ERR_GRANTS_TOO_LARGE: ");
 
     // A JWKS that holds a private key is refused.
-    dir.run(&["verify", "--jwks", "k1.jwk", "--now", LATER, "token.jwt"])
-        .code(REJECTED)
-        .stderr_has("ERR_JWKS_INVALID: ");
+    dir.run(&[
+        "verify",
+        "--any-issuer",
+        "--any-audience",
+        "--jwks",
+        "k1.jwk",
+        "--now",
+        LATER,
+        "token.jwt",
+    ])
+    .code(REJECTED)
+    .stderr_has("ERR_JWKS_INVALID: ");
 
     // Not a token at all.
     dir.run(&[
         "verify",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--now",
@@ -569,6 +606,8 @@ fn check_allows_and_denies_with_an_explanation_and_exit_code() {
         .run_with_stdin(
             &[
                 "check",
+                "--any-issuer",
+                "--any-audience",
                 "--jwks",
                 "jwks.json",
                 "--task",
@@ -590,6 +629,8 @@ fn check_allows_and_denies_with_an_explanation_and_exit_code() {
     // Verification comes first: an expired token is exit 3, not a deny.
     dir.run(&[
         "check",
+        "--any-issuer",
+        "--any-audience",
         "--jwks",
         "jwks.json",
         "--task",
@@ -893,7 +934,22 @@ fn help_exits_0_and_documents_exit_codes() {
         assert!(run
             .stdout
             .contains("  3  the token or the JWKS was rejected"));
+        assert!(!run.stdout.contains("SPEC"), "{args:?} cites SPEC");
     }
+    for command in ["verify", "check"] {
+        let run = dir.run(&["help", command]).code(0);
+        for option in [
+            "--issuer",
+            "--any-issuer",
+            "--audience",
+            "--any-audience",
+            "0 to 3600",
+        ] {
+            assert!(run.stdout.contains(option), "{command} help lacks {option}");
+        }
+    }
+    let run = dir.run(&["help"]).code(0);
+    assert!(run.stdout.contains("docs/rules.md"));
     let run = dir.run(&["--version"]).code(0);
     assert!(run.stdout.starts_with("camunda-authz "));
 }
@@ -928,17 +984,41 @@ fn bad_input_exits_4() {
     check(&dir, "token.jwt", "missing.json", "get")
         .code(INPUT)
         .stderr_has("cannot read `missing.json`");
-    dir.run(&["verify", "--jwks", "missing.json", "token.jwt"])
-        .code(INPUT);
-    dir.run(&["verify", "--jwks", "jwks.json", "no-such-token.jwt"])
-        .code(INPUT)
-        .stderr_has("`no-such-token.jwt` is neither a readable file nor a compact JWS");
+    dir.run(&[
+        "verify",
+        "--any-issuer",
+        "--any-audience",
+        "--jwks",
+        "missing.json",
+        "token.jwt",
+    ])
+    .code(INPUT);
+    dir.run(&[
+        "verify",
+        "--any-issuer",
+        "--any-audience",
+        "--jwks",
+        "jwks.json",
+        "no-such-token.jwt",
+    ])
+    .code(INPUT)
+    .stderr_has("`no-such-token.jwt` is neither a readable file nor a compact JWS");
     dir.run(&["sign", "--key", "missing.jwk", "payload.json"])
         .code(INPUT);
     // An empty token from stdin.
-    dir.run_with_stdin(&["verify", "--jwks", "jwks.json", "-"], Some("  \n"))
-        .code(INPUT)
-        .stderr_has("empty");
+    dir.run_with_stdin(
+        &[
+            "verify",
+            "--any-issuer",
+            "--any-audience",
+            "--jwks",
+            "jwks.json",
+            "-",
+        ],
+        Some("  \n"),
+    )
+    .code(INPUT)
+    .stderr_has("empty");
 }
 
 #[test]
@@ -967,4 +1047,267 @@ fn dates_are_iso_8601_utc() {
             .json();
         assert_eq!(shown["expiresAt"]["utc"], expected, "exp {exp}");
     }
+}
+
+#[test]
+fn verify_and_check_require_issuer_and_audience_or_an_explicit_skip() {
+    let dir = setup("claims-required");
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", "--jwks", "jwks.json", "--now", LATER];
+        args.extend_from_slice(extra);
+        args.push("token.jwt");
+        dir.run(&args)
+    };
+    verify(&["--audience", "tasklist"]).code(USAGE).stderr_has(
+        "give `--issuer` to check the token's iss, or `--any-issuer` to accept any iss explicitly",
+    );
+    verify(&["--issuer", "https://tasklist.example.com"])
+        .code(USAGE)
+        .stderr_has("or `--any-audience` to accept any aud explicitly");
+    verify(&[]).code(USAGE).stderr_has("--any-issuer");
+    verify(&["--issuer", "x", "--any-issuer", "--any-audience"])
+        .code(USAGE)
+        .stderr_has("`--issuer` and `--any-issuer` contradict each other");
+    verify(&["--any-issuer", "--audience", "tasklist", "--any-audience"])
+        .code(USAGE)
+        .stderr_has("`--audience` and `--any-audience` contradict each other");
+    verify(&[
+        "--issuer",
+        "https://tasklist.example.com",
+        "--audience",
+        "tasklist",
+    ])
+    .code(0);
+    verify(&["--any-issuer", "--any-audience"]).code(0);
+    verify(&["--issuer", "https://evil.example.com", "--any-audience"])
+        .code(REJECTED)
+        .stderr_has("ERR_GRANTS_ISSUER");
+    dir.write_json("sales.json", &task("2251799813685249", &["sales"]));
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--jwks", "jwks.json", "--task", "sales.json"];
+        args.extend_from_slice(&["--operation", "claim", "--now", LATER]);
+        args.extend_from_slice(extra);
+        args.push("token.jwt");
+        dir.run(&args)
+    };
+    check(&["--any-audience"])
+        .code(USAGE)
+        .stderr_has("--any-issuer");
+    check(&["--any-issuer"])
+        .code(USAGE)
+        .stderr_has("--any-audience");
+    // A usage error comes before any file is read.
+    dir.run(&[
+        "check",
+        "--jwks",
+        "jwks.json",
+        "--task",
+        "missing.json",
+        "--operation",
+        "get",
+        "token.jwt",
+    ])
+    .code(USAGE);
+    check(&[
+        "--issuer",
+        "https://tasklist.example.com",
+        "--audience",
+        "tasklist",
+    ])
+    .code(0);
+    check(&["--any-issuer", "--any-audience"]).code(0);
+}
+
+#[test]
+fn clock_tolerance_above_an_hour_is_a_usage_error() {
+    let dir = setup("tolerance");
+    let late = (NOW + 900 + 3599).to_string();
+    let run = |tolerance: &str| {
+        dir.run(&[
+            "verify",
+            "--any-issuer",
+            "--any-audience",
+            "--jwks",
+            "jwks.json",
+            "--now",
+            &late,
+            "--clock-tolerance",
+            tolerance,
+            "token.jwt",
+        ])
+    };
+    run("3600").code(0);
+    run("3601")
+        .code(USAGE)
+        .stderr_has("must be 0 to 3600 seconds");
+    run("-1")
+        .code(USAGE)
+        .stderr_has("must be 0 to 3600 seconds");
+    run("0")
+        .code(REJECTED)
+        .stderr_has("ERR_GRANTS_EXPIRED: the grant set expired at 2025-11-22T08:41:40Z (now 2025-11-22T09:41:39Z)");
+}
+
+#[cfg(unix)]
+#[test]
+fn keygen_force_replaces_a_symlink_and_never_reuses_the_inode() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let dir = Dir::new("keygen-force");
+    dir.write("victim.txt", "precious\n");
+    std::os::unix::fs::symlink(dir.path("victim.txt"), dir.path("private.jwk")).unwrap();
+    let keygen = |force: bool| {
+        let mut args = vec![
+            "keygen",
+            "--kid",
+            "k",
+            "--out-private",
+            "private.jwk",
+            "--out-jwks",
+            "jwks.json",
+        ];
+        if force {
+            args.push("--force");
+        }
+        dir.run(&args)
+    };
+    // Without --force an existing name, a symlink included, is kept.
+    keygen(false)
+        .code(INPUT)
+        .stderr_has("already exists; pass --force");
+    assert_eq!(dir.read("victim.txt"), "precious\n");
+    keygen(true).code(0);
+    assert_eq!(
+        dir.read("victim.txt"),
+        "precious\n",
+        "the symlink was followed"
+    );
+    let meta = std::fs::symlink_metadata(dir.path("private.jwk")).unwrap();
+    assert!(meta.file_type().is_file(), "the symlink was not replaced");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(dir.read("private.jwk").contains("\"d\""));
+    // A second name of the old file keeps the old key: the file is replaced, not rewritten.
+    std::fs::hard_link(dir.path("private.jwk"), dir.path("backup.jwk")).unwrap();
+    let before = dir.read("private.jwk");
+    let inode = meta.ino();
+    keygen(true).code(0);
+    assert_eq!(
+        dir.read("backup.jwk"),
+        before,
+        "the old inode was rewritten"
+    );
+    assert_ne!(dir.read("private.jwk"), before);
+    assert_ne!(
+        std::fs::metadata(dir.path("private.jwk")).unwrap().ino(),
+        inode
+    );
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sign_warns_when_others_can_read_the_key_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = setup("key-mode");
+    let sign = || {
+        dir.run(&[
+            "sign",
+            "--key",
+            "k1.jwk",
+            "--now",
+            &NOW.to_string(),
+            "payload.json",
+        ])
+    };
+    let quiet = sign().code(0);
+    assert!(!quiet.stderr.contains("warning"), "{}", quiet.stderr);
+    for mode in [0o644, 0o640, 0o604] {
+        std::fs::set_permissions(dir.path("k1.jwk"), std::fs::Permissions::from_mode(mode))
+            .unwrap();
+        sign()
+            .code(0)
+            .stderr_has("warning: the private key `k1.jwk` can be read by its group or by others")
+            .stderr_has(&format!("(mode {mode:04o})"));
+    }
+}
+
+#[test]
+fn messages_escape_control_characters_from_input() {
+    let dir = setup("controls");
+    let raw = |run: &Run| run.stderr.chars().any(|c| c.is_control() && c != '\n');
+    let evil = "evil\u{1b}[2J\nforged line";
+    let escaped = r"evil\u{1b}[2J\nforged line";
+    for args in [
+        vec![
+            "verify",
+            "--any-issuer",
+            "--any-audience",
+            "--jwks",
+            evil,
+            "token.jwt",
+        ],
+        vec![
+            "verify",
+            "--any-issuer",
+            "--any-audience",
+            "--jwks",
+            "jwks.json",
+            evil,
+        ],
+        vec!["sign", "--key", evil, "payload.json"],
+        vec!["inspect", evil],
+        vec![evil],
+        vec!["help", evil],
+    ] {
+        let run = dir.run(&args);
+        assert!(
+            !raw(&run),
+            "{args:?}: raw control characters in {:?}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("\nforged line"),
+            "{args:?}: {:?}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(escaped), "{args:?}: {:?}", run.stderr);
+    }
+    let run = dir.run(&["verify", &format!("--{evil}"), "x"]).code(USAGE);
+    assert!(
+        !raw(&run) && run.stderr.contains(escaped),
+        "{:?}",
+        run.stderr
+    );
+    let run = dir.run(&["keygen", "--kid", evil]).code(0);
+    assert!(
+        !raw(&run) && run.stderr.contains(escaped),
+        "{:?}",
+        run.stderr
+    );
+    // A kid with control characters in a token: the library's message, escaped.
+    let token = tamper(&dir.read("token.jwt"), |_| {});
+    let header = base64url::encode(
+        format!(
+            r#"{{"alg":"EdDSA","typ":"camunda-grants+jwt","kid":"{}"}}"#,
+            "k\\u001b[31m\\n"
+        )
+        .as_bytes(),
+    );
+    let forged = format!("{header}.{}", token.split_once('.').unwrap().1);
+    let run = dir
+        .run(&[
+            "verify",
+            "--any-issuer",
+            "--any-audience",
+            "--jwks",
+            "jwks.json",
+            &forged,
+        ])
+        .code(REJECTED)
+        .stderr_has(r"ERR_GRANTS_KEY_NOT_FOUND: no key with kid `k\u{1b}[31m\n`");
+    assert!(!raw(&run), "{:?}", run.stderr);
 }

@@ -9,7 +9,7 @@
 // `now`, so running it again gives the same bytes. Tokens are built here with node:crypto alone
 // (not with the package's own signer), so the fixtures are an independent check of it: a JWKS of
 // two keys, good tokens by either key, and tampered, expired, wrong-audience, wrong-typ,
-// alg-none, ... tokens with the SPEC error code each must give.
+// alg-none, ... tokens with the error code each must give.
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -44,6 +44,21 @@ const token = (h, body, k) => signEncoded(json(h), typeof body === "string" ? b6
 const k1 = key("conf-1", "key 1");
 const k2 = key("conf-2", "key 2");
 const stranger = key("conf-1", "a key nobody published");
+// Published, but never for verification: `use` `enc`, `key_ops` without `verify`, no `kid`.
+const encKey = key("conf-enc", "key for encryption");
+const signOnly = key("conf-sign-only", "key whose key_ops lack verify");
+const anonymous = key("", "key without kid");
+const { kid: _, ...anonymousJwk } = anonymous.publicJwk;
+const jwks = {
+  keys: [
+    k1.publicJwk,
+    { ...k2.publicJwk, key_ops: ["verify"] },
+    { ...encKey.publicJwk, use: "enc" },
+    { ...signOnly.publicJwk, key_ops: ["sign"] },
+    anonymousJwk,
+  ],
+};
+const MAX_TIME = 2 ** 53;
 
 const grants = {
   iss: ISS, aud: AUD, sub: "demo", iat: NOW - 100, exp: NOW + 800, ver: 1, camundaVersion: "8.9",
@@ -69,6 +84,8 @@ const isAuthorized = [
 ];
 
 const checked = { now: NOW, issuer: ISS, audience: AUD };
+// Every case names both issuer and audience (null opts out), as verifyGrants requires.
+const at = (now, extra = {}) => ({ ...checked, now, ...extra });
 const good = token(header("conf-1"), grants, k1);
 const [gh, gp, gs] = good.split(".");
 const goodSig = Buffer.from(gs, "base64url");
@@ -90,13 +107,15 @@ const bad = (name, tokenText, options, expectError) => ({ name, token: tokenText
 
 const cases = [
   ok("key 1, issuer and audience checked", good, checked, "conf-1"),
-  ok("key 2 of the same JWKS (rotation)", token(header("conf-2"), grants, k2), checked, "conf-2"),
-  ok("no issuer or audience expected", good, { now: NOW }, "conf-1"),
+  ok("key 2 of the same JWKS (rotation; its key_ops hold verify)", token(header("conf-2"), grants, k2), checked, "conf-2"),
+  ok("no issuer or audience expected (both null)", good, { now: NOW, issuer: null, audience: null }, "conf-1"),
   ok("audience given as a list", good, { ...checked, audience: ["operate", "tasklist"] }, "conf-1"),
   ok("typ with the application/ prefix, in another case", token(header("conf-1", { typ: "application/Camunda-Grants+JWT" }), grants, k1), checked, "conf-1"),
-  ok("one second before exp", good, { now: NOW + 799 }, "conf-1"),
-  ok("past exp but within clockTolerance", good, { now: NOW + 805, clockTolerance: 10 }, "conf-1"),
-  ok("nbf reached", token(header("conf-1"), { ...grants, nbf: NOW }, k1), { now: NOW }, "conf-1"),
+  ok("one second before exp", good, at(NOW + 799), "conf-1"),
+  ok("past exp but within clockTolerance", good, at(NOW + 805, { clockTolerance: 10 }), "conf-1"),
+  ok("past exp but within the largest clockTolerance, an hour", good, at(NOW + 800 + 3599, { clockTolerance: 3600 }), "conf-1"),
+  ok("exp of 2^53 exactly", token(header("conf-1"), { ...grants, exp: MAX_TIME }, k1), checked, "conf-1"),
+  ok("nbf reached", token(header("conf-1"), { ...grants, nbf: NOW }, k1), checked, "conf-1"),
   ok("unknown payload and header members are ignored", token(header("conf-1", { x5u: "ignored" }), { ...grants, extra: { nested: [1] } }, k1), checked, "conf-1"),
   ok("an unknown member repeated, and a number too large for a double", signEncoded(b64(Buffer.from(`{"alg":"EdDSA","typ":"${TYP}","kid":"conf-1","x":1,"x":2}`)), b64(Buffer.from(JSON.stringify(grants).replace("{", '{"big":1e400,'))), k1), checked, "conf-1"),
 
@@ -107,9 +126,14 @@ const cases = [
   bad("signature of 63 bytes", `${gh}.${gp}.${b64(goodSig.subarray(0, 63))}`, checked, "ERR_GRANTS_SIGNATURE"),
   bad("signed by another key under a published kid", token(header("conf-1"), grants, stranger), checked, "ERR_GRANTS_SIGNATURE"),
   bad("kid of key 2, signed by key 1", token(header("conf-2"), grants, k1), checked, "ERR_GRANTS_SIGNATURE"),
-  bad("expired: now is exp", good, { now: NOW + 800 }, "ERR_GRANTS_EXPIRED"),
-  bad("expired beyond clockTolerance", good, { now: NOW + 811, clockTolerance: 10 }, "ERR_GRANTS_EXPIRED"),
-  bad("not yet valid", token(header("conf-1"), { ...grants, nbf: NOW + 60 }, k1), { now: NOW }, "ERR_GRANTS_NOT_YET_VALID"),
+  bad("expired: now is exp", good, at(NOW + 800), "ERR_GRANTS_EXPIRED"),
+  bad("expired beyond clockTolerance", good, at(NOW + 811, { clockTolerance: 10 }), "ERR_GRANTS_EXPIRED"),
+  bad("clockTolerance above an hour", good, at(NOW, { clockTolerance: 3601 }), "ERR_ARGUMENT_INVALID"),
+  bad("negative clockTolerance", good, at(NOW, { clockTolerance: -1 }), "ERR_ARGUMENT_INVALID"),
+  bad("not yet valid", token(header("conf-1"), { ...grants, nbf: NOW + 60 }, k1), checked, "ERR_GRANTS_NOT_YET_VALID"),
+  bad("exp beyond 2^53 (signed)", token(header("conf-1"), { ...grants, exp: MAX_TIME + 2 }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("nbf below -2^53 (signed)", token(header("conf-1"), { ...grants, nbf: -MAX_TIME - 2 }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("iat beyond 2^53 (signed)", token(header("conf-1"), { ...grants, iat: MAX_TIME + 2 }, k1), checked, "ERR_GRANTS_MALFORMED"),
   bad("wrong issuer", good, { ...checked, issuer: "https://evil.example.com" }, "ERR_GRANTS_ISSUER"),
   bad("no iss while one is expected", token(header("conf-1"), { ...grants, iss: undefined }, k1), checked, "ERR_GRANTS_ISSUER"),
   bad("wrong audience", good, { ...checked, audience: "operate" }, "ERR_GRANTS_AUDIENCE"),
@@ -129,6 +153,10 @@ const cases = [
   bad("payload repeats authorizationsEnabled (signed)", token(header("conf-1"), JSON.stringify(grants).replace("{", '{"authorizationsEnabled":false,'), k1), checked, "ERR_GRANTS_MALFORMED"),
   bad("unknown kid", token(header("conf-9"), grants, k1), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
   bad("no kid", token({ alg: "EdDSA", typ: TYP }, grants, k1), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
+  bad("empty kid, signed by the JWKS key that has no kid", token(header(""), grants, anonymous), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
+  bad("kid of a key whose use is enc", token(header("conf-enc"), grants, encKey), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
+  bad("kid of a key whose key_ops lack verify", token(header("conf-sign-only"), grants, signOnly), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
+  bad("kid with control characters", token(header("conf-1\u001b[2J\n"), grants, k1), checked, "ERR_GRANTS_KEY_NOT_FOUND"),
   bad("two parts", `${gh}.${gp}`, checked, "ERR_GRANTS_MALFORMED"),
   bad("four parts", `${good}.${gs}`, checked, "ERR_GRANTS_MALFORMED"),
   bad("base64 padding", `${gh}.${gp}.${gs}==`, checked, "ERR_GRANTS_MALFORMED"),
@@ -147,10 +175,10 @@ if (!/[+/]/.test(std.token)) throw new Error("the standard-alphabet fixture has 
 
 const doc = {
   description:
-    "Signed grant sets for the conformance suite: a JWKS of two Ed25519 keys, good tokens by either key (`expectKid`) that all give `decisions` and `isAuthorized`, and bad ones with the SPEC error code verifyGrants must throw. `options.now` is seconds. Generated by tests/js/make-grant-fixtures.mjs; do not edit by hand. `suites` is empty so that the decision-corpus readers skip this file.",
+    "Signed grant sets for the conformance suite: a JWKS of two Ed25519 keys that verify and three that never do (`use` `enc`, `key_ops` without `verify`, no `kid`), good tokens by either verifying key (`expectKid`) that all give `decisions` and `isAuthorized`, and bad ones with the error code verifyGrants must throw. `options.now` is seconds; every case names `issuer` and `audience` (`null` opts out). Generated by tests/js/make-grant-fixtures.mjs; do not edit by hand. `suites` is empty so that the decision-corpus readers skip this file.",
   suites: [],
   grantVerification: {
-    jwks: { keys: [k1.publicJwk, k2.publicJwk] },
+    jwks,
     // What every good token decides (they all carry the same grant set).
     principalId: grants.principal.id,
     decisions,

@@ -1,0 +1,141 @@
+//! `verify`: a token checked against a JWKS, its payload printed. Also the verification
+//! options and steps that `check` shares.
+
+use camunda_authz::jws::{self, VerifiedGrants, VerifyOptions, MAX_CLOCK_TOLERANCE_SECONDS};
+use camunda_authz::time::iso8601;
+
+use crate::args::{self, flag, many, opt, Args, Spec};
+use crate::files::{read_keys, read_token};
+use crate::output::{note, out, pretty, relative, shown};
+use crate::{help, Fail, Outcome};
+
+pub const HELP: &str = "\
+usage: camunda-authz verify --jwks JWKS_FILE (--issuer ISS | --any-issuer)
+                            (--audience AUD | --any-audience) [options] TOKEN|TOKEN_FILE|-
+
+verifies a grant set strictly (size, format, alg EdDSA, typ, key by kid, signature, then the
+payload and its claims: docs/verification.md) and prints the verified payload as JSON on
+stdout. on failure it prints `ERR_CODE: message` on stderr and exits 3.
+
+options:
+  --jwks FILE              the public keys: a JWKS, or a single public JWK (required)
+  --issuer ISS             require this iss
+  --any-issuer             accept any iss (or none); one of the two is required
+  --audience AUD           require aud to name AUD; repeat to accept any of several
+  --any-audience           accept any aud (or none); one of the two is required
+  --now SECONDS            the current time for exp and nbf (default: the system clock)
+  --clock-tolerance SECS   leeway for exp and nbf, 0 to 3600 (default 0)
+  --max-token-bytes N      the size bound checked before parsing (default 1048576)
+";
+
+const CMD: &str = "verify";
+
+/// The options of verify; check has them too.
+pub const SPECS: [Spec; 8] = [
+    opt("jwks", "FILE"),
+    opt("issuer", "ISS"),
+    flag("any-issuer"),
+    many("audience", "AUD"),
+    flag("any-audience"),
+    opt("now", "SECONDS"),
+    opt("clock-tolerance", "SECONDS"),
+    opt("max-token-bytes", "N"),
+];
+
+pub const TOKEN_WHAT: &str = "token argument (a token, a file holding one, or - for stdin)";
+
+/// `--issuer` or `--any-issuer`, `--audience` or `--any-audience`: exactly one of each pair, so
+/// that no check is skipped by leaving an option out.
+fn claim_checks(command: &'static str, args: &Args) -> Result<(), Fail> {
+    for (name, any, what) in [
+        ("issuer", "any-issuer", "iss"),
+        ("audience", "any-audience", "aud"),
+    ] {
+        match (args.has(name), args.has(any)) {
+            (true, true) => {
+                return Err(Fail::usage(
+                    command,
+                    format!("error: `--{name}` and `--{any}` contradict each other; give one"),
+                ))
+            }
+            (false, false) => {
+                return Err(Fail::usage(
+                    command,
+                    format!(
+                        "error: give `--{name}` to check the token's {what}, or `--{any}` to accept any {what} explicitly"
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The verification options shared by verify and check.
+pub fn options(command: &'static str, args: &Args) -> Result<VerifyOptions, Fail> {
+    claim_checks(command, args)?;
+    let audience = args.all("audience");
+    Ok(VerifyOptions {
+        now: args::now(command, args)?,
+        clock_tolerance: args::seconds_up_to(
+            command,
+            args,
+            "clock-tolerance",
+            MAX_CLOCK_TOLERANCE_SECONDS,
+        )?
+        .unwrap_or(0),
+        issuer: args.get("issuer").map(str::to_owned),
+        audience: (!audience.is_empty()).then_some(audience),
+        max_token_bytes: args::positive_count(command, args, "max-token-bytes")?,
+    })
+}
+
+/// Reads the keys and the token, and verifies.
+pub fn verified(
+    options: &VerifyOptions,
+    jwks_path: &str,
+    token_arg: &str,
+) -> Result<(String, VerifiedGrants), Fail> {
+    let keys = read_keys(jwks_path)?;
+    let token = read_token(token_arg)?;
+    let grants = jws::verify(&token, &keys, options).map_err(Fail::Rejected)?;
+    Ok((token, grants))
+}
+
+/// One line on what was verified.
+pub fn summary(grants: &VerifiedGrants, now: i64) -> String {
+    let payload = grants.payload();
+    format!(
+        "verified: signed by key `{}` for {} `{}`; expires {} ({})",
+        shown(grants.header().kid.as_deref().unwrap_or_default()),
+        shown(&payload.principal.kind),
+        shown(&payload.principal.id),
+        iso8601(payload.exp),
+        relative(payload.exp, now)
+    )
+}
+
+pub fn run(argv: &[String]) -> Outcome {
+    let args = args::parse(CMD, &SPECS, argv)?;
+    if args.help {
+        return help(HELP);
+    }
+    let jwks_path = args::required(CMD, &args, "jwks")?;
+    let token_arg = args::one_positional(CMD, &args, TOKEN_WHAT)?;
+    args::one_stdin(
+        CMD,
+        &[("--jwks", Some(jwks_path)), ("the token", Some(token_arg))],
+    )?;
+    let options = options(CMD, &args)?;
+    let (token, grants) = verified(&options, jwks_path, token_arg)?;
+    // The signature holds, so the payload as signed (with members this crate does not know)
+    // is what the issuer said.
+    let payload = match jws::inspect(&token) {
+        Ok((_, payload)) => pretty(&payload)?,
+        Err(_) => pretty(grants.payload())?,
+    };
+    out(&payload)?;
+    note(&summary(&grants, options.now));
+    Ok(0)
+}
