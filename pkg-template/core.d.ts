@@ -22,7 +22,7 @@ export type WasmBytes = ArrayBuffer | ArrayBufferView;
 /** What `init()` loads the WebAssembly module from. */
 export type InitInput = string | WebURL | FetchRequest | FetchResponse | WasmBytes | WasmModule;
 
-// --- Camunda 8.9 model (SPEC sections 2 and 4) ----------------------------------------------
+// --- Camunda 8.9 model (docs/rules.md in the repository) ------------------------------------
 
 /** The user-task operations, in the order of `OPERATIONS` and of the bits of `masks()`. */
 export type Operation = "get" | "search" | "getForm" | "claim" | "assign" | "unassign" | "complete" | "update";
@@ -148,7 +148,7 @@ export interface Principal {
   mappingRules?: readonly string[];
 }
 
-/** The payload of a signed grant set (SPEC section 4). Unknown fields are ignored. */
+/** The payload of a signed grant set. Unknown fields are ignored. */
 export interface GrantSetPayload {
   iss?: string;
   aud?: string | readonly string[];

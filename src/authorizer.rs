@@ -1,6 +1,6 @@
 //! The evaluator: a grant set compiled once into an index, then decisions by lookup.
 //!
-//! Compilation keeps only the authorizations that count for the principal (SPEC section 2: its
+//! Compilation keeps only the authorizations that count for the principal (docs/rules.md: its
 //! own, or its groups', roles' or mapping rules'), of known resource and permission types, and
 //! interns every string a decision can compare against (process ids and task keys named by
 //! grants, the username, the group and tenant ids) as a small integer `Sym`. A task then reduces
@@ -274,7 +274,7 @@ impl Authorizer {
         self.info.get_mut(sym as usize)
     }
 
-    /// Whether an authorization counts for the principal (SPEC section 2, owners).
+    /// Whether an authorization counts for the principal (docs/rules.md, section 4, owners).
     fn owns(&self, authorization: &Authorization) -> bool {
         let principal = &self.payload.principal;
         let id = authorization.owner_id.as_str();

@@ -1,4 +1,4 @@
-//! The Camunda 8.9 authorization model (SPEC section 2): resource types, permission types,
+//! The Camunda 8.9 authorization model (docs/rules.md): resource types, permission types,
 //! owners, principals, authorizations and the grant-set payload.
 //!
 //! Names are kept as strings in the payload so that a newer server's types never make a grant
@@ -298,7 +298,7 @@ impl Authorization {
 /// The version of the grant-set format this crate reads and writes.
 pub const GRANTS_VERSION: u64 = 1;
 
-/// The grant-set payload (SPEC section 4). Unknown fields are ignored.
+/// The grant-set payload (docs/rules.md, section 10). Unknown fields are ignored.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrantSetPayload {

@@ -1,4 +1,4 @@
-//! The user-task decision table (SPEC section 3), in one place.
+//! The user-task decision table (docs/rules.md, section 1), in one place.
 //!
 //! | operation                 | alternatives (any one allows)                                            |
 //! |---------------------------|--------------------------------------------------------------------------|
@@ -14,7 +14,7 @@
 //! grant on the task's `userTaskKey` (or `*`) or on one of its properties. Process-level
 //! alternatives come first, so an explanation names them when they hold. The self-unassign by
 //! PD CLAIM_USER_TASK is what the 8.9 engine accepts (its `UserTaskAssignAuthorizationTest`),
-//! beyond SPEC's table.
+//! beyond Tasklist's documented table.
 
 use crate::error::{err, ErrorCode, Result};
 use crate::model::{PermissionType, ResourceType};

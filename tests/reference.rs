@@ -6,7 +6,7 @@
     reason = "in a test a panic is a failure report"
 )]
 
-//! The indexed evaluator against a deliberately naive reading of SPEC section 3: every decision
+//! The indexed evaluator against a deliberately naive reading of docs/rules.md: every decision
 //! scans every authorization with plain string comparisons. The two must agree on every
 //! operation of every generated case.
 
@@ -16,7 +16,7 @@ use camunda_authz::{Authorizer, Operation, Task};
 mod common;
 use common::Rng;
 
-/// The naive reference: SPEC section 2 and 3 read literally.
+/// The naive reference: docs/rules.md read literally.
 fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> bool {
     let principal = &payload.principal;
     let is_user = principal.kind == "USER";
