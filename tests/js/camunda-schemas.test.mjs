@@ -77,8 +77,13 @@ function apiCases() {
     for (const suite of doc.suites ?? []) {
       const versions = suite.grants?.camundaVersion === "8.8" ? ["8.8", ...ALWAYS] : ALWAYS;
       for (const c of suite.cases ?? []) {
-        if (c.notFromApi !== undefined || typeof c.task !== "object" || c.task === null || Array.isArray(c.task)) continue;
-        cases.push({ where: `${file} / ${suite.name} / ${c.name}`, versions, task: c.task });
+        const where = `${file} / ${suite.name} / ${c.name}`;
+        if (c.notFromApi !== undefined) {
+          assert.ok(typeof c.notFromApi === "string" && c.notFromApi.length > 0, `${where}: \`notFromApi\` says why, as a string`);
+          continue;
+        }
+        if (typeof c.task !== "object" || c.task === null || Array.isArray(c.task)) continue;
+        cases.push({ where, versions, task: c.task });
       }
     }
   }
