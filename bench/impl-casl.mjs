@@ -9,7 +9,7 @@ const { AbilityBuilder, createMongoAbility, subject } = await import(CASL_ENTRY.
 export { subject };
 export const OPERATIONS = ["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"];
 
-// SPEC section 3: each operation's alternatives, [resource, permission].
+// docs/rules.md, section 1: each operation's alternatives, [resource, permission].
 const ALTERNATIVES = {
   get: [["PD", "READ_USER_TASK"], ["UT", "READ"]],
   search: [["PD", "READ_USER_TASK"], ["UT", "READ"]],

@@ -1,5 +1,5 @@
 // The same decision in plain JavaScript: the grant set compiled into Sets once, then a
-// straightforward check per task (SPEC section 3, all eight operations, both gates). It is the
+// straightforward check per task (docs/rules.md, all eight operations, both gates). It is the
 // baseline every ratio in the benchmark table is taken against. Also a plain verification of the
 // signed grant set with node:crypto (synchronous Ed25519 through OpenSSL).
 

@@ -133,7 +133,7 @@ export function fillerAuthorizations(count) {
   return out;
 }
 
-/** The grant-set payload (SPEC section 4) with the given authorizations. */
+/** The grant-set payload (docs/rules.md, section 10) with the given authorizations. */
 export function grantPayload(authorizations = baseAuthorizations()) {
   return {
     iss: ISSUER,

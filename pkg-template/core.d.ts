@@ -22,7 +22,7 @@ export type WasmBytes = ArrayBuffer | ArrayBufferView;
 /** What `init()` loads the WebAssembly module from. */
 export type InitInput = string | WebURL | FetchRequest | FetchResponse | WasmBytes | WasmModule;
 
-// --- Camunda 8.9 model (SPEC sections 2 and 4) ----------------------------------------------
+// --- Camunda 8.9 model (docs/rules.md in the repository) ------------------------------------
 
 /** The user-task operations, in the order of `OPERATIONS` and of the bits of `masks()`. */
 export type Operation = "get" | "search" | "getForm" | "claim" | "assign" | "unassign" | "complete" | "update";
@@ -152,7 +152,7 @@ export interface Principal {
   mappingRules?: readonly string[];
 }
 
-/** The payload of a signed grant set (SPEC section 4). Unknown fields are ignored. */
+/** The payload of a signed grant set. Unknown fields are ignored. */
 export interface GrantSetPayload {
   iss?: string;
   aud?: string | readonly string[];
@@ -179,16 +179,20 @@ export type GrantSetInput = Omit<GrantSetPayload, "exp" | "ver"> & { exp?: numbe
 
 /**
  * A Camunda REST API v2 user task (`/v2/user-tasks/search` items). Only these fields are read;
- * any others are ignored and left untouched. Keys are decimal strings.
+ * any others are ignored and left untouched. Keys are decimal strings. A missing, `null` or
+ * `undefined` field counts as absent, so the `UserTask` types of Camunda's own schemas
+ * (`@camunda/camunda-api-zod-schemas`, 8.8: optional fields; 8.9 and later: nullable ones) fit
+ * unchanged, with or without `exactOptionalPropertyTypes`.
  */
 export interface Task {
-  userTaskKey?: string | null;
-  processDefinitionId?: string | null;
-  assignee?: string | null;
-  candidateUsers?: readonly string[] | null;
-  candidateGroups?: readonly string[] | null;
-  tenantId?: string | null;
-  state?: string | null;
+  userTaskKey?: string | null | undefined;
+  processDefinitionId?: string | null | undefined;
+  assignee?: string | null | undefined;
+  candidateUsers?: readonly string[] | null | undefined;
+  candidateGroups?: readonly string[] | null | undefined;
+  tenantId?: string | null | undefined;
+  /** One of Camunda's `UserTaskStateEnum` values; absent counts as `CREATED`. */
+  state?: string | null | undefined;
 }
 
 // --- Decisions ------------------------------------------------------------------------------

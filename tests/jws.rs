@@ -6,7 +6,7 @@
     reason = "in a test a panic is a failure report"
 )]
 
-//! Signed grant sets (SPEC section 4): every rejection with its exact error code, in the order
+//! Signed grant sets (docs/rules.md, section 10): every rejection with its exact code, in the order
 //! `jws::verify` checks, plus the RFC 8037 test vectors, `sign` and `inspect`.
 //!
 //! Valid tokens come from the crate's own `jws::sign`; everything else is built by hand

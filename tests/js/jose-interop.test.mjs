@@ -1,7 +1,7 @@
 // Interoperability of signed grant sets with the npm package `jose`, both ways, on the assembled
 // package in pkg/: tokens jose signs verify here, tokens signed here verify in jose, keys made by
 // either work in the other, and the RFC 8037 Appendix A Ed25519 example holds in both. Tokens of
-// another `alg` or without the grant-set `typ` made by jose are refused with their SPEC codes.
+// another `alg` or without the grant-set `typ` made by jose are refused with their own codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as jose from "jose";
@@ -196,7 +196,7 @@ test("jose tokens of another alg, or without the grant-set typ, are refused with
   // An EdDSA token naming a P-256 key: the kid finds no Ed25519 key.
   const edToken = await new jose.SignJWT(payload).setProtectedHeader({ alg: "EdDSA", typ: TYP, kid: "k" }).sign(ed.privateKey);
   refuses(() => verifyGrants(edToken, esJwks, { now: NOW }), "ERR_GRANTS_KEY_NOT_FOUND", "a key of another curve");
-  // RFC 9864's fully-specified "Ed25519" alg: SPEC section 4 allows `EdDSA` only.
+  // RFC 9864's fully-specified "Ed25519" alg: grant sets allow `EdDSA` only (docs/rules.md).
   const fully = await new jose.SignJWT(payload).setProtectedHeader({ alg: "Ed25519", typ: TYP, kid: "k" }).sign(ed.privateKey);
   refuses(v(fully), "ERR_GRANTS_ALG", "alg Ed25519");
 
