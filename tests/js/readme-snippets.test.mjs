@@ -95,7 +95,9 @@ async function runBlock(block, name) {
       try {
         await checks[check]({ fetch, data, cluster });
       } catch (error) {
-        error.message = `${where}, snippet-check ${check}: ${error.message}`;
+        const message = `${where}, snippet-check ${check}: ${error.message}`;
+        if (typeof error.stack === "string") error.stack = error.stack.replace(error.message, message);
+        error.message = message;
         throw error;
       }
     }
