@@ -69,9 +69,14 @@ after(async () => {
   }
 });
 
+/** `text` with every `.../blocks/ID.mjs:LINE` of the block's module replaced by `README.md:LINE`. */
+function mapBack(block, offset, text) {
+  return text.replace(new RegExp(`[^\\s(]*${block.id}\\.mjs:(\\d+)`, "g"), (_, line) => `${block.file}:${Number(line) - offset}`);
+}
+
 /** `README.md:57: TypeError: ...`, with the README line of the error when its stack names the block's module. */
 function describe(block, runtime, result, offset) {
-  const at = new RegExp(`${block.id}\\.mjs:(\\d+)(?::\\d+)?`).exec(result.stack ?? "");
+  const at = new RegExp(`${block.id}\\.mjs:(\\d+)`).exec(result.stack ?? "");
   const line = at ? ` (README line ${Number(at[1]) - offset})` : "";
   const code = result.code ? ` [${result.code}]` : "";
   return `${block.file}:${block.line}: the \`\`\`${block.info} block failed in ${runtime}${line}: ${result.name ?? "Error"}${code}: ${result.error}`;
@@ -89,13 +94,13 @@ async function runBlock(block, name) {
     const fetch = (path, init) => call(`/serve/${block.id}${path}`, init);
     if (result.fetchHandler) {
       const bare = await fetch("/", { method: "POST", body: "{}" });
-      assert.ok(bare.status < 500, `${where}: the fetch handler answered a request without credentials with ${bare.status}: ${await bare.text()}`);
+      assert.ok(bare.status < 500, mapBack(block, offsets[block.id], `${where}: the fetch handler answered a request without credentials with ${bare.status}: ${await bare.text()}`));
     }
     for (const check of block.checks) {
       try {
         await checks[check]({ fetch, data, cluster });
       } catch (error) {
-        const message = `${where}, snippet-check ${check}: ${error.message}`;
+        const message = mapBack(block, offsets[block.id], `${where}, snippet-check ${check}: ${error.message}`);
         if (typeof error.stack === "string") error.stack = error.stack.replace(error.message, message);
         error.message = message;
         throw error;

@@ -36,10 +36,15 @@ export function makeHarness(lib, loaders) {
     if (block === undefined) return json({ error: `nothing at ${url.pathname}` }, 404);
     const target = new URL(`/${rest.join("/")}${url.search}`, url);
     const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.text();
-    if (block.handler) return block.handler.fetch(new Request(target, { method: request.method, headers: request.headers, body }), block.env);
-    const route = block.routes.find((r) => r.method === request.method && r.path === target.pathname);
-    if (!route) return json({ error: `no route ${request.method} ${target.pathname}` }, 404);
-    return expressCall(route.handler, { method: request.method, url: target, headers: request.headers, body, user: block.user });
+    try {
+      if (block.handler) return await block.handler.fetch(new Request(target, { method: request.method, headers: request.headers, body }), block.env);
+      const route = block.routes.find((r) => r.method === request.method && r.path === target.pathname);
+      if (!route) return json({ error: `no route ${request.method} ${target.pathname}` }, 404);
+      return await expressCall(route.handler, { method: request.method, url: target, headers: request.headers, body, user: block.user });
+    } catch (error) {
+      // What a server answers for an exception (Deno's and workerd's say only "Internal Server Error").
+      return new Response(`uncaught ${error?.stack ?? error}`, { status: 500 });
+    }
   };
 }
 
