@@ -23,10 +23,10 @@
 // A failure names the README and the line: of the block, and of the error where it maps back.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { extract } from "./snippets/extract.mjs";
+import { extract, moduleOf } from "./snippets/extract.mjs";
 import { installPackage } from "./snippets/package.mjs";
 import { startRuntime, writeProject } from "./snippets/runtimes.mjs";
 import { makeFixtures } from "./snippets/fixtures.mjs";
@@ -45,7 +45,9 @@ let projectPromise;
 /** The installed package, the block modules and the fixtures, once for every block. */
 function project() {
   projectPromise ??= (async () => {
-    const runDir = await installPackage(ROOT, join(ROOT, "pkg"));
+    const { runDir } = await installPackage(ROOT, join(ROOT, "pkg"));
+    // A React app has react and react-dom next to the package: tests/js's own copies.
+    for (const name of ["react", "react-dom", "scheduler"]) symlinkSync(join(HERE, "node_modules", name), join(runDir, "node_modules", name), "dir");
     const offsets = await writeProject(runDir, toRun);
     const fixtures = await makeFixtures();
     return { runDir, offsets, ...fixtures };
@@ -125,7 +127,7 @@ for (const block of blocks) {
     test(title, { skip: `snippet-skip: ${block.skip}` }, () => {});
     continue;
   }
-  test(title, async (t) => {
+  test(title, { timeout: 180_000 }, async (t) => {
     for (const name of block.runtimes) await t.test(name, () => runBlock(block, name));
   });
 }
@@ -167,6 +169,10 @@ test("extract: the markers, and the mistakes it refuses", () => {
       [19, "js", ["node"], null, "", [], ""],
     ],
   );
+  // workerd's form: the imports on the first line, the code in __run(), every line where it was.
+  const deferred = moduleOf({ ...b[1], code: 'import {\n  x,\n} from "camunda-authz";\nx(a);', line: 8 }, { deferred: true });
+  assert.deepEqual(deferred.text.split("\n"), ['import { x, } from "camunda-authz"; export async function __run() {', "const a = 1;", "", "", "", "x(a);", "}", ""]);
+  assert.equal(6 - deferred.offset, 12, "module line 6 is README line 12");
   assert.deepEqual(
     p.map((m) => m.split(":").slice(0, 2).join(":")),
     ["T.md:11", "T.md:14", "T.md:16", "T.md:19", "T.md:21"],

@@ -109,7 +109,7 @@ export function moduleOf(block, { deferred = false } = {}) {
   const preludeLines = head.length === 0 ? 0 : block.prelude.split("\n").length;
   const source = [...head, block.code].join("\n");
   if (!deferred || /^export\s/m.test(source)) return { text: `${source}\n`, offset: preludeLines - block.line, deferred: false };
-  const imports = source.match(IMPORT) ?? [];
+  const imports = (source.match(IMPORT) ?? []).map((m) => m.replace(/\s*\n\s*/g, " "));
   const body = source.replace(IMPORT, (m) => m.replace(/[^\n]/g, ""));
   return { text: `${imports.join(" ")} export async function __run() {\n${body}\n}\n`, offset: preludeLines + 1 - block.line, deferred: true };
 }

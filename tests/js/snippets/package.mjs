@@ -20,7 +20,10 @@ function alive(pid) {
   }
 }
 
-/** Packs and installs `pkgDir`; resolves the path of a fresh project whose node_modules holds it. */
+/**
+ * Packs and installs `pkgDir`; resolves `{ runDir, info, tarball }`: a fresh project whose
+ * node_modules holds the package, npm pack's report and the tarball's bytes.
+ */
 export async function installPackage(root, pkgDir) {
   assert.ok(existsSync(join(pkgDir, "package.json")), "pkg/ is missing: run ./x build first");
   const cache = join(root, ".cache", "runtimes");
@@ -34,13 +37,14 @@ export async function installPackage(root, pkgDir) {
   mkdirSync(packDir);
   const { stdout } = await exec("npm", ["pack", pkgDir, "--json", "--pack-destination", packDir, "--cache", npmCache], { cwd: root });
   const [info] = JSON.parse(stdout.slice(stdout.indexOf("[")));
-  const tarball = join(packDir, info.filename);
-  const installDir = join(cache, `install-${createHash("sha256").update(readFileSync(tarball)).digest("hex").slice(0, 16)}`);
+  const tarballPath = join(packDir, info.filename);
+  const tarball = readFileSync(tarballPath);
+  const installDir = join(cache, `install-${createHash("sha256").update(tarball).digest("hex").slice(0, 16)}`);
   if (!existsSync(join(installDir, ".ready"))) {
     const tmp = join(cache, `install-tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
-    copyFileSync(tarball, join(tmp, "camunda-authz.tgz"));
+    copyFileSync(tarballPath, join(tmp, "camunda-authz.tgz"));
     writeFileSync(join(tmp, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }, null, 2));
     await exec("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--cache", npmCache, "./camunda-authz.tgz"], { cwd: tmp });
     writeFileSync(join(tmp, ".ready"), "");
@@ -55,5 +59,5 @@ export async function installPackage(root, pkgDir) {
   mkdirSync(runDir);
   cpSync(join(installDir, "node_modules"), join(runDir, "node_modules"), { recursive: true });
   copyFileSync(join(installDir, "package.json"), join(runDir, "package.json"));
-  return runDir;
+  return { runDir, info, tarball };
 }
