@@ -8,7 +8,8 @@
 //   Every other block needs a language (```sh, ```console, ...) and never runs.
 // - Words after the language choose the runtimes: `node` (the default), `deno`, `workerd`,
 //   `browser` (headless Chromium, a fresh page per block, no bundler: an import map and the
-//   page's own `await init()`), `edge` = node deno workerd. ```js edge, ```js browser.
+//   page's own `await init()`), `edge` = node deno workerd. ```js edge, ```js browser. A block
+//   that exports a fetch handler must name its runtimes (edge code never defaults to Node alone).
 // - Each block is its own ES module. Names it uses without defining them come from a fixed set
 //   of fixture globals: token, jwks, tasks, task, upstream, authz, render, app,
 //   camundaAuthorizationsOf, env (tests/js/snippets/harness.mjs, docs/snippets.md). A page also
@@ -158,6 +159,9 @@ test("extract: the markers, and the mistakes it refuses", () => {
     "```sh",
     "ls",
     "```",
+    "```js",
+    "export default { async fetch() {} };",
+    "```",
   ].join("\n");
   const { blocks: b, problems: p } = extract("T.md", md);
   assert.deepEqual(
@@ -167,6 +171,7 @@ test("extract: the markers, and the mistakes it refuses", () => {
       [8, "ts", ["node", "deno", "workerd"], null, "const a = 1;", ["search-proxy"], "a;"],
       [12, "js", ["node"], "(no reason given)", "", [], ""],
       [19, "js", ["node"], null, "", [], ""],
+      [25, "js", ["node"], null, "", [], "export default { async fetch() {} };"],
     ],
   );
   // workerd's form: the imports on the first line, the code in __run(), every line where it was.
@@ -175,7 +180,7 @@ test("extract: the markers, and the mistakes it refuses", () => {
   assert.equal(6 - deferred.offset, 12, "module line 6 is README line 12");
   assert.deepEqual(
     p.map((m) => m.split(":").slice(0, 2).join(":")),
-    ["T.md:11", "T.md:14", "T.md:16", "T.md:19", "T.md:21"],
+    ["T.md:11", "T.md:14", "T.md:16", "T.md:19", "T.md:21", "T.md:25"],
     p.join("\n"),
   );
 });

@@ -78,7 +78,11 @@ function block({ file, line, info, lang, words, code, markers }, problems) {
     if (chosen) chosen.forEach((r) => runtimes.add(r));
     else problems.push(`${where}: unknown word \`${w}\` in \`\`\`${info} (runtimes are ${Object.keys(RUNTIME_WORDS).join(", ")})`);
   }
-  if (runtimes.size === 0) runtimes.add("node");
+  if (runtimes.size === 0) {
+    // A fetch handler is edge code more often than not: where it runs must be said, not defaulted.
+    if (/^export\s+default\s*\{[\s\S]*\bfetch\b/m.test(code)) problems.push(`${where}: a block that exports a fetch handler must name its runtimes: \`\`\`${info} edge, or \`\`\`${info} node`);
+    runtimes.add("node");
+  }
   let skip = null;
   const prelude = [];
   const checks = [];
