@@ -7,8 +7,8 @@
 //   first transformed by esbuild (types stripped, JSX automatic runtime; not type-checked).
 //   Every other block needs a language (```sh, ```console, ...) and never runs.
 // - Words after the language choose the runtimes: `node` (the default), `deno`, `workerd`,
-//   `browser` (headless Chromium, a fresh page per block, no bundler: an import map and the
-//   page's own `await init()`), `edge` = node deno workerd. ```js edge, ```js browser. A block
+//   `browser` (headless Chromium, a fresh page per block, bundled by esbuild as an app would be,
+//   the block's own `await init()` loads the .wasm), `edge` = node deno workerd. ```js edge, ```js browser. A block
 //   that exports a fetch handler must name its runtimes (edge code never defaults to Node alone).
 // - Each block is its own ES module. Names it uses without defining them come from a fixed set
 //   of fixture globals: token, jwks, tasks, task, upstream, authz, render, app,
@@ -72,9 +72,13 @@ after(async () => {
   }
 });
 
-/** `text` with every `.../blocks/ID.mjs:LINE` of the block's module replaced by `README.md:LINE`. */
-function mapBack(block, offset, text) {
-  return text.replace(new RegExp(`[^\\s(]*${block.id}\\.mjs:(\\d+)`, "g"), (_, line) => `${block.file}:${Number(line) - offset}`);
+const byId = new Map(toRun.map((b) => [b.id, b]));
+/** `text` with every `.../blocks/ID.mjs:LINE` of a block's module replaced by `README.md:LINE`. */
+function mapBack(offsets, text) {
+  return String(text).replace(/[^\s("]*\/blocks\/([^/\s"]+)\.mjs:(\d+)/g, (all, id, line) => {
+    const block = byId.get(id);
+    return block && offsets[id] !== undefined ? `${block.file}:${Number(line) - offsets[id]}` : all;
+  });
 }
 
 /** `README.md:57: TypeError: ...`, with the README line of the error when its stack names the block's module. */
@@ -87,8 +91,10 @@ function describe(block, runtime, result, offset) {
 
 async function runBlock(block, name) {
   const { data, cluster, offsets } = await project();
-  const session = (await runtime(name)).session();
-  const { call, problems: pageProblems, close } = await session;
+  const started = await runtime(name).catch((error) => {
+    throw new Error(`${block.file}:${block.line}: ${name} did not start: ${mapBack(offsets, error.message)}`);
+  });
+  const { call, page, problems: pageProblems, close } = await started.session();
   try {
     const res = await call(`/run/${block.id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
     const result = await res.json();
@@ -97,13 +103,13 @@ async function runBlock(block, name) {
     const fetch = (path, init) => call(`/serve/${block.id}${path}`, init);
     if (result.fetchHandler) {
       const bare = await fetch("/", { method: "POST", body: "{}" });
-      assert.ok(bare.status < 500, mapBack(block, offsets[block.id], `${where}: the fetch handler answered a request without credentials with ${bare.status}: ${await bare.text()}`));
+      assert.ok(bare.status < 500, mapBack(offsets, `${where}: the fetch handler answered a request without credentials with ${bare.status}: ${await bare.text()}`));
     }
     for (const check of block.checks) {
       try {
-        await checks[check]({ fetch, data, cluster });
+        await checks[check]({ fetch, data, cluster, page });
       } catch (error) {
-        const message = mapBack(block, offsets[block.id], `${where}, snippet-check ${check}: ${error.message}`);
+        const message = mapBack(offsets, `${where}, snippet-check ${check}: ${error.message}`);
         if (typeof error.stack === "string") error.stack = error.stack.replace(error.message, message);
         error.message = message;
         throw error;

@@ -1,7 +1,8 @@
 // Named checks a README block can ask for with `<!-- snippet-check: NAME -->`: what the test
-// asserts about the block beyond running it. Each gets `{ fetch, data, cluster }`: `fetch(path,
-// init)` reaches the block's fetch handler or `app` routes in the runtime under test, `data` is
-// the fixture data (tests/js/snippets/fixtures.mjs), `cluster` the fake Orchestration Cluster.
+// asserts about the block beyond running it. Each gets `{ fetch, data, cluster, page }`:
+// `fetch(path, init)` reaches the block's fetch handler or `app` routes in the runtime under
+// test, `data` is the fixture data (tests/js/snippets/fixtures.mjs), `cluster` the fake
+// Orchestration Cluster, `page` the block's Playwright page (browser only).
 import assert from "node:assert/strict";
 import * as jose from "jose";
 import { SEARCH, USER, VISIBLE } from "./fixtures.mjs";

@@ -4,8 +4,9 @@
 //   deno     one `deno run` with only --allow-net=127.0.0.1, serving the harness over HTTP
 //   workerd  one workerd serving a Worker bundled as Wrangler does (esbuild, workerd conditions,
 //            the .wasm kept as a module, one chunk per block); outbound fetch may reach 127.0.0.1
-//   browser  headless Chromium, a fresh page per block; no bundler: an import map from the
-//            package's `exports` (browser condition) and the page's own `await init()`
+//   browser  headless Chromium, a fresh page per block; the blocks bundled as an app's build
+//            would (esbuild, browser conditions, the .wasm copied next to the bundle, as the npm
+//            README says for esbuild), so the block's own `await init()` fetches the .wasm
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -181,53 +182,73 @@ function walk(dir, base = dir) {
 
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 
-/** The import map a page without a bundler needs: every `exports` entry of the package, browser condition. */
-function importMap(runDir) {
-  const pkg = JSON.parse(readFileSync(join(runDir, "node_modules", "camunda-authz", "package.json"), "utf8"));
-  const pick = (value) => (typeof value === "string" ? value : value && (pick(value.browser) ?? pick(value.import) ?? pick(value.default)));
-  const imports = {};
-  for (const [sub, target] of Object.entries(pkg.exports)) {
-    const file = pick(target);
-    if (file?.endsWith(".js")) imports[`camunda-authz${sub.slice(1)}`] = `/node_modules/camunda-authz/${file.slice(2)}`;
-  }
-  return { imports };
+/**
+ * Bundles the browser entry as an app's build would (esbuild, browser conditions, one chunk per
+ * block) into `dist`, with the `.wasm` next to it, where `init()` looks for it.
+ */
+async function bundleForBrowser(runDir, dist) {
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [join(runDir, "entry-browser.mjs")],
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "browser",
+    entryNames: "[name]",
+    outdir: dist,
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "silent",
+  });
+  copyFileSync(join(runDir, "node_modules", "camunda-authz", "wasm", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
 }
 
 /**
- * A static server for the project, plus what a page's own backend would answer:
+ * A static server for the bundle, plus what a page's own backend would answer:
  * GET /api/grants -> { token, jwks }, GET /.well-known/jwks.json -> jwks.
  */
-function serveProject(runDir, fixtures) {
+function serveProject(dist, fixtures) {
   const page = `<!doctype html><meta charset="utf-8"><title>README snippet</title>
-<script type="importmap">${JSON.stringify(importMap(runDir))}</script>
-<script type="module">import "/entry-browser.mjs";</script>\n`;
+<div id="root"></div>
+<script type="module" src="/entry-browser.js"></script>\n`;
   const api = { "/api/grants": { token: fixtures.token, jwks: fixtures.jwks }, "/.well-known/jwks.json": fixtures.jwks };
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
     if (api[path]) return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(api[path]));
-    const file = join(runDir, path);
-    if (!file.startsWith(runDir + sep) || !existsSync(file)) return res.writeHead(404).end();
+    const file = join(dist, path);
+    if (!file.startsWith(dist + sep) || !existsSync(file)) return res.writeHead(404).end();
     res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })));
 }
 
 async function startBrowser(runDir, fixtures) {
+  const dist = join(runDir, "browser");
+  await bundleForBrowser(runDir, dist);
+  const server = await serveProject(dist, fixtures);
   const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const server = await serveProject(runDir, fixtures);
+  const browser = await chromium
+    .launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    })
+    .catch(async (error) => {
+      await server.close();
+      throw error;
+    });
   return {
     async session() {
       const page = await browser.newPage();
       const problems = [];
       page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
       page.on("console", (m) => m.type() === "error" && !m.location().url?.endsWith("/favicon.ico") && problems.push(`console error: ${m.text()}`));
-      await page.goto(`${server.url}/`);
-      await page.waitForFunction(() => typeof globalThis.__handle === "function", null, { timeout: 30_000 });
+      try {
+        await page.goto(`${server.url}/`);
+        await page.waitForFunction(() => typeof globalThis.__handle === "function", null, { timeout: 30_000 });
+      } catch (error) {
+        await page.close();
+        throw new Error(`the page did not load: ${error.message}\n${problems.join("\n")}`);
+      }
       const call = async (path, init = {}) => {
         const r = await page.evaluate(
           async ([p, i]) => {
@@ -238,7 +259,7 @@ async function startBrowser(runDir, fixtures) {
         );
         return new Response(r.body, { status: r.status, headers: r.headers });
       };
-      return { call, problems: () => problems, close: () => page.close() };
+      return { call, page, problems: () => problems, close: () => page.close() };
     },
     async close() {
       await browser.close();
