@@ -28,7 +28,7 @@ export async function writeProject(runDir, blocks) {
   for (const block of blocks) {
     for (const deferred of [false, true]) {
       const { text, offset, deferred: wrapped } = moduleOf(block, { deferred });
-      if (deferred && !wrapped) continue;
+      if (deferred && (!wrapped || !block.runtimes.includes("workerd"))) continue;
       const name = `${block.id}${wrapped ? ".deferred" : ""}.mjs`;
       if (wrapped) files.workerd[block.id] = name;
       else offsets[block.id] = offset;
@@ -54,7 +54,10 @@ export async function writeProject(runDir, blocks) {
   return offsets;
 }
 
-/** Starts `runtime` for the project in `runDir`; resolves `{ session(), close() }`, a session being `{ call, problems, close }`. */
+/**
+ * Starts `runtime` for the project in `runDir`; resolves `{ session(), close() }`. A session is
+ * `{ call, problems, close }` (and `page` in the browser), shared by every block but in the browser.
+ */
 export async function startRuntime(runtime, runDir, fixtures) {
   const start = { node: startNode, deno: startDeno, workerd: startWorkerd, browser: startBrowser }[runtime];
   return start(runDir, fixtures);
@@ -71,7 +74,10 @@ async function startNode(runDir) {
   return shared(call, async () => {});
 }
 
-/** Spawns a server process; resolves its port once `portOf(chunk, text)` finds it. Killed (by pid) on close. */
+/**
+ * Spawns a server process; resolves `{ base, close }` once a JSON line on the descriptor
+ * `portFrom` names its port (Deno's onListen line, workerd's control message). `close` kills it.
+ */
 function spawnServer(cmd, args, { cwd, env, stdio, portFrom }) {
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio });
   let output = "";
@@ -80,10 +86,16 @@ function spawnServer(cmd, args, { cwd, env, stdio, portFrom }) {
     const timer = setTimeout(() => reject(new Error(`${basename(cmd)} did not start in 60 s:\n${output}`)), 60_000);
     let text = "";
     child.stdio[portFrom].setEncoding("utf8").on("data", (d) => {
-      text += d;
-      for (const line of text.split("\n").slice(0, -1)) {
-        const msg = JSON.parse(line);
-        const found = msg.port !== undefined && (msg.event === undefined || (msg.event === "listen" && msg.socket === "http"));
+      const lines = (text + d).split("\n");
+      text = lines.pop();
+      for (const line of lines) {
+        let msg = null;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          // a block's own output
+        }
+        const found = msg?.port !== undefined && (msg.event === undefined || (msg.event === "listen" && msg.socket === "http"));
         if (found) {
           clearTimeout(timer);
           resolve(msg.port);
@@ -96,7 +108,9 @@ function spawnServer(cmd, args, { cwd, env, stdio, portFrom }) {
     if (child.exitCode === null) {
       const gone = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
+      const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await gone;
+      clearTimeout(hard);
     }
   };
   return port.then(
