@@ -56,7 +56,8 @@ export function makeHarness(lib, loaders) {
 export function fixtureGlobals(lib, data) {
   const tasks = structuredClone(data.tasks);
   const routes = [];
-  const rendered = [];
+  const render = (...args) => void render.calls.push(args);
+  render.calls = [];
   let authz;
   const values = {
     token: data.token,
@@ -64,7 +65,7 @@ export function fixtureGlobals(lib, data) {
     tasks,
     task: tasks[data.taskIndex],
     upstream: new Response(data.searchText, { headers: { "content-type": "application/json" } }),
-    render: (...args) => void rendered.push(args),
+    render,
     app: Object.fromEntries(["get", "post", "put", "delete"].map((m) => [m, (path, handler) => void routes.push({ method: m.toUpperCase(), path, handler })])),
     camundaAuthorizationsOf: async () => structuredClone(data.authorizations),
     env: data.env,
@@ -74,7 +75,7 @@ export function fixtureGlobals(lib, data) {
     configurable: true,
     get: () => (authz ??= new lib.Authorizer(lib.verifyGrants(data.token, data.jwks, { issuer: data.issuer, audience: data.audience }))),
   };
-  return { descriptors, routes, rendered };
+  return { descriptors, routes };
 }
 
 /** Calls an Express-style route handler; resolves the Response it sends. */
