@@ -1,0 +1,57 @@
+// Named checks a README block can ask for with `<!-- snippet-check: NAME -->`: what the test
+// asserts about the block beyond running it. Each gets `{ fetch, data, cluster, page }`:
+// `fetch(path, init)` reaches the block's fetch handler or `app` routes in the runtime under
+// test, `data` is the fixture data (tests/js/snippets/fixtures.mjs), `cluster` the fake
+// Orchestration Cluster, `page` the block's Playwright page (browser only).
+import assert from "node:assert/strict";
+import * as jose from "jose";
+import { SEARCH, USER, VISIBLE } from "./fixtures.mjs";
+
+export const checks = {
+  /**
+   * An edge proxy of /v2/user-tasks/search: the grant set in `x-camunda-grants`; a good one
+   * gives the cluster's response with only the allowed `items` (`page` kept), after forwarding
+   * the query and the caller's `authorization`; a bad or missing one gives 401 with its code.
+   */
+  async "search-proxy"({ fetch, data, cluster }) {
+    const query = JSON.stringify({ filter: { state: "CREATED" }, page: { limit: 50 } });
+    const post = (grants) =>
+      fetch("/v2/user-tasks/search", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer user-token", ...(grants === undefined ? {} : { "x-camunda-grants": grants }) },
+        body: query,
+      });
+    const seen = cluster.requests.length;
+    const ok = await post(data.token);
+    const body = await ok.text();
+    assert.equal(ok.status, 200, `a good grant set: 200, not ${ok.status} ${body}`);
+    assert.deepEqual(JSON.parse(body), { ...SEARCH, items: VISIBLE }, "the cluster's response with only the visible items, `page` kept");
+    const sent = cluster.requests.slice(seen);
+    assert.equal(sent.length, 1, "one request to the cluster");
+    assert.deepEqual([sent[0].method, sent[0].path, sent[0].body, sent[0].headers.authorization], ["POST", "/v2/user-tasks/search", query, "Bearer user-token"], "the query and the caller's authorization are forwarded");
+
+    const [h, p, s] = data.token.split(".");
+    for (const [what, grants, code] of [
+      ["a forged grant set", `${h}.${p}.${s[0] === "A" ? "B" : "A"}${s.slice(1)}`, "ERR_GRANTS_SIGNATURE"],
+      ["no grant set", undefined, "ERR_GRANTS_MALFORMED"],
+    ]) {
+      const refused = await post(grants);
+      const text = await refused.text();
+      assert.equal(refused.status, 401, `${what}: 401, not ${refused.status} ${text}`);
+      assert.equal(JSON.parse(text).code, code, `${what}: the AuthzError's code`);
+    }
+    assert.equal(cluster.requests.length, seen + 1, "a refused request never reaches the cluster");
+  },
+
+  /** A server that publishes its JWKS and issues grant sets for the signed-in user (`req.user`). */
+  async "grants-endpoint"({ fetch, data }) {
+    const jwks = await (await fetch("/.well-known/camunda-grants-jwks.json")).json();
+    const res = await fetch("/api/grants");
+    assert.equal(res.status, 200);
+    const { token } = await res.json();
+    const { payload, protectedHeader } = await jose.jwtVerify(token, jose.createLocalJWKSet(jwks), { issuer: data.issuer, audience: data.audience, typ: "camunda-grants+jwt" });
+    assert.equal(protectedHeader.alg, "EdDSA");
+    assert.deepEqual(payload.principal, { type: "USER", id: USER.name, groups: USER.groups, roles: ["task-worker"] }, "the signed-in user is the principal");
+    assert.ok(payload.exp - payload.iat <= 900, "a short-lived grant set");
+  },
+};
