@@ -12,15 +12,25 @@
 //!    ([`Gate::NotAssignedToOther`]); a claim of a task assigned to yourself is allowed, and a
 //!    CLIENT principal never equals an assignee.
 //!
-//! | operation                 | alternatives (any one allows)                                            | lifecycle        |
-//! |---------------------------|--------------------------------------------------------------------------|------------------|
-//! | get, search, getForm      | PD READ_USER_TASK; UT READ                                               |                  |
-//! | claim                     | PD UPDATE_USER_TASK, PD CLAIM_USER_TASK; UT UPDATE, UT CLAIM             | CREATED, no other assignee |
-//! | assign                    | PD UPDATE_USER_TASK; UT UPDATE                                           | CREATED          |
-//! | unassign                  | as assign; or, assigned to the principal: PD CLAIM_USER_TASK, UT CLAIM   | CREATED          |
-//! |                           | by `*`, by key or by the `assignee` property                             |                  |
-//! | complete                  | PD UPDATE_USER_TASK, PD COMPLETE_USER_TASK; UT UPDATE, UT COMPLETE       | CREATED          |
-//! | update                    | PD UPDATE_USER_TASK; UT UPDATE                                           | CREATED          |
+//! Step 2, the alternatives:
+//!
+//! | operation                 | alternatives (any one allows)                                            |
+//! |---------------------------|--------------------------------------------------------------------------|
+//! | get, search, getForm      | PD READ_USER_TASK; UT READ                                               |
+//! | claim                     | PD UPDATE_USER_TASK, PD CLAIM_USER_TASK; UT UPDATE, UT CLAIM             |
+//! | assign                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
+//! | unassign                  | as assign; or, assigned to the principal: PD CLAIM_USER_TASK, UT CLAIM   |
+//! |                           | by `*`, by key or by the `assignee` property                             |
+//! | complete                  | PD UPDATE_USER_TASK, PD COMPLETE_USER_TASK; UT UPDATE, UT COMPLETE       |
+//! | update                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
+//!
+//! Steps 3 and 4, the lifecycle gates ([`Operation::gates`]):
+//!
+//! | operation                 | gates, in order                                                          |
+//! |---------------------------|--------------------------------------------------------------------------|
+//! | get, search, getForm      | none                                                                     |
+//! | claim                     | state `CREATED` (`task-not-active`), not assigned to another (`assigned-to-other`) |
+//! | assign, unassign, complete, update | state `CREATED` (`task-not-active`)                             |
 //!
 //! PD is a PROCESS_DEFINITION grant on the task's `processDefinitionId` (or `*`); UT a USER_TASK
 //! grant on the task's `userTaskKey` (or `*`) or on one of its properties. Process-level
@@ -37,7 +47,10 @@
 //! `CREATED` only, with no assignee check; the rejection text of the state check is in
 //! `UserTaskCommandPreconditionValidator.java`. The states are the REST API's
 //! `UserTaskStateEnum` (`zeebe/gateway-protocol/src/main/proto/v2/user-tasks.yaml`). Reads
-//! (get, search, getForm) go through the search API, which has no lifecycle check.
+//! (get, search, getForm) are queries, not engine commands: no lifecycle check. One difference
+//! on purpose: the engine's `checkClaim` tests `isBlank()`, so it treats an assignee of only
+//! white space as unassigned; here only an empty (or absent) assignee is, since the API never
+//! sends a blank one and a stricter answer fails closed.
 
 use crate::error::{err, ErrorCode, Result};
 use crate::model::{PermissionType, ResourceType};

@@ -1,7 +1,9 @@
 //! The binding layer, exercised in a real JavaScript engine (Node.js and headless Chromium):
 //! JSON text in, JS objects and thrown errors with codes out, keys from `crypto.getRandomValues`.
 
-use camunda_authz::wasm::{check_task, generate_signing_key, sign, verify, Engine, Keys};
+use camunda_authz::wasm::{
+    check_task, generate_signing_key, sign, task_states, verify, Engine, Keys,
+};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -96,21 +98,29 @@ fn task_records_cross_in_bulk() {
     let mut engine = Engine::from_unverified_payload(PAYLOAD).unwrap();
     let vocabulary = engine.vocabulary();
     let sales = vocabulary.iter().position(|s| s == "sales").unwrap() as u32 + 1;
-    assert!(engine.scratch(14) != 0);
-    // Write two records through the same path the JS wrapper uses: one with `sales` as a
-    // candidate group, one without.
+    assert!(engine.scratch(31) != 0);
+    // Write four records through the same path the JS wrapper uses (7 header words: key,
+    // process, assignee, tenant, state, users, groups): `sales` as a candidate group; nothing;
+    // `sales` and state COMPLETED; `sales` and an assignee outside the vocabulary.
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().into();
     let view = js_sys::Uint32Array::new_with_byte_offset_and_length(
         &memory.buffer(),
-        engine.scratch(14) as u32,
-        14,
+        engine.scratch(31) as u32,
+        31,
     );
-    view.copy_from(&[0, 0, 0, 0, 0, 1, sales, 0, 0, 0, 0, 0, 0, 0]);
-    let ptr = engine.mask_many(13).unwrap();
+    let completed = task_states().iter().position(|s| s == "COMPLETED").unwrap() as u32 + 1;
+    let other = u32::MAX;
+    view.copy_from(&[
+        0, 0, 0, 0, 0, 0, 1, sales, //
+        0, 0, 0, 0, 0, 0, 0, //
+        0, 0, 0, 0, completed, 0, 1, sales, //
+        0, 0, other, 0, 0, 0, 1, sales,
+    ]);
+    let ptr = engine.mask_many(31).unwrap();
     let masks =
-        js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr as u32, 2)
+        js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr as u32, 4)
             .to_vec();
-    assert_eq!(masks, vec![0b0100_1111, 0]);
+    assert_eq!(masks, vec![0b0100_1111, 0, 0b0000_0111, 0b0100_0111]);
     assert_eq!(
         code(engine.mask_many(3).unwrap_err()),
         "ERR_TASK_INVALID",
