@@ -74,6 +74,10 @@ export function defineAbility(payload) {
       else if (claim.ids.size > 0) can("unassign", "Task", { assignee: me, userTaskKey: { $in: [...claim.ids] } });
     }
   }
+  // Lifecycle: writes need the task in state CREATED (or none); a claim also needs it unassigned
+  // or assigned to the principal.
+  cannot(OPERATIONS.filter((op) => !["get", "search", "getForm"].includes(op)), "Task", { state: { $nin: [undefined, null, "CREATED"] } });
+  cannot("claim", "Task", { assignee: { $nin: [undefined, null, "", ...(me === null ? [] : [me])] } });
   if (payload.multiTenancyEnabled === true) cannot(OPERATIONS, "Task", { tenantId: { $nin: [...(p.tenants ?? [])] } });
   return build();
 }

@@ -1,5 +1,5 @@
 // The same decision in plain JavaScript: the grant set compiled into Sets once, then a
-// straightforward check per task (docs/rules.md, all eight operations, both gates). It is the
+// straightforward check per task (docs/rules.md, all eight operations, the tenant gate and the lifecycle). It is the
 // baseline every ratio in the benchmark table is taken against. Also a plain verification of the
 // signed grant set with node:crypto (synchronous Ed25519 through OpenSSL).
 
@@ -83,6 +83,16 @@ export class PlainAuthorizer {
 
   can(operation, task) {
     if (this.multiTenancy && !this.tenants.has(task.tenantId)) return false;
+    if (!this.authorized(operation, task)) return false;
+    if (operation === "get" || operation === "search" || operation === "getForm") return true;
+    // Lifecycle: writes need the task in state CREATED (or no state); a claim also needs it
+    // unassigned or assigned to the principal.
+    if (task.state != null && task.state !== "CREATED") return false;
+    const assignee = task.assignee;
+    return operation !== "claim" || assignee == null || assignee === "" || assignee === this.username;
+  }
+
+  authorized(operation, task) {
     if (!this.enabled) return true;
     switch (operation) {
       case "get":
