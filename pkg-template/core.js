@@ -163,6 +163,14 @@ const MAX_PAYLOAD_CHARS = 1 << 26;
 // (never the prototype chain), each field read once, `undefined`, functions and symbols absent
 // (null in a list), non-finite numbers null, a list's length as `JSON.stringify` takes it
 // (ToLength). The bounds (docs/bounds.md) are checked before anything is copied.
+//
+// The fast path reads the six fields directly, which is what JSON reads when the task is a
+// plain object (prototype `Object.prototype`, which holds none of the fields nor `toJSON`, or
+// null) without `toJSON`: then a field is either the task's own property or absent. Anything
+// else (a class instance, `Object.create(proto)`, a polluted `Object.prototype`, `toJSON`)
+// takes the exact path, which walks `Object.keys` as JSON does. The one thing the fast path
+// cannot see is an own property made non-enumerable with `Object.defineProperty`: it is read
+// (see docs/bounds.md).
 
 /** At most this many entries in one candidate list. */
 const MAX_CANDIDATES = 65536;
@@ -176,63 +184,104 @@ function taskFields() {
 
 /**
  * Reads `task` into `f` (from `taskFields`); throws ERR_TASK_INVALID (with the core's wording)
- * for a task the core would refuse. List entries are read later, once each, through
- * `listEntry`. The one place where each field of a task is read.
+ * for a task the core would refuse. `clean`: `Object.prototype` holds no task field (a list
+ * checks it once per call, not once per task). List entries are read later, once each, through
+ * `listEntry`. With `readField`, the one place where the fields of a task are read.
  */
-function readTask(task, f) {
+function readTask(task, f, clean = !objectPrototypeHoldsFields()) {
   f.key = f.process = f.assignee = f.tenant = f.users = f.groups = null;
   f.nUsers = f.nGroups = f.chars = 0;
-  if (typeof task === "object" && task !== null) {
-    const toJSON = task.toJSON;
-    if (typeof toJSON === "function") task = serialized(toJSON.call(task, ""));
-    else if (!isPlain(task)) task = unbox(task);
+  if (typeof task === "object" && task !== null && isPlainTask(task, clean)) {
+    let v;
+    if ((v = task.userTaskKey) !== undefined) f.key = keyField(f, v);
+    if ((v = task.processDefinitionId) !== undefined) f.process = stringField(f, v, "processDefinitionId");
+    if ((v = task.assignee) !== undefined) f.assignee = stringField(f, v, "assignee");
+    if ((v = task.tenantId) !== undefined) f.tenant = stringField(f, v, "tenantId");
+    if ((v = task.candidateUsers) !== undefined) f.nUsers = listLength((f.users = listField(v, "candidateUsers")), "candidateUsers");
+    if ((v = task.candidateGroups) !== undefined) f.nGroups = listLength((f.groups = listField(v, "candidateGroups")), "candidateGroups");
   } else {
-    task = jsonValue(task, "");
+    readTaskExactly(task, f);
   }
+  if (f.chars > MAX_TASK_CHARS) throw tooManyChars();
+  return f;
+}
+
+/** `readTask` for any other value, as `JSON.stringify` walks it. */
+function readTaskExactly(task, f) {
+  task = jsonValue(task, "");
   if (typeof task !== "object" || task === null || Array.isArray(task)) throw refused(placeholder(task));
   const names = Object.keys(task);
   for (let i = 0; i < names.length; i++) {
-    switch (names[i]) {
-      case "userTaskKey": {
-        const key = (f.key = stringField(f, task.userTaskKey, "userTaskKey"));
-        if (key !== null && !isKey(key)) throw refusedField("userTaskKey", JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
-        break;
-      }
-      case "processDefinitionId":
-        f.process = stringField(f, task.processDefinitionId, "processDefinitionId");
-        break;
-      case "assignee":
-        f.assignee = stringField(f, task.assignee, "assignee");
-        break;
-      case "tenantId":
-        f.tenant = stringField(f, task.tenantId, "tenantId");
-        break;
-      case "candidateUsers":
-        f.users = listField(task.candidateUsers, "candidateUsers");
-        f.nUsers = f.users === null ? 0 : listLength(f.users, "candidateUsers");
-        break;
-      case "candidateGroups":
-        f.groups = listField(task.candidateGroups, "candidateGroups");
-        f.nGroups = f.groups === null ? 0 : listLength(f.groups, "candidateGroups");
-        break;
-    }
+    const name = names[i];
+    if (FIELD_NAMES.has(name)) readField(f, name, task[name]);
   }
-  return f;
+}
+
+const FIELD_NAMES = new Set(["userTaskKey", "processDefinitionId", "assignee", "tenantId", "candidateUsers", "candidateGroups"]);
+
+/** Sets field `name` of `f` from the task's `value` (as read, before JSON's conversions). */
+function readField(f, name, value) {
+  switch (name) {
+    case "userTaskKey":
+      f.key = keyField(f, value);
+      break;
+    case "processDefinitionId":
+      f.process = stringField(f, value, name);
+      break;
+    case "assignee":
+      f.assignee = stringField(f, value, name);
+      break;
+    case "tenantId":
+      f.tenant = stringField(f, value, name);
+      break;
+    case "candidateUsers":
+      f.nUsers = listLength((f.users = listField(value, name)), name);
+      break;
+    case "candidateGroups":
+      f.nGroups = listLength((f.groups = listField(value, name)), name);
+      break;
+  }
+}
+
+/** `userTaskKey`: a decimal string, or null. */
+function keyField(f, value) {
+  const key = stringField(f, value, "userTaskKey");
+  if (key !== null && !isKey(key)) throw refusedField("userTaskKey", JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
+  return key;
+}
+
+/** Whether reading the fields directly sees what JSON sees (see the top of this section). */
+function isPlainTask(task, clean) {
+  const proto = Object.getPrototypeOf(task);
+  if (proto !== null && (proto !== Object.prototype || !clean)) return false;
+  return task.toJSON === undefined;
+}
+
+/** Whether someone added a task field or `toJSON` to `Object.prototype` (prototype pollution). */
+function objectPrototypeHoldsFields() {
+  const p = Object.prototype;
+  return "userTaskKey" in p || "processDefinitionId" in p || "assignee" in p || "tenantId" in p || "candidateUsers" in p || "candidateGroups" in p || "toJSON" in p;
 }
 
 /** A string field's value, or null when JSON would leave it out or make it null. */
 function stringField(f, value, name) {
-  if (typeof value === "string") return countChars(f, value);
+  if (typeof value === "string") {
+    f.chars += value.length;
+    return value;
+  }
   if (value === undefined || value === null) return null;
   value = jsonValue(value, name);
-  if (typeof value === "string") return countChars(f, value);
+  if (typeof value === "string") {
+    f.chars += value.length;
+    return value;
+  }
   if (value === null || value === undefined || typeof value === "function" || typeof value === "symbol") return null;
   throw refusedField(name, placeholder(value));
 }
 
 /** A candidate list (an array as `Array.isArray` sees it), or null when absent. */
 function listField(value, name) {
-  if (Array.isArray(value) && typeof value.toJSON !== "function") return value;
+  if (Array.isArray(value) && value.toJSON === undefined) return value;
   if (value === undefined || value === null) return null;
   value = jsonValue(value, name);
   if (Array.isArray(value)) return value;
@@ -240,8 +289,9 @@ function listField(value, name) {
   throw refusedField(name, placeholder(value));
 }
 
-/** A list's length as `JSON.stringify` reads it (ToLength), within MAX_CANDIDATES. */
+/** A list's length as `JSON.stringify` reads it (ToLength), within MAX_CANDIDATES; 0 for no list. */
 function listLength(list, name) {
+  if (list === null) return 0;
   const raw = list.length;
   let n = typeof raw === "number" ? raw : Number(raw);
   n = n > 0 ? Math.floor(n) : 0; // NaN, negatives and -0 are 0; fractions are cut
@@ -251,13 +301,21 @@ function listLength(list, name) {
   return n;
 }
 
-/** Entry `i` of a candidate list as a string; throws for anything JSON would not make a string. */
-function listEntry(f, list, i, name) {
-  let value = list[i];
-  if (typeof value === "string") return countChars(f, value);
-  value = jsonValue(value, String(i));
-  if (typeof value === "string") return countChars(f, value);
-  throw refusedField(name, `[${placeholder(value)}]`);
+/**
+ * Entry `i` of a candidate list as a string (the caller has read `list[i]` as `value`, once);
+ * throws for anything JSON would not make a string.
+ */
+function listEntry(f, value, i, name) {
+  if (typeof value !== "string") {
+    value = jsonValue(value, String(i));
+    if (typeof value !== "string") throw refusedField(name, `[${placeholder(value)}]`);
+  }
+  if ((f.chars += value.length) > MAX_TASK_CHARS) throw tooManyChars();
+  return value;
+}
+
+function tooManyChars() {
+  return new AuthzError("ERR_TASK_INVALID", `the task's decision fields hold more than ${MAX_TASK_CHARS} characters, the bound`);
 }
 
 /** Camunda keys are decimal strings of 1 to 20 digits. */
@@ -269,13 +327,6 @@ function isKey(s) {
     if (c < 48 || c > 57) return false;
   }
   return true;
-}
-
-function countChars(f, s) {
-  if ((f.chars += s.length) > MAX_TASK_CHARS) {
-    throw new AuthzError("ERR_TASK_INVALID", `the task's decision fields hold more than ${MAX_TASK_CHARS} characters, the bound`);
-  }
-  return s;
 }
 
 /** What JSON.stringify serializes for `value` under `key`: its `toJSON` result, then `serialized`. */
@@ -375,8 +426,8 @@ function plainTask(task, f) {
   if (f.assignee !== null) out.assignee = f.assignee;
   if (f.tenant !== null) out.tenantId = f.tenant;
   const { users, nUsers, groups, nGroups } = f;
-  if (users !== null) out.candidateUsers = Array.from({ length: nUsers }, (_, i) => listEntry(f, users, i, "candidateUsers"));
-  if (groups !== null) out.candidateGroups = Array.from({ length: nGroups }, (_, i) => listEntry(f, groups, i, "candidateGroups"));
+  if (users !== null) out.candidateUsers = Array.from({ length: nUsers }, (_, i) => listEntry(f, users[i], i, "candidateUsers"));
+  if (groups !== null) out.candidateGroups = Array.from({ length: nGroups }, (_, i) => listEntry(f, groups[i], i, "candidateGroups"));
   return out;
 }
 
@@ -395,6 +446,10 @@ const RELEASE_WORDS = 1 << 18;
 const MAX_TASKS = 1 << 24;
 /** At most this many characters (UTF-16 code units) in one `filterSearchResponse` text. */
 const MAX_RESPONSE_CHARS = 1 << 27;
+
+function reentered() {
+  return new AuthzError("ERR_ARGUMENT_INVALID", "a task's getter, proxy trap or toJSON called back into the Authorizer that was reading it");
+}
 
 function outOfMemory(bytes) {
   return new AuthzError("ERR_ARGUMENT_INVALID", `camunda-authz cannot reserve ${bytes} bytes of WebAssembly memory for this input`);
@@ -424,8 +479,12 @@ export class Authorizer {
   #syms;
   #view = new Uint32Array(0);
   #fields = taskFields();
-  /** Set while a call reads tasks: a getter or trap calling back into this Authorizer would overwrite its records. */
-  #busy = false;
+  /**
+   * Counts the calls that write records: a getter, trap or `toJSON` that calls back into this
+   * Authorizer while it reads a task overwrites the scratch buffer, and the outer call, seeing
+   * the count move, refuses instead of deciding on records it did not write.
+   */
+  #calls = 0;
 
   /** @param grants the result of `verifyGrants` */
   constructor(grants, trusted) {
@@ -469,8 +528,8 @@ export class Authorizer {
   }
 
   /** Writes the record of one task at `at` (see RECORD_HEADER) and returns its end. */
-  #encode(task, at) {
-    const f = readTask(task, this.#fields);
+  #encode(task, at, clean) {
+    const f = readTask(task, this.#fields, clean);
     const syms = this.#syms;
     const { users, nUsers, groups, nGroups } = f;
     let view = this.#room(at + RECORD_HEADER);
@@ -481,7 +540,9 @@ export class Authorizer {
     // Only candidates the grant set names are written (the others can never match).
     let w = at + RECORD_HEADER;
     for (let i = 0; i < nUsers; i++) {
-      const s = syms.get(listEntry(f, users, i, "candidateUsers"));
+      let u = users[i];
+      if (typeof u !== "string" || (f.chars += u.length) > MAX_TASK_CHARS) u = listEntry(f, u, i, "candidateUsers");
+      const s = syms.get(u);
       if (s !== undefined) {
         if (w >= view.length) view = this.#room(w + 1);
         view[w++] = s;
@@ -489,34 +550,30 @@ export class Authorizer {
     }
     const cu = w - at - RECORD_HEADER;
     for (let i = 0; i < nGroups; i++) {
-      const s = syms.get(listEntry(f, groups, i, "candidateGroups"));
+      let g = groups[i];
+      if (typeof g !== "string" || (f.chars += g.length) > MAX_TASK_CHARS) g = listEntry(f, g, i, "candidateGroups");
+      const s = syms.get(g);
       if (s !== undefined) {
         if (w >= view.length) view = this.#room(w + 1);
         view[w++] = s;
       }
     }
-    view = this.#room(w); // a getter above may have grown wasm memory
+    if (view.length === 0) view = this.#room(w); // a getter above grew wasm memory: re-make the view
     view[at + 4] = cu;
     view[at + 5] = w - at - RECORD_HEADER - cu;
     return w;
   }
 
-  #enter() {
-    ready();
-    if (this.#busy) throw new AuthzError("ERR_ARGUMENT_INVALID", "a task's getter, proxy trap or toJSON called back into the Authorizer that is reading it");
-    this.#busy = true;
-  }
-
   #mask(task) {
-    this.#enter();
+    ready();
+    const entry = ++this.#calls;
     let end;
     try {
-      end = this.#encode(task, 0);
+      end = this.#encode(task, 0, !objectPrototypeHoldsFields());
     } catch (error) {
       throw taskError(error);
-    } finally {
-      this.#busy = false;
     }
+    if (entry !== this.#calls) throw reentered();
     const mask = this.#engine.maskOne(end); // infallible: > 0xff means a malformed record
     if (mask > 0xff) throw new AuthzError("ERR_TASK_INVALID", "the task could not be read"); // fail closed
     return mask;
@@ -566,17 +623,20 @@ export class Authorizer {
   /** `masks`; with `read`, also collects each task as it was read (once) from `tasks`. */
   #masks(tasks, read) {
     if (!Array.isArray(tasks)) throw new AuthzError("ERR_TASK_INVALID", `tasks must be an array, not ${tasks === null ? "null" : typeof tasks}`);
-    this.#enter();
+    ready();
+    const entry = ++this.#calls;
     let first = 0; // the first task of the current chunk
     let end = 0;
+    const clean = !objectPrototypeHoldsFields();
     try {
       const n = taskCount(tasks);
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const task = tasks[i];
         if (read !== null) read.push(task);
-        end = this.#encode(task, end);
+        end = this.#encode(task, end, clean);
         if (end >= CHUNK_WORDS || i === n - 1) {
+          if (entry !== this.#calls) throw reentered();
           this.#decide(out, first, i + 1 - first, end);
           first = i + 1;
           end = 0;
@@ -586,7 +646,6 @@ export class Authorizer {
     } catch (error) {
       throw taskError(error);
     } finally {
-      this.#busy = false;
       if (this.#view.length > RELEASE_WORDS) {
         this.#view = new Uint32Array(0);
         this.#engine.releaseScratch();
@@ -643,14 +702,12 @@ export class Authorizer {
   /** The decision with its reason: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?, permissionType? }`. */
   explain(operation, task) {
     operationBit(operation);
-    this.#enter();
+    ready();
     let text;
     try {
-      text = JSON.stringify(plainTask(task, this.#fields));
+      text = JSON.stringify(plainTask(task, taskFields()));
     } catch (error) {
       throw taskError(error);
-    } finally {
-      this.#busy = false;
     }
     return call(() => this.#engine.explain(operation, text), "ERR_TASK_INVALID");
   }
