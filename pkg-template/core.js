@@ -183,30 +183,22 @@ function taskFields() {
 }
 
 /**
- * Reads `task` into `f` (from `taskFields`); throws ERR_TASK_INVALID (with the core's wording)
- * for a task the core would refuse. `clean`: `Object.prototype` holds no task field (a list
- * checks it once per call, not once per task). List entries are read later, once each, through
- * `listEntry`. With `readField`, the one place where the fields of a task are read.
+ * Reads `task` into `f` (from `taskFields`) on the exact path; throws ERR_TASK_INVALID (with the
+ * core's wording) for a task the core would refuse. List entries are read later, once each,
+ * through `listEntry`. With `readField`, and the fast path in `Authorizer#encode` (which reads
+ * the same fields directly from a plain task), the one place where the fields of a task are
+ * read. A new field goes into `taskFields`, `FIELD_NAMES`, `readField`, the fast path,
+ * `objectPrototypeHoldsFields`, `plainTask` and the record.
  */
-function readTask(task, f, clean = !objectPrototypeHoldsFields()) {
+function readTask(task, f) {
   f.key = f.process = f.assignee = f.tenant = f.users = f.groups = null;
   f.nUsers = f.nGroups = f.chars = 0;
-  if (typeof task === "object" && task !== null && isPlainTask(task, clean)) {
-    let v;
-    if ((v = task.userTaskKey) !== undefined) f.key = keyField(f, v);
-    if ((v = task.processDefinitionId) !== undefined) f.process = stringField(f, v, "processDefinitionId");
-    if ((v = task.assignee) !== undefined) f.assignee = stringField(f, v, "assignee");
-    if ((v = task.tenantId) !== undefined) f.tenant = stringField(f, v, "tenantId");
-    if ((v = task.candidateUsers) !== undefined) f.nUsers = listLength((f.users = listField(v, "candidateUsers")), "candidateUsers");
-    if ((v = task.candidateGroups) !== undefined) f.nGroups = listLength((f.groups = listField(v, "candidateGroups")), "candidateGroups");
-  } else {
-    readTaskExactly(task, f);
-  }
+  readTaskExactly(task, f);
   if (f.chars > MAX_TASK_CHARS) throw tooManyChars();
   return f;
 }
 
-/** `readTask` for any other value, as `JSON.stringify` walks it. */
+/** The fields of `task` as `JSON.stringify` walks it: its `toJSON`, then `Object.keys`. */
 function readTaskExactly(task, f) {
   task = jsonValue(task, "");
   if (typeof task !== "object" || task === null || Array.isArray(task)) throw refused(placeholder(task));
@@ -248,13 +240,6 @@ function keyField(f, value) {
   const key = stringField(f, value, "userTaskKey");
   if (key !== null && !isKey(key)) throw refusedField("userTaskKey", JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
   return key;
-}
-
-/** Whether reading the fields directly sees what JSON sees (see the top of this section). */
-function isPlainTask(task, clean) {
-  const proto = Object.getPrototypeOf(task);
-  if (proto !== null && (proto !== Object.prototype || !clean)) return false;
-  return task.toJSON === undefined;
 }
 
 /** Whether someone added a task field or `toJSON` to `Object.prototype` (prototype pollution). */
@@ -302,15 +287,14 @@ function listLength(list, name) {
 }
 
 /**
- * Entry `i` of a candidate list as a string (the caller has read `list[i]` as `value`, once);
- * throws for anything JSON would not make a string.
+ * Entry `i` of a candidate list as a string (the caller has read `list[i]` as `value`, once,
+ * and counts its characters); throws for anything JSON would not make a string.
  */
-function listEntry(f, value, i, name) {
+function listEntry(value, i, name) {
   if (typeof value !== "string") {
     value = jsonValue(value, String(i));
     if (typeof value !== "string") throw refusedField(name, `[${placeholder(value)}]`);
   }
-  if ((f.chars += value.length) > MAX_TASK_CHARS) throw tooManyChars();
   return value;
 }
 
@@ -425,9 +409,17 @@ function plainTask(task, f) {
   if (f.process !== null) out.processDefinitionId = f.process;
   if (f.assignee !== null) out.assignee = f.assignee;
   if (f.tenant !== null) out.tenantId = f.tenant;
-  const { users, nUsers, groups, nGroups } = f;
-  if (users !== null) out.candidateUsers = Array.from({ length: nUsers }, (_, i) => listEntry(f, users[i], i, "candidateUsers"));
-  if (groups !== null) out.candidateGroups = Array.from({ length: nGroups }, (_, i) => listEntry(f, groups[i], i, "candidateGroups"));
+  const entries = (list, n, name) => {
+    const values = [];
+    for (let i = 0; i < n; i++) {
+      const value = listEntry(list[i], i, name);
+      if ((f.chars += value.length) > MAX_TASK_CHARS) throw tooManyChars();
+      values.push(value);
+    }
+    return values;
+  };
+  if (f.users !== null) out.candidateUsers = entries(f.users, f.nUsers, "candidateUsers");
+  if (f.groups !== null) out.candidateGroups = entries(f.groups, f.nGroups, "candidateGroups");
   return out;
 }
 
@@ -527,21 +519,62 @@ export class Authorizer {
     return view;
   }
 
-  /** Writes the record of one task at `at` (see RECORD_HEADER) and returns its end. */
+  /**
+   * Writes the record of one task at `at` (see RECORD_HEADER) and returns its end. `clean`:
+   * `Object.prototype` holds no task field (checked once per call, not once per task).
+   */
   #encode(task, at, clean) {
-    const f = readTask(task, this.#fields, clean);
+    const f = this.#fields;
+    let key = null, process = null, assignee = null, tenant = null, users = null, groups = null;
+    let nUsers = 0, nGroups = 0, chars = 0, proto;
+    if (typeof task === "object" && task !== null && ((proto = Object.getPrototypeOf(task)) === null || (proto === Object.prototype && clean)) && task.toJSON === undefined) {
+      // The fast path of `readTask` for a plain task (see the top of "Reading tasks"): the
+      // fields read directly, strings and arrays inline, any other value through its reader
+      // (which counts its characters in `f.chars`).
+      f.chars = 0;
+      let v, n;
+      if ((v = task.userTaskKey) !== undefined) {
+        if (typeof v === "string" && isKey(v)) (key = v), (chars += v.length);
+        else key = keyField(f, v);
+      }
+      if ((v = task.processDefinitionId) !== undefined) {
+        if (typeof v === "string") (process = v), (chars += v.length);
+        else process = stringField(f, v, "processDefinitionId");
+      }
+      if ((v = task.assignee) !== undefined) {
+        if (typeof v === "string") (assignee = v), (chars += v.length);
+        else assignee = stringField(f, v, "assignee");
+      }
+      if ((v = task.tenantId) !== undefined) {
+        if (typeof v === "string") (tenant = v), (chars += v.length);
+        else tenant = stringField(f, v, "tenantId");
+      }
+      if ((v = task.candidateUsers) !== undefined) {
+        if (Array.isArray(v) && v.toJSON === undefined && (n = v.length) >>> 0 === n && n <= MAX_CANDIDATES) (users = v), (nUsers = n);
+        else nUsers = listLength((users = listField(v, "candidateUsers")), "candidateUsers");
+      }
+      if ((v = task.candidateGroups) !== undefined) {
+        if (Array.isArray(v) && v.toJSON === undefined && (n = v.length) >>> 0 === n && n <= MAX_CANDIDATES) (groups = v), (nGroups = n);
+        else nGroups = listLength((groups = listField(v, "candidateGroups")), "candidateGroups");
+      }
+      chars += f.chars;
+    } else {
+      readTask(task, f);
+      ({ key, process, assignee, tenant, users, nUsers, groups, nGroups, chars } = f);
+    }
     const syms = this.#syms;
-    const { users, nUsers, groups, nGroups } = f;
     let view = this.#room(at + RECORD_HEADER);
-    view[at] = f.key === null ? 0 : (syms.get(f.key) ?? 0);
-    view[at + 1] = f.process === null ? 0 : (syms.get(f.process) ?? 0);
-    view[at + 2] = f.assignee === null ? 0 : (syms.get(f.assignee) ?? 0);
-    view[at + 3] = f.tenant === null ? 0 : (syms.get(f.tenant) ?? 0);
-    // Only candidates the grant set names are written (the others can never match).
+    view[at] = key === null ? 0 : (syms.get(key) ?? 0);
+    view[at + 1] = process === null ? 0 : (syms.get(process) ?? 0);
+    view[at + 2] = assignee === null ? 0 : (syms.get(assignee) ?? 0);
+    view[at + 3] = tenant === null ? 0 : (syms.get(tenant) ?? 0);
+    // Only candidates the grant set names are written (the others can never match). Entries
+    // that are not strings go through `listEntry`, which throws or converts them as JSON does.
     let w = at + RECORD_HEADER;
     for (let i = 0; i < nUsers; i++) {
       let u = users[i];
-      if (typeof u !== "string" || (f.chars += u.length) > MAX_TASK_CHARS) u = listEntry(f, u, i, "candidateUsers");
+      if (typeof u !== "string") u = listEntry(u, i, "candidateUsers");
+      chars += u.length;
       const s = syms.get(u);
       if (s !== undefined) {
         if (w >= view.length) view = this.#room(w + 1);
@@ -551,13 +584,15 @@ export class Authorizer {
     const cu = w - at - RECORD_HEADER;
     for (let i = 0; i < nGroups; i++) {
       let g = groups[i];
-      if (typeof g !== "string" || (f.chars += g.length) > MAX_TASK_CHARS) g = listEntry(f, g, i, "candidateGroups");
+      if (typeof g !== "string") g = listEntry(g, i, "candidateGroups");
+      chars += g.length;
       const s = syms.get(g);
       if (s !== undefined) {
         if (w >= view.length) view = this.#room(w + 1);
         view[w++] = s;
       }
     }
+    if (chars > MAX_TASK_CHARS) throw tooManyChars();
     if (view.length === 0) view = this.#room(w); // a getter above grew wasm memory: re-make the view
     view[at + 4] = cu;
     view[at + 5] = w - at - RECORD_HEADER - cu;
@@ -603,10 +638,10 @@ export class Authorizer {
   /** The tasks on which `operation` (default `search`) is allowed: the same objects, in order. */
   filter(tasks, operation = "search") {
     const bit = operationBit(operation);
-    const read = [];
+    const read = { tasks: null };
     const masks = this.#masks(tasks, read);
     const out = [];
-    for (let i = 0; i < masks.length; i++) if ((masks[i] & bit) !== 0) out.push(read[i]);
+    for (let i = 0; i < masks.length; i++) if ((masks[i] & bit) !== 0) out.push(read.tasks[i]);
     return out;
   }
 
@@ -620,7 +655,7 @@ export class Authorizer {
     return this.#masks(tasks, null);
   }
 
-  /** `masks`; with `read`, also collects each task as it was read (once) from `tasks`. */
+  /** `masks`; with `read`, also keeps each task as it was read (once) from `tasks` in `read.tasks`. */
   #masks(tasks, read) {
     if (!Array.isArray(tasks)) throw new AuthzError("ERR_TASK_INVALID", `tasks must be an array, not ${tasks === null ? "null" : typeof tasks}`);
     ready();
@@ -631,9 +666,10 @@ export class Authorizer {
     try {
       const n = taskCount(tasks);
       const out = new Uint8Array(n);
+      const kept = read === null ? null : (read.tasks = new Array(n));
       for (let i = 0; i < n; i++) {
         const task = tasks[i];
-        if (read !== null) read.push(task);
+        if (kept !== null) kept[i] = task;
         end = this.#encode(task, end, clean);
         if (end >= CHUNK_WORDS || i === n - 1) {
           if (entry !== this.#calls) throw reentered();
