@@ -330,12 +330,6 @@ function serialized(value) {
   return value;
 }
 
-/** An object made by `{}`, `JSON.parse` or `Object.create(null)`: never a boxed primitive. */
-function isPlain(object) {
-  const proto = Object.getPrototypeOf(object);
-  return proto === Object.prototype || proto === null;
-}
-
 const toStringTag = Object.prototype.toString;
 
 /**
