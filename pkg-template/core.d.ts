@@ -330,15 +330,15 @@ export interface GrantSetHeader {
 
 /** Options of `verifyGrants`. */
 export interface VerifyOptions {
-  /** The expected `iss`. */
-  issuer?: string;
-  /** The expected `aud`: one of these must be in the token's. */
-  audience?: string | readonly string[];
+  /** The expected `iss` (required); `null` skips the issuer check on purpose. */
+  issuer: string | null;
+  /** The expected `aud`, one of which must be in the token's (required); `null` skips the audience check on purpose. */
+  audience: string | readonly string[] | null;
   /** The current time, in seconds since the epoch or as a Date (default: the clock). */
   now?: number | Date;
-  /** Seconds of leeway for `exp` and `nbf` (default 0). */
+  /** Seconds of leeway for `exp` and `nbf`: 0 to 3600 (default 0). */
   clockTolerance?: number;
-  /** The size bound checked before parsing (default 1 MiB). */
+  /** The size bound, checked before the token is copied or parsed: 0 to 64 MiB (default 1 MiB). */
   maxTokenBytes?: number;
 }
 
@@ -441,7 +441,7 @@ export declare const TASK_WORKER_ROLE: readonly Readonly<
  * Verifies a signed grant set (a compact JWS) against the issuer's public keys and returns it.
  * Throws `AuthzError` with the first failing check's code.
  */
-export declare function verifyGrants(token: string, jwks: Jwks | PublicJwk | string, options?: VerifyOptions): VerifiedGrants;
+export declare function verifyGrants(token: string, jwks: Jwks | PublicJwk | string, options: VerifyOptions): VerifiedGrants;
 
 /** Signs a grant-set payload with a private Ed25519 JWK; returns the compact JWS. */
 export declare function signGrants(payload: GrantSetInput | string, privateJwk: Ed25519PrivateJwk | string, options?: SignOptions): string;

@@ -99,16 +99,25 @@ function ready() {
   }
 }
 
-/** Runs a call into wasm, turning a thrown core error into an AuthzError. */
-function call(fn) {
+/**
+ * Runs a call into wasm. The core's errors (thrown by `into_error` in src/wasm.rs, named
+ * `AuthzError`) keep their code; anything else (an allocation the engine refused, a string too
+ * long for the runtime, a bug) becomes an AuthzError with `code`, the caller's documented code
+ * for its input, so no foreign code such as Node's `ERR_STRING_TOO_LONG` reaches the caller.
+ */
+function call(fn, code = "ERR_ARGUMENT_INVALID") {
   ready();
   try {
     return fn();
   } catch (error) {
-    if (error instanceof AuthzError) throw error;
-    if (error instanceof Error && typeof error.code === "string") throw new AuthzError(error.code, error.message);
-    throw error;
+    throw asAuthzError(error, code);
   }
+}
+
+function asAuthzError(error, code) {
+  if (error instanceof AuthzError) return error;
+  if (error instanceof Error && error.name === "AuthzError" && typeof error.code === "string") return new AuthzError(error.code, error.message);
+  return new AuthzError(code, `camunda-authz could not complete the call: ${error?.message ?? error}`, { cause: error });
 }
 
 export const OPERATIONS = Object.freeze(["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"]);
@@ -118,7 +127,8 @@ function operationBit(op) {
   const bit = OPERATION_BIT.get(op);
   if (bit !== undefined) return bit;
   if (typeof op !== "string") throw new AuthzError("ERR_OPERATION_UNKNOWN", `an operation must be a string, not ${op === null ? "null" : typeof op}`);
-  call(() => glue.checkOperation(op));
+  if (op.length > 64) throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op.slice(0, 64)}…\``);
+  call(() => glue.checkOperation(op), "ERR_OPERATION_UNKNOWN");
   throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op}\``);
 }
 
@@ -131,25 +141,171 @@ function stringify(value, code, what) {
   }
 }
 
-/** JSON text for the core: strings pass as they are (already JSON), anything else is stringified. */
-function jsonText(value, code, what) {
-  if (typeof value === "string") return value;
-  const text = stringify(value, code, what);
+/**
+ * JSON text for the core: strings pass as they are (already JSON), anything else is stringified;
+ * at most `max` characters (so that nothing larger is copied into wasm memory).
+ */
+function jsonText(value, code, what, max = MAX_PAYLOAD_CHARS) {
+  const text = typeof value === "string" ? value : stringify(value, code, what);
   if (text === undefined) throw new AuthzError(code, `${what} is not JSON data`);
+  if (text.length > max) throw new AuthzError(code, `${what} is ${text.length} characters, more than the bound of ${max}`);
   return text;
 }
 
-/** A task as JSON text; a task that is a string stays a (JSON) string, which the core refuses. */
-function taskText(task) {
-  return stringify(task, "ERR_TASK_INVALID", "the task") ?? "null";
+/** At most this many characters in a payload or private key given to `signGrants` or `fromUnverifiedPayload`. */
+const MAX_PAYLOAD_CHARS = 1 << 26;
+
+// --- Reading tasks ---------------------------------------------------------------------------
+// Every method that takes a task (`can`, `actions`, `filter`, `masks`, `explain`) reads it here,
+// as `JSON.stringify` would see it, so that a decision on a task object equals the decision on
+// `JSON.parse(JSON.stringify(task))` and on the same task in a search response: the task's (and
+// each value's) `toJSON`, boxed primitives unboxed, only own enumerable string-keyed properties
+// (never the prototype chain), each field read once, `undefined`, functions and symbols absent
+// (null in a list), non-finite numbers null, a list's length as `JSON.stringify` takes it
+// (ToLength). The bounds (docs/bounds.md) are checked before anything is copied.
+//
+// The fast path reads the six fields directly, which is what JSON reads when the task is a
+// plain object (prototype `Object.prototype`, which holds none of the fields nor `toJSON`, or
+// null) without `toJSON`: then a field is either the task's own property or absent. Anything
+// else (a class instance, `Object.create(proto)`, a polluted `Object.prototype`, `toJSON`)
+// takes the exact path, which walks `Object.keys` as JSON does. The one thing the fast path
+// cannot see is an own property made non-enumerable with `Object.defineProperty`: it is read
+// (see docs/bounds.md).
+
+/** At most this many entries in one candidate list. */
+const MAX_CANDIDATES = 65536;
+/** At most this many characters (UTF-16 code units) in the strings a task's decision reads. */
+const MAX_TASK_CHARS = 1 << 22;
+
+/** The decision fields of a task being read (each Authorizer reuses one: no allocation per task). */
+function taskFields() {
+  return { key: null, process: null, assignee: null, tenant: null, state: null, users: null, nUsers: 0, groups: null, nGroups: 0, chars: 0 };
 }
 
-function invalidTask(task) {
-  call(() => glue.checkTask(taskText(task)));
-  // The core accepted what the encoder refused: still refuse (fail closed).
-  return new AuthzError("ERR_TASK_INVALID", "the task could not be read");
+/**
+ * Reads `task` into `f` (from `taskFields`) on the exact path; throws ERR_TASK_INVALID (with the
+ * core's wording) for a task the core would refuse. List entries are read later, once each,
+ * through `listEntry`. With `readField`, and the fast path in `Authorizer#encode` (which reads
+ * the same fields directly from a plain task), the one place where the fields of a task are
+ * read. A new field goes into `taskFields`, `FIELD_NAMES`, `readField`, the fast path,
+ * `objectPrototypeHoldsFields`, `plainTask` and the record.
+ */
+function readTask(task, f) {
+  f.key = f.process = f.assignee = f.tenant = f.state = f.users = f.groups = null;
+  f.nUsers = f.nGroups = f.chars = 0;
+  readTaskExactly(task, f);
+  if (f.chars > MAX_TASK_CHARS) throw tooManyChars();
+  return f;
 }
 
+/** The fields of `task` as `JSON.stringify` walks it: its `toJSON`, then `Object.keys`. */
+function readTaskExactly(task, f) {
+  task = jsonValue(task, "");
+  if (typeof task !== "object" || task === null || Array.isArray(task)) throw refused(placeholder(task));
+  const names = Object.keys(task);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (FIELD_NAMES.has(name)) readField(f, name, task[name]);
+  }
+}
+
+const FIELD_NAMES = new Set(["userTaskKey", "processDefinitionId", "assignee", "tenantId", "state", "candidateUsers", "candidateGroups"]);
+
+/** Sets field `name` of `f` from the task's `value` (as read, before JSON's conversions). */
+function readField(f, name, value) {
+  switch (name) {
+    case "userTaskKey":
+      f.key = keyField(f, value);
+      break;
+    case "processDefinitionId":
+      f.process = stringField(f, value, name);
+      break;
+    case "assignee":
+      f.assignee = stringField(f, value, name);
+      break;
+    case "tenantId":
+      f.tenant = stringField(f, value, name);
+      break;
+    case "state":
+      f.state = stringField(f, value, name);
+      break;
+    case "candidateUsers":
+      f.nUsers = listLength((f.users = listField(value, name)), name);
+      break;
+    case "candidateGroups":
+      f.nGroups = listLength((f.groups = listField(value, name)), name);
+      break;
+  }
+}
+
+/** `userTaskKey`: a decimal string, or null. */
+function keyField(f, value) {
+  const key = stringField(f, value, "userTaskKey");
+  if (key !== null && !isKey(key)) throw refusedField("userTaskKey", JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
+  return key;
+}
+
+/** Whether someone added a task field or `toJSON` to `Object.prototype` (prototype pollution). */
+function objectPrototypeHoldsFields() {
+  const p = Object.prototype;
+  return "userTaskKey" in p || "processDefinitionId" in p || "assignee" in p || "tenantId" in p || "state" in p || "candidateUsers" in p || "candidateGroups" in p || "toJSON" in p;
+}
+
+/** A string field's value, or null when JSON would leave it out or make it null. */
+function stringField(f, value, name) {
+  if (typeof value === "string") {
+    f.chars += value.length;
+    return value;
+  }
+  if (value === undefined || value === null) return null;
+  value = jsonValue(value, name);
+  if (typeof value === "string") {
+    f.chars += value.length;
+    return value;
+  }
+  if (value === null || value === undefined || typeof value === "function" || typeof value === "symbol") return null;
+  throw refusedField(name, placeholder(value));
+}
+
+/** A candidate list (an array as `Array.isArray` sees it), or null when absent. */
+function listField(value, name) {
+  if (Array.isArray(value) && value.toJSON === undefined) return value;
+  if (value === undefined || value === null) return null;
+  value = jsonValue(value, name);
+  if (Array.isArray(value)) return value;
+  if (value === null || value === undefined || typeof value === "function" || typeof value === "symbol") return null;
+  throw refusedField(name, placeholder(value));
+}
+
+/** A list's length as `JSON.stringify` reads it (ToLength), within MAX_CANDIDATES; 0 for no list. */
+function listLength(list, name) {
+  if (list === null) return 0;
+  const raw = list.length;
+  let n = typeof raw === "number" ? raw : Number(raw);
+  n = n > 0 ? Math.floor(n) : 0; // NaN, negatives and -0 are 0; fractions are cut
+  if (n > MAX_CANDIDATES) {
+    throw new AuthzError("ERR_TASK_INVALID", `task field \`${name}\` has ${n} entries, more than the bound of ${MAX_CANDIDATES}`);
+  }
+  return n;
+}
+
+/**
+ * Entry `i` of a candidate list as a string (the caller has read `list[i]` as `value`, once,
+ * and counts its characters); throws for anything JSON would not make a string.
+ */
+function listEntry(value, i, name) {
+  if (typeof value !== "string") {
+    value = jsonValue(value, String(i));
+    if (typeof value !== "string") throw refusedField(name, `[${placeholder(value)}]`);
+  }
+  return value;
+}
+
+function tooManyChars() {
+  return new AuthzError("ERR_TASK_INVALID", `the task's decision fields hold more than ${MAX_TASK_CHARS} characters, the bound`);
+}
+
+/** Camunda keys are decimal strings of 1 to 20 digits. */
 function isKey(s) {
   const n = s.length;
   if (n === 0 || n > 20) return false;
@@ -160,11 +316,155 @@ function isKey(s) {
   return true;
 }
 
-// A task record: [key, process, assignee, tenant, state, nUsers, nGroups, ...users, ...groups]
-// (see RECORD_HEADER in src/authorizer.rs). The state codes come from the core, read once.
+/** What JSON.stringify serializes for `value` under `key`: its `toJSON` result, then `serialized`. */
+function jsonValue(value, key) {
+  if ((typeof value === "object" && value !== null) || typeof value === "bigint") {
+    const toJSON = value.toJSON;
+    if (typeof toJSON === "function") value = toJSON.call(value, key);
+  }
+  return serialized(value);
+}
+
+/** A value as JSON writes it: boxed primitives unboxed, non-finite numbers null, BigInt refused. */
+function serialized(value) {
+  if (typeof value === "object" && value !== null) return unbox(value);
+  if (typeof value === "bigint") throw new AuthzError("ERR_TASK_INVALID", "a task holds a BigInt, which JSON cannot represent");
+  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  return value;
+}
+
+const toStringTag = Object.prototype.toString;
+
+/**
+ * A Number, String, Boolean or BigInt object as its primitive (JSON tests the internal slot;
+ * the tag is a cheap first test, so that other objects throw no exception here).
+ */
+function unbox(value) {
+  switch (toStringTag.call(value)) {
+    case "[object Number]":
+      if (hasSlot(Number.prototype.valueOf, value)) return serialized(Number(value));
+      break;
+    case "[object String]":
+      if (hasSlot(String.prototype.valueOf, value)) return String(value);
+      break;
+    case "[object Boolean]":
+      if (hasSlot(Boolean.prototype.valueOf, value)) return Boolean.prototype.valueOf.call(value);
+      break;
+    case "[object BigInt]":
+      if (hasSlot(BigInt.prototype.valueOf, value)) return serialized(BigInt.prototype.valueOf.call(value));
+      break;
+  }
+  return value;
+}
+
+function hasSlot(valueOf, value) {
+  try {
+    valueOf.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A small JSON value of the same kind as `value` (already what JSON serializes), for the core's message. */
+function placeholder(value) {
+  switch (typeof value) {
+    case "string":
+      return '""';
+    case "number":
+      return "0";
+    case "boolean":
+      return "true";
+    case "object":
+      return value === null ? "null" : Array.isArray(value) ? "[]" : "{}";
+    default:
+      return "null"; // undefined, a function or a symbol: JSON writes nothing, or null in a list
+  }
+}
+
+/** The core's ERR_TASK_INVALID for a task of the JSON text `text` (small: only the fault). */
+function refused(text) {
+  call(() => glue.checkTask(text), "ERR_TASK_INVALID");
+  return new AuthzError("ERR_TASK_INVALID", "the task could not be read"); // fail closed
+}
+
+function refusedField(name, valueText) {
+  return refused(`{"${name}":${valueText}}`);
+}
+
+/** A failure while reading a task (a getter, a trap or `toJSON` that threw) as an AuthzError. */
+function taskError(error) {
+  if (error instanceof AuthzError) return error;
+  return new AuthzError("ERR_TASK_INVALID", `the task could not be read: ${error?.message ?? error}`, { cause: error });
+}
+
+/** The decision fields of a task as a plain object, each list entry read once (for `explain`). */
+function plainTask(task, f) {
+  readTask(task, f);
+  const out = {};
+  if (f.key !== null) out.userTaskKey = f.key;
+  if (f.process !== null) out.processDefinitionId = f.process;
+  if (f.assignee !== null) out.assignee = f.assignee;
+  if (f.tenant !== null) out.tenantId = f.tenant;
+  if (f.state !== null) out.state = f.state;
+  const entries = (list, n, name) => {
+    const values = [];
+    for (let i = 0; i < n; i++) {
+      const value = listEntry(list[i], i, name);
+      if ((f.chars += value.length) > MAX_TASK_CHARS) throw tooManyChars();
+      values.push(value);
+    }
+    return values;
+  };
+  if (f.users !== null) out.candidateUsers = entries(f.users, f.nUsers, "candidateUsers");
+  if (f.groups !== null) out.candidateGroups = entries(f.groups, f.nGroups, "candidateGroups");
+  return out;
+}
+
+// --- Task records ----------------------------------------------------------------------------
+// A task crosses into wasm as a record of integers (see `Authorizer::masks_from_records`):
+// [key, process, assignee, tenant, state, nUsers, nGroups], then the candidate users and groups
+// that the grant set names, as symbols. Strings the grant set does not name are 0, except a
+// non-empty assignee (OTHER: someone else may hold the task) and a state (OTHER: not one the
+// core knows); state codes come from the core (`taskStates()`: code i + 1 is entry i).
 const RECORD_HEADER = 7;
-const OTHER = 0xffffffff; // a non-empty assignee not in the vocabulary; an unknown state
-let stateCodes = null; // Map of state name -> record code (glue.taskStates(): code i + 1 is entry i)
+const OTHER = 0xffffffff;
+let stateCodes = null; // Map of state name -> record code, read from the core once
+/** `masks` hands records to wasm in chunks of about this many words. */
+const CHUNK_WORDS = 1 << 16;
+/** The scratch buffer never holds more: a chunk plus one task with both lists at their bound. */
+const MAX_RECORD_WORDS = CHUNK_WORDS + RECORD_HEADER + 2 * MAX_CANDIDATES;
+/** A scratch buffer grown past this many words (by a task with huge lists) is released after the call. */
+const RELEASE_WORDS = 1 << 18;
+/** At most this many tasks in one `filter` or `masks` call. */
+const MAX_TASKS = 1 << 24;
+/** At most this many characters (UTF-16 code units) in one `filterSearchResponse` text. */
+const MAX_RESPONSE_CHARS = 1 << 27;
+
+function reentered() {
+  return new AuthzError("ERR_ARGUMENT_INVALID", "a task's getter, proxy trap or toJSON called back into the Authorizer that was reading it");
+}
+
+function outOfMemory(bytes) {
+  return new AuthzError("ERR_ARGUMENT_INVALID", `camunda-authz cannot reserve ${bytes} bytes of WebAssembly memory for this input`);
+}
+
+/** The address of the engine's text buffer, grown to `len` bytes. */
+function textBuffer(engine, len) {
+  const ptr = call(() => engine.textBuffer(len));
+  if (ptr === 0) throw outOfMemory(len);
+  return ptr;
+}
+
+/** A list's length as a count of tasks (ToLength, as for candidate lists), within MAX_TASKS. */
+function taskCount(tasks) {
+  const raw = tasks.length;
+  let n = typeof raw === "number" ? raw : Number(raw);
+  n = n > 0 ? Math.floor(n) : 0;
+  if (n > MAX_TASKS) throw new AuthzError("ERR_ARGUMENT_INVALID", `a task list holds at most ${MAX_TASKS} tasks, not ${n}`);
+  return n;
+}
+
 const TRUSTED = Symbol("trusted");
 
 /** Decides user-task operations for one verified grant set, locally and synchronously. */
@@ -172,6 +472,13 @@ export class Authorizer {
   #engine;
   #syms;
   #view = new Uint32Array(0);
+  #fields = taskFields();
+  /**
+   * Counts the calls that write records: a getter, trap or `toJSON` that calls back into this
+   * Authorizer while it reads a task overwrites the scratch buffer, and the outer call, seeing
+   * the count move, refuses instead of deciding on records it did not write.
+   */
+  #calls = 0;
 
   /** @param grants the result of `verifyGrants` */
   constructor(grants, trusted) {
@@ -197,7 +504,7 @@ export class Authorizer {
    */
   static fromUnverifiedPayload(payload) {
     const text = jsonText(payload, "ERR_GRANTS_MALFORMED", "the grant-set payload");
-    return new Authorizer(call(() => glue.Engine.fromUnverifiedPayload(text)), TRUSTED);
+    return new Authorizer(call(() => glue.Engine.fromUnverifiedPayload(text), "ERR_GRANTS_MALFORMED"), TRUSTED);
   }
 
   /** The scratch view over wasm memory with room for `len` words (re-made when memory moved). */
@@ -206,67 +513,95 @@ export class Authorizer {
     // When wasm memory grows its old buffer is detached and this view's length drops to 0,
     // so the length test also catches a moved memory (no extra call per task).
     if (view.length < len) {
-      const size = Math.max(len, view.length * 2, 256);
+      if (len > MAX_RECORD_WORDS) throw new AuthzError("ERR_TASK_INVALID", `a task's record needs ${len} words, more than the bound of ${MAX_RECORD_WORDS}`);
+      const size = Math.min(Math.max(len, view.length * 2, 256), MAX_RECORD_WORDS);
       const ptr = this.#engine.scratch(size);
+      if (ptr === 0) throw outOfMemory(size * 4);
       view = this.#view = new Uint32Array(wasm.memory.buffer, ptr, size);
     }
     return view;
   }
 
-  /** Writes one task record at `at`; returns the end, or -1 when the task is malformed. */
-  #encode(task, at) {
-    if (typeof task !== "object" || task === null || Array.isArray(task)) return -1;
+  /**
+   * Writes the record of one task at `at` (see RECORD_HEADER) and returns its end. `clean`:
+   * `Object.prototype` holds no task field (checked once per call, not once per task).
+   */
+  #encode(task, at, clean) {
+    const f = this.#fields;
+    let key = null, process = null, assignee = null, tenant = null, state = null, users = null, groups = null;
+    let nUsers = 0, nGroups = 0, chars = 0, proto;
+    if (typeof task === "object" && task !== null && ((proto = Object.getPrototypeOf(task)) === null || (proto === Object.prototype && clean)) && task.toJSON === undefined) {
+      // The fast path of `readTask` for a plain task (see the top of "Reading tasks"): the
+      // fields read directly, strings and arrays inline, any other value through its reader
+      // (which counts its characters in `f.chars`).
+      f.chars = 0;
+      let v, n;
+      if ((v = task.userTaskKey) !== undefined) {
+        if (typeof v === "string" && isKey(v)) (key = v), (chars += v.length);
+        else key = keyField(f, v);
+      }
+      if ((v = task.processDefinitionId) !== undefined) {
+        if (typeof v === "string") (process = v), (chars += v.length);
+        else process = stringField(f, v, "processDefinitionId");
+      }
+      if ((v = task.assignee) !== undefined) {
+        if (typeof v === "string") (assignee = v), (chars += v.length);
+        else assignee = stringField(f, v, "assignee");
+      }
+      if ((v = task.tenantId) !== undefined) {
+        if (typeof v === "string") (tenant = v), (chars += v.length);
+        else tenant = stringField(f, v, "tenantId");
+      }
+      if ((v = task.state) !== undefined) {
+        if (typeof v === "string") (state = v), (chars += v.length);
+        else state = stringField(f, v, "state");
+      }
+      if ((v = task.candidateUsers) !== undefined) {
+        if (Array.isArray(v) && v.toJSON === undefined && (n = v.length) >>> 0 === n && n <= MAX_CANDIDATES) (users = v), (nUsers = n);
+        else nUsers = listLength((users = listField(v, "candidateUsers")), "candidateUsers");
+      }
+      if ((v = task.candidateGroups) !== undefined) {
+        if (Array.isArray(v) && v.toJSON === undefined && (n = v.length) >>> 0 === n && n <= MAX_CANDIDATES) (groups = v), (nGroups = n);
+        else nGroups = listLength((groups = listField(v, "candidateGroups")), "candidateGroups");
+      }
+      chars += f.chars;
+    } else {
+      readTask(task, f);
+      ({ key, process, assignee, tenant, state, users, nUsers, groups, nGroups, chars } = f);
+    }
     const syms = this.#syms;
-    const { userTaskKey: key, processDefinitionId: process, assignee, tenantId: tenant, state, candidateUsers: users, candidateGroups: groups } = task;
-    let k = 0, p = 0, a = 0, t = 0, st = 0, nu = 0, ng = 0;
-    if (key != null) {
-      if (typeof key !== "string" || !isKey(key)) return -1;
-      k = syms.get(key) ?? 0;
-    }
-    if (process != null) {
-      if (typeof process !== "string") return -1;
-      p = syms.get(process) ?? 0;
-    }
-    if (assignee != null) {
-      if (typeof assignee !== "string") return -1;
-      if (assignee !== "") a = syms.get(assignee) ?? OTHER;
-    }
-    if (tenant != null) {
-      if (typeof tenant !== "string") return -1;
-      t = syms.get(tenant) ?? 0;
-    }
-    if (state != null) {
-      if (typeof state !== "string") return -1;
-      st = stateCodes.get(state) ?? OTHER;
-    }
-    if (users != null) {
-      if (!Array.isArray(users)) return -1;
-      nu = users.length;
-    }
-    if (groups != null) {
-      if (!Array.isArray(groups)) return -1;
-      ng = groups.length;
-    }
-    const view = this.#room(at + RECORD_HEADER + nu + ng);
-    view[at] = k;
-    view[at + 1] = p;
-    view[at + 2] = a;
-    view[at + 3] = t;
-    view[at + 4] = st;
+    let view = this.#room(at + RECORD_HEADER);
+    view[at] = key === null ? 0 : (syms.get(key) ?? 0);
+    view[at + 1] = process === null ? 0 : (syms.get(process) ?? 0);
+    view[at + 2] = assignee === null || assignee === "" ? 0 : (syms.get(assignee) ?? OTHER);
+    view[at + 3] = tenant === null ? 0 : (syms.get(tenant) ?? 0);
+    view[at + 4] = state === null ? 0 : (stateCodes.get(state) ?? OTHER);
+    // Only candidates the grant set names are written (the others can never match). Entries
+    // that are not strings go through `listEntry`, which throws or converts them as JSON does.
     let w = at + RECORD_HEADER;
-    for (let i = 0; i < nu; i++) {
-      const u = users[i];
-      if (typeof u !== "string") return -1;
+    for (let i = 0; i < nUsers; i++) {
+      let u = users[i];
+      if (typeof u !== "string") u = listEntry(u, i, "candidateUsers");
+      chars += u.length;
       const s = syms.get(u);
-      if (s !== undefined) view[w++] = s;
+      if (s !== undefined) {
+        if (w >= view.length) view = this.#room(w + 1);
+        view[w++] = s;
+      }
     }
     const cu = w - at - RECORD_HEADER;
-    for (let i = 0; i < ng; i++) {
-      const g = groups[i];
-      if (typeof g !== "string") return -1;
+    for (let i = 0; i < nGroups; i++) {
+      let g = groups[i];
+      if (typeof g !== "string") g = listEntry(g, i, "candidateGroups");
+      chars += g.length;
       const s = syms.get(g);
-      if (s !== undefined) view[w++] = s;
+      if (s !== undefined) {
+        if (w >= view.length) view = this.#room(w + 1);
+        view[w++] = s;
+      }
     }
+    if (chars > MAX_TASK_CHARS) throw tooManyChars();
+    if (view.length === 0) view = this.#room(w); // a getter above grew wasm memory: re-make the view
     view[at + 5] = cu;
     view[at + 6] = w - at - RECORD_HEADER - cu;
     return w;
@@ -274,10 +609,16 @@ export class Authorizer {
 
   #mask(task) {
     ready();
-    const end = this.#encode(task, 0);
-    if (end < 0) throw invalidTask(task);
+    const entry = ++this.#calls;
+    let end;
+    try {
+      end = this.#encode(task, 0, !objectPrototypeHoldsFields());
+    } catch (error) {
+      throw taskError(error);
+    }
+    if (entry !== this.#calls) throw reentered();
     const mask = this.#engine.maskOne(end); // infallible: > 0xff means a malformed record
-    if (mask > 0xff) throw invalidTask(task);
+    if (mask > 0xff) throw new AuthzError("ERR_TASK_INVALID", "the task could not be read"); // fail closed
     return mask;
   }
 
@@ -305,26 +646,63 @@ export class Authorizer {
   /** The tasks on which `operation` (default `search`) is allowed: the same objects, in order. */
   filter(tasks, operation = "search") {
     const bit = operationBit(operation);
-    const masks = this.masks(tasks);
+    const read = { tasks: null };
+    const masks = this.#masks(tasks, read);
     const out = [];
-    for (let i = 0; i < masks.length; i++) if ((masks[i] & bit) !== 0) out.push(tasks[i]);
+    for (let i = 0; i < masks.length; i++) if ((masks[i] & bit) !== 0) out.push(read.tasks[i]);
     return out;
   }
 
-  /** One actions mask per task (bit i = OPERATIONS[i]), for callers that want every answer at once. */
+  /**
+   * One actions mask per task (bit i = OPERATIONS[i]), for callers that want every answer at
+   * once. Records go to wasm in chunks of about CHUNK_WORDS words, so the scratch buffer stays
+   * small whatever the number of tasks; the core must decide every record of a chunk, or the
+   * call throws (a mask is never read from a previous call).
+   */
   masks(tasks) {
-    ready();
-    if (!Array.isArray(tasks)) throw new AuthzError("ERR_TASK_INVALID", `tasks must be an array, not ${tasks === null ? "null" : typeof tasks}`);
-    let end = 0;
-    for (let i = 0; i < tasks.length; i++) {
-      end = this.#encode(tasks[i], end);
-      if (end < 0) throw invalidTask(tasks[i]);
-    }
-    const ptr = call(() => this.#engine.maskMany(end));
-    return new Uint8Array(wasm.memory.buffer, ptr, tasks.length).slice();
+    return this.#masks(tasks, null);
   }
 
-  static #utf8 = null;
+  /** `masks`; with `read`, also keeps each task as it was read (once) from `tasks` in `read.tasks`. */
+  #masks(tasks, read) {
+    if (!Array.isArray(tasks)) throw new AuthzError("ERR_TASK_INVALID", `tasks must be an array, not ${tasks === null ? "null" : typeof tasks}`);
+    ready();
+    const entry = ++this.#calls;
+    let first = 0; // the first task of the current chunk
+    let end = 0;
+    const clean = !objectPrototypeHoldsFields();
+    try {
+      const n = taskCount(tasks);
+      const out = new Uint8Array(n);
+      const kept = read === null ? null : (read.tasks = new Array(n));
+      for (let i = 0; i < n; i++) {
+        const task = tasks[i];
+        if (kept !== null) kept[i] = task;
+        end = this.#encode(task, end, clean);
+        if (end >= CHUNK_WORDS || i === n - 1) {
+          if (entry !== this.#calls) throw reentered();
+          this.#decide(out, first, i + 1 - first, end);
+          first = i + 1;
+          end = 0;
+        }
+      }
+      return out;
+    } catch (error) {
+      throw taskError(error);
+    } finally {
+      if (this.#view.length > RELEASE_WORDS) {
+        this.#view = new Uint32Array(0);
+        this.#engine.releaseScratch();
+      }
+    }
+  }
+
+  /** Decides `count` task records (`len` words) in the scratch buffer into `out` at `at`. */
+  #decide(out, at, count, len) {
+    const engine = this.#engine;
+    const ptr = call(() => engine.maskMany(len, count), "ERR_TASK_INVALID");
+    out.set(new Uint8Array(wasm.memory.buffer, ptr, count), at);
+  }
 
   /**
    * The edge path: filters a `/v2/user-tasks/search` response given as JSON text and returns JSON
@@ -332,20 +710,24 @@ export class Authorizer {
    * `search`) is allowed, in order and byte for byte; every other member is left unchanged. Page
    * totals (`page.totalItems`, cursors) are NOT adjusted: they still count the unfiltered page,
    * so what to tell the client is the caller's choice. One pass in wasm, no `JSON.parse`.
-   * Throws ERR_ARGUMENT_INVALID when the text is not a JSON object with one `items` array, and
-   * ERR_TASK_INVALID (naming the item's index) for an item that is not a valid task.
+   * Throws ERR_ARGUMENT_INVALID when the text is not a JSON object with one `items` array or is
+   * longer than MAX_RESPONSE_CHARS, and ERR_TASK_INVALID (naming the item's index) for an item
+   * that is not a valid task.
    */
   filterSearchResponse(responseJson, operation = "search") {
     ready();
-    const utf8 = (Authorizer.#utf8 ??= new TextEncoder());
     operationBit(operation);
     if (typeof responseJson !== "string") {
       throw new AuthzError("ERR_ARGUMENT_INVALID", `a search response must be given as JSON text (a string), not ${responseJson === null ? "null" : typeof responseJson}`);
     }
-    // UTF-8 straight into a buffer in wasm memory: room for ASCII first, more only if needed.
     const n = responseJson.length;
+    if (n > MAX_RESPONSE_CHARS) {
+      throw new AuthzError("ERR_ARGUMENT_INVALID", `the search response is ${n} characters, more than the bound of ${MAX_RESPONSE_CHARS}`);
+    }
+    // UTF-8 straight into a buffer in wasm memory: room for ASCII first, more only if needed.
     const engine = this.#engine;
-    const at = call(() => engine.textBuffer(n)); // may grow memory: take the buffer after it
+    const utf8 = (Authorizer.#utf8 ??= new TextEncoder());
+    const at = textBuffer(engine, n); // may grow memory: take the buffer after it
     let { read, written } = utf8.encodeInto(responseJson, new Uint8Array(wasm.memory.buffer, at, n));
     if (read < n) {
       // A lone surrogate would reach the core as U+FFFD, which a grant could name: refuse it.
@@ -353,32 +735,52 @@ export class Authorizer {
         throw new AuthzError("ERR_ARGUMENT_INVALID", "the search response holds a lone UTF-16 surrogate, which has no UTF-8 form");
       }
       const room = (n - read) * 3;
-      const ptr = call(() => engine.textBuffer(written + room));
+      const ptr = textBuffer(engine, written + room);
       written += utf8.encodeInto(responseJson.slice(read), new Uint8Array(wasm.memory.buffer, ptr + written, room)).written;
     }
     return call(() => engine.filterSearchText(operation, written));
   }
 
+  static #utf8 = null;
+
   /** The decision with its reason: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?, permissionType? }`. */
   explain(operation, task) {
     operationBit(operation);
-    const text = taskText(task);
-    return call(() => this.#engine.explain(operation, text));
+    ready();
+    let text;
+    try {
+      text = JSON.stringify(plainTask(task, taskFields()));
+    } catch (error) {
+      throw taskError(error);
+    }
+    return call(() => this.#engine.explain(operation, text), "ERR_TASK_INVALID");
   }
 
   /** Any resource: `isAuthorized("PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "invoice")`. */
   isAuthorized(resourceType, permissionType, resourceId) {
-    return call(() => this.#engine.isAuthorized(String(resourceType), String(permissionType), String(resourceId)));
+    resourceArguments(resourceType, permissionType, resourceId);
+    return call(() => this.#engine.isAuthorized(resourceType, permissionType, resourceId));
   }
 
   /** `isAuthorized` with its reason. */
   explainAuthorized(resourceType, permissionType, resourceId) {
-    return call(() => this.#engine.explainAuthorized(String(resourceType), String(permissionType), String(resourceId)));
+    resourceArguments(resourceType, permissionType, resourceId);
+    return call(() => this.#engine.explainAuthorized(resourceType, permissionType, resourceId));
   }
 
   /** The grant-set payload this Authorizer decides by. */
   get payload() {
     return call(() => this.#engine.payload());
+  }
+}
+
+/** `isAuthorized`'s arguments must be strings (no coercion: `undefined` is not the id "undefined"). */
+function resourceArguments(...args) {
+  const names = ["resourceType", "permissionType", "resourceId"];
+  for (let i = 0; i < 3; i++) {
+    const value = args[i];
+    if (typeof value !== "string") throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${names[i]}\` must be a string, not ${value === null ? "null" : typeof value}`);
+    if (value.length > MAX_TASK_CHARS) throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${names[i]}\` is ${value.length} characters, more than the bound of ${MAX_TASK_CHARS}`);
   }
 }
 
@@ -421,6 +823,9 @@ function deepFreeze(value) {
   return value;
 }
 
+/** The default `maxTokenBytes`: 1 MiB. */
+const DEFAULT_MAX_TOKEN_BYTES = 1 << 20;
+
 function seconds(value, name, fallback) {
   if (value === undefined || value === null) return fallback;
   if (value instanceof Date) value = value.getTime() / 1000;
@@ -446,46 +851,79 @@ function audienceText(audience) {
   return JSON.stringify(list);
 }
 
-// Key sets are read once per JWKS object (or JSON text) and reused.
-const keySets = new WeakMap();
-let lastText = null;
-let lastTextKeys = null;
+/** At most this many characters in a JWKS (as given, or as `JSON.stringify` writes it). */
+const MAX_JWKS_CHARS = 1 << 20;
+/** The largest `maxTokenBytes` a caller may set. */
+const MAX_TOKEN_BYTES_LIMIT = 1 << 26;
+/** The largest `clockTolerance`, in seconds (an hour). */
+const MAX_CLOCK_TOLERANCE = 3600;
+
+// Key sets are cached by their JSON text, never by object identity: a JWKS object changed in
+// place (a key revoked, a key added) is read again. The few most recent texts are kept.
+const KEY_SET_CACHE = 4;
+const keySets = new Map();
 
 function keySet(jwks) {
-  if (typeof jwks === "string") {
-    if (jwks !== lastText) {
-      lastTextKeys = call(() => new glue.Keys(jwks));
-      lastText = jwks;
+  if (typeof jwks !== "string" && (jwks === null || typeof jwks !== "object")) throw new AuthzError("ERR_JWKS_INVALID", "a JWKS must be an object with a `keys` array");
+  const text = jsonText(jwks, "ERR_JWKS_INVALID", "the JWKS", MAX_JWKS_CHARS);
+  let keys = keySets.get(text);
+  if (keys !== undefined) {
+    keySets.delete(text); // most recent last
+  } else {
+    keys = call(() => new glue.Keys(text), "ERR_JWKS_INVALID");
+    if (keySets.size >= KEY_SET_CACHE) {
+      const [oldest, old] = keySets.entries().next().value;
+      keySets.delete(oldest);
+      old.free();
     }
-    return lastTextKeys;
   }
-  if (jwks === null || typeof jwks !== "object") throw new AuthzError("ERR_JWKS_INVALID", "a JWKS must be an object with a `keys` array");
-  let keys = keySets.get(jwks);
-  if (keys === undefined) {
-    const text = jsonText(jwks, "ERR_JWKS_INVALID", "the JWKS");
-    keys = call(() => new glue.Keys(text));
-    keySets.set(jwks, keys);
-  }
+  keySets.set(text, keys);
   return keys;
+}
+
+/** `issuer` or `audience`: required, with `null` as the explicit way to skip the check. */
+function expected(options, name, example) {
+  const value = options[name];
+  if (value === undefined) {
+    throw new AuthzError(
+      "ERR_ARGUMENT_INVALID",
+      `verifyGrants needs the \`${name}\` option: the expected ${name} (${example}), or \`${name}: null\` to skip that check on purpose`,
+    );
+  }
+  return value;
 }
 
 /**
  * Verifies a signed grant set against the issuer's public keys (a JWKS) and returns it.
- * Options: `issuer`, `audience` (string or array), `now` (seconds or a Date; default the
- * current time), `clockTolerance` (seconds, default 0), `maxTokenBytes` (default 1 MiB).
+ * Options: `issuer` and `audience` (string or array) are required, `null` skips that check;
+ * `now` (seconds or a Date; default the current time), `clockTolerance` (seconds, 0 to 3600,
+ * default 0), `maxTokenBytes` (default 1 MiB, at most 64 MiB; checked before the token is
+ * copied anywhere).
  */
-export function verifyGrants(token, jwks, options = {}) {
+export function verifyGrants(token, jwks, options) {
   ready();
   if (typeof token !== "string") throw new AuthzError("ERR_GRANTS_MALFORMED", `a grant set is a compact JWS string, not ${token === null ? "null" : typeof token}`);
-  const { issuer, audience, now, clockTolerance, maxTokenBytes } = options ?? {};
-  const keys = keySet(jwks);
+  if (options === null || typeof options !== "object") {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", "verifyGrants(token, jwks, { issuer, audience }) needs its options: the expected `issuer` and `audience` (`null` skips a check on purpose)");
+  }
+  const issuer = expected(options, "issuer", 'e.g. "https://tasklist.example.com"');
+  const audience = expected(options, "audience", 'e.g. "tasklist"');
+  const { now, clockTolerance, maxTokenBytes } = options;
   const at = seconds(now, "now", Date.now() / 1000);
   const tolerance = seconds(clockTolerance, "clockTolerance", 0);
-  const max = seconds(maxTokenBytes, "maxTokenBytes", undefined);
-  if (max !== undefined && (max < 0 || max > 0xffffffff)) throw new AuthzError("ERR_ARGUMENT_INVALID", "`maxTokenBytes` must be between 0 and 4294967295");
+  if (!(tolerance >= 0 && tolerance <= MAX_CLOCK_TOLERANCE)) {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", `\`clockTolerance\` must be between 0 and ${MAX_CLOCK_TOLERANCE} seconds, not ${tolerance}`);
+  }
+  const max = seconds(maxTokenBytes, "maxTokenBytes", DEFAULT_MAX_TOKEN_BYTES);
+  if (!(max >= 0 && max <= MAX_TOKEN_BYTES_LIMIT)) throw new AuthzError("ERR_ARGUMENT_INVALID", `\`maxTokenBytes\` must be between 0 and ${MAX_TOKEN_BYTES_LIMIT}`);
+  const bound = Math.floor(max);
+  // Each UTF-16 code unit is at least one UTF-8 byte: a longer string is over the bound, and is
+  // refused here, before it is copied into wasm memory.
+  if (token.length > bound) throw new AuthzError("ERR_GRANTS_TOO_LARGE", `the grant set is at least ${token.length} bytes, over the bound of ${bound}`);
   const iss = optionalString(issuer, "issuer");
   const aud = audienceText(audience);
-  const handle = call(() => glue.verify(token, keys, at, tolerance, iss, aud, max === undefined ? undefined : Math.floor(max)));
+  const keys = keySet(jwks);
+  const handle = call(() => glue.verify(token, keys, at, tolerance, iss, aud, bound), "ERR_GRANTS_MALFORMED");
   return new VerifiedGrants(handle, HANDLE);
 }
 
@@ -500,21 +938,26 @@ export function signGrants(payload, privateJwk, options = {}) {
   const at = seconds(now, "now", Date.now() / 1000);
   const life = seconds(ttl, "ttl", undefined);
   const payloadText = jsonText(payload, "ERR_GRANTS_MALFORMED", "the payload");
-  const keyText = jsonText(privateJwk, "ERR_KEY_INVALID", "the private key");
+  const keyText = jsonText(privateJwk, "ERR_KEY_INVALID", "the private key", MAX_JWKS_CHARS);
   const iss = optionalString(issuer, "issuer");
   const aud = audienceText(audience);
-  return call(() => glue.sign(payloadText, keyText, at, life, iss, aud));
+  return call(() => glue.sign(payloadText, keyText, at, life, iss, aud), "ERR_GRANTS_MALFORMED");
 }
+
+/** The longest key id `generateSigningKey` takes. */
+const MAX_KID_CHARS = 1024;
 
 /** A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`. Keep `privateJwk` on the server. */
 export function generateSigningKey(kid) {
   if (typeof kid !== "string" || kid === "") throw new AuthzError("ERR_ARGUMENT_INVALID", "generateSigningKey(kid) needs a non-empty key id");
+  if (kid.length > MAX_KID_CHARS) throw new AuthzError("ERR_ARGUMENT_INVALID", `a key id is at most ${MAX_KID_CHARS} characters, not ${kid.length}`);
   return call(() => glue.generateSigningKey(kid));
 }
 
 /** Decodes a grant set WITHOUT verifying it (for debugging): `{ header, payload, verified: false }`. */
 export function inspectGrants(token) {
   if (typeof token !== "string") throw new AuthzError("ERR_GRANTS_MALFORMED", "a grant set is a compact JWS string");
+  if (token.length > DEFAULT_MAX_TOKEN_BYTES) throw new AuthzError("ERR_GRANTS_TOO_LARGE", `the grant set is at least ${token.length} bytes, over the bound of ${DEFAULT_MAX_TOKEN_BYTES}`);
   return JSON.parse(call(() => glue.inspectGrants(token)));
 }
 

@@ -16,9 +16,11 @@ use crate::model::GrantSetPayload;
 use crate::rules::Operation;
 use crate::task::Task;
 
-/// The single conversion from a core error to a thrown JavaScript value.
+/// The single conversion from a core error to a thrown JavaScript value: an `Error` named
+/// `AuthzError` with a `code` (the wrapper keeps the code of such errors only).
 fn into_error(error: AuthzError) -> JsValue {
     let js = js_sys::Error::new(&error.message);
+    js.set_name("AuthzError");
     // Setting a property on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(
         &js,
@@ -87,12 +89,29 @@ pub struct Engine {
 }
 
 /// Grows a buffer the wrapper writes into to at least `len` elements (keeping its contents)
-/// and returns its address in wasm memory.
+/// and returns its address in wasm memory, or 0 when the memory cannot be reserved (the
+/// wrapper then throws): an allocation failure must never abort, as a trap would leave the
+/// module unusable.
 fn grow<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) -> usize {
     if buffer.len() < len {
+        if buffer.try_reserve_exact(len - buffer.len()).is_err() {
+            return 0;
+        }
         buffer.resize(len, T::default());
     }
     buffer.as_ptr() as usize
+}
+
+/// A buffer that grew past this many bytes for one call is released after it, so that a large
+/// call does not pin its memory to the `Engine` (the memory stays with the allocator, for
+/// every engine to reuse).
+pub const RELEASE_BYTES: usize = 16 << 20;
+
+/// Frees `buffer` when it holds more than [`RELEASE_BYTES`].
+fn release_if_large<T>(buffer: &mut Vec<T>) {
+    if buffer.capacity().saturating_mul(std::mem::size_of::<T>()) > RELEASE_BYTES {
+        *buffer = Vec::new();
+    }
 }
 
 #[wasm_bindgen]
@@ -116,23 +135,33 @@ impl Engine {
         grow(&mut self.scratch, len)
     }
 
+    /// Frees the scratch buffer and the masks (the wrapper calls it after a call that grew
+    /// them past its threshold, and drops its view of the scratch buffer first).
+    #[wasm_bindgen(js_name = releaseScratch)]
+    pub fn release_scratch(&mut self) {
+        self.scratch = Vec::new();
+        self.masks = Vec::new();
+    }
+
     /// The actions mask of the one task record at the start of the scratch buffer, or
-    /// [`MASK_INVALID`] when the record is malformed (the wrapper then throws
-    /// `ERR_TASK_INVALID`). Infallible on purpose: a `Result` return costs an allocation per
-    /// call in the generated glue, and this is the per-task hot path of `can` and `actions`.
+    /// [`MASK_INVALID`] when the words are not exactly one well-formed record (the wrapper then
+    /// throws `ERR_TASK_INVALID`). Infallible on purpose: a `Result` return costs an allocation
+    /// per call in the generated glue, and this is the per-task hot path of `can` and `actions`.
     #[wasm_bindgen(js_name = maskOne)]
     pub fn mask_one(&mut self, len: usize) -> u32 {
-        match self.decode_records(len) {
+        match self.decode_records(len, 1) {
             Ok(()) => self.masks.first().map_or(MASK_INVALID, |m| u32::from(*m)),
             Err(_) => MASK_INVALID,
         }
     }
 
-    /// Decodes `len` words of task records from the scratch buffer and returns the address of
-    /// one actions mask per task (valid until the next call).
+    /// Decodes `len` words of task records from the scratch buffer, which must hold exactly
+    /// `count` records, and returns the address of the `count` actions masks (valid until the
+    /// next call). Anything else throws `ERR_TASK_INVALID`: the wrapper never reads a mask
+    /// that this call did not write.
     #[wasm_bindgen(js_name = maskMany)]
-    pub fn mask_many(&mut self, len: usize) -> Result<usize, JsValue> {
-        self.decode_records(len).map_err(into_error)?;
+    pub fn mask_many(&mut self, len: usize, count: usize) -> Result<usize, JsValue> {
+        self.decode_records(len, count).map_err(into_error)?;
         Ok(self.masks.as_ptr() as usize)
     }
 
@@ -147,19 +176,12 @@ impl Engine {
     /// `filterSearchResponse(responseJson, operation)` on the first `len` bytes of the text
     /// buffer: a `/v2/user-tasks/search` response as JSON text in, the same text with only the
     /// allowed `items` out (page totals untouched; see [`Authorizer::filter_search_response`]).
+    /// The text buffer is released afterwards when it holds more than [`RELEASE_BYTES`].
     #[wasm_bindgen(js_name = filterSearchText)]
-    pub fn filter_search_text(&self, op: &str, len: usize) -> Result<String, JsValue> {
-        let op = operation(op)?;
-        let bytes = self.text.get(..len).unwrap_or_default();
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            into_error(AuthzError::new(
-                ErrorCode::ArgumentInvalid,
-                format!("the search response is not UTF-8: {e}"),
-            ))
-        })?;
-        self.authorizer
-            .filter_search_response(op, text)
-            .map_err(into_error)
+    pub fn filter_search_text(&mut self, op: &str, len: usize) -> Result<String, JsValue> {
+        let filtered = self.filter_text(op, len);
+        release_if_large(&mut self.text);
+        filtered
     }
 
     /// `explain(operation, task)`.
@@ -213,11 +235,65 @@ impl Engine {
         }
     }
 
-    /// Decides the first `len` words of task records in the scratch buffer into `masks`.
-    fn decode_records(&mut self, len: usize) -> crate::error::Result<()> {
+    /// Decides the first `len` words of task records in the scratch buffer into `masks`; they
+    /// must be exactly `count` records. Fails closed: on any error `masks` is left empty.
+    fn decode_records(&mut self, len: usize, count: usize) -> crate::error::Result<()> {
         self.masks.clear();
-        let records = self.scratch.get(..len).unwrap_or_default();
-        self.authorizer.masks_from_records(records, &mut self.masks)
+        let decoded = self.decode_into_masks(len, count);
+        if decoded.is_err() {
+            self.masks.clear();
+        }
+        decoded
+    }
+
+    fn decode_into_masks(&mut self, len: usize, count: usize) -> crate::error::Result<()> {
+        use crate::error::err;
+        let Some(records) = self.scratch.get(..len) else {
+            let written = self.scratch.len();
+            return err(
+                ErrorCode::TaskInvalid,
+                format!("the task records end at word {len}, beyond the {written} words written"),
+            );
+        };
+        if self.masks.try_reserve(count).is_err() {
+            return err(
+                ErrorCode::ArgumentInvalid,
+                format!("cannot reserve memory for {count} task masks"),
+            );
+        }
+        self.authorizer
+            .masks_from_records(records, &mut self.masks)?;
+        let found = self.masks.len();
+        if found != count {
+            return err(
+                ErrorCode::TaskInvalid,
+                format!("the task records hold {found} tasks, not the {count} given"),
+            );
+        }
+        Ok(())
+    }
+
+    /// `filterSearchText` before the text buffer is released.
+    fn filter_text(&self, op: &str, len: usize) -> Result<String, JsValue> {
+        let op = operation(op)?;
+        let Some(bytes) = self.text.get(..len) else {
+            return Err(into_error(AuthzError::new(
+                ErrorCode::ArgumentInvalid,
+                format!(
+                    "the search response ends at byte {len}, beyond the {} bytes written",
+                    self.text.len()
+                ),
+            )));
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            into_error(AuthzError::new(
+                ErrorCode::ArgumentInvalid,
+                format!("the search response is not UTF-8: {e}"),
+            ))
+        })?;
+        self.authorizer
+            .filter_search_response(op, text)
+            .map_err(into_error)
     }
 }
 

@@ -6,6 +6,7 @@
 
 const OPS = ["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"];
 const NOW = 1763800100; // inside every corpus grant set's iat..exp window
+const UNCHECKED = { issuer: null, audience: null }; // verifyGrants without issuer and audience checks, on purpose
 
 class Failure extends Error {}
 
@@ -110,7 +111,7 @@ export function conformance(lib, corpus) {
     ok(key.publicJwk.d === undefined, "the public JWK must not carry `d`");
     for (const suite of suites) {
       const token = lib.signGrants(suite.grants, key.privateJwk, { now: NOW });
-      const grants = lib.verifyGrants(token, key.jwks, { now: NOW });
+      const grants = lib.verifyGrants(token, key.jwks, { ...UNCHECKED, now: NOW });
       ok(grants instanceof lib.VerifiedGrants, "verifyGrants returns VerifiedGrants");
       eq(grants.payload.principal, suite.grants.principal, `${suite.name}: payload.principal`);
       const signed = new Authorizer(grants);
@@ -136,15 +137,15 @@ export function conformance(lib, corpus) {
       throwsCode(lib, () => lib.verifyGrants(token, { keys: [key === a ? b.publicJwk : a.publicJwk] }, opts), "ERR_GRANTS_KEY_NOT_FOUND", "other key set");
     }
     const early = lib.signGrants({ ...payload, nbf: NOW + 100 }, a.privateJwk, { now: NOW });
-    throwsCode(lib, () => lib.verifyGrants(early, jwks, { now: NOW }), "ERR_GRANTS_NOT_YET_VALID", "nbf");
-    lib.verifyGrants(early, jwks, { now: NOW, clockTolerance: 100 });
-    ok(lib.verifyGrants(early, jwks, { now: new Date(NOW * 1000), clockTolerance: 100 }).expiresAt instanceof Date, "now as a Date");
+    throwsCode(lib, () => lib.verifyGrants(early, jwks, { ...UNCHECKED, now: NOW }), "ERR_GRANTS_NOT_YET_VALID", "nbf");
+    lib.verifyGrants(early, jwks, { ...UNCHECKED, now: NOW, clockTolerance: 100 });
+    ok(lib.verifyGrants(early, jwks, { ...UNCHECKED, now: new Date(NOW * 1000), clockTolerance: 100 }).expiresAt instanceof Date, "now as a Date");
   });
 
   check("signed: tampering and malformed tokens fail closed with their codes", () => {
     const key = lib.generateSigningKey("k");
     const token = lib.signGrants(suites[0].grants, key.privateJwk, { now: NOW });
-    const v = (t, extra) => () => lib.verifyGrants(t, key.jwks, { now: NOW, ...extra });
+    const v = (t, extra) => () => lib.verifyGrants(t, key.jwks, { ...UNCHECKED, now: NOW, ...extra });
     const header = (h) => tamper(token, 0, () => b64(h));
     throwsCode(lib, v(tamper(token, 1, (p) => p.slice(0, -2) + (p.endsWith("A") ? "BA" : "AA"))), "ERR_GRANTS_SIGNATURE", "tampered payload");
     throwsCode(lib, v(tamper(token, 2, (s) => (s[0] === "A" ? "B" : "A") + s.slice(1))), "ERR_GRANTS_SIGNATURE", "tampered signature");
@@ -159,9 +160,11 @@ export function conformance(lib, corpus) {
     throwsCode(lib, v(token + ".x"), "ERR_GRANTS_MALFORMED", "four parts");
     throwsCode(lib, v("%%%." + token.split(".").slice(1).join(".")), "ERR_GRANTS_MALFORMED", "bad base64url");
     throwsCode(lib, v(token, { maxTokenBytes: 100 }), "ERR_GRANTS_TOO_LARGE", "size bound");
-    throwsCode(lib, () => lib.verifyGrants(42, key.jwks), "ERR_GRANTS_MALFORMED", "token not a string");
-    throwsCode(lib, () => lib.verifyGrants(token, { keys: 1 }), "ERR_JWKS_INVALID", "bad JWKS");
-    throwsCode(lib, () => lib.verifyGrants(token, { keys: [key.privateJwk] }), "ERR_JWKS_INVALID", "private key in a JWKS");
+    throwsCode(lib, () => lib.verifyGrants(42, key.jwks, UNCHECKED), "ERR_GRANTS_MALFORMED", "token not a string");
+    throwsCode(lib, () => lib.verifyGrants(token, key.jwks, { now: NOW }), "ERR_ARGUMENT_INVALID", "issuer and audience are required");
+    throwsCode(lib, () => lib.verifyGrants(token, key.jwks, { ...UNCHECKED, now: NOW, clockTolerance: 3601 }), "ERR_ARGUMENT_INVALID", "clockTolerance over an hour");
+    throwsCode(lib, () => lib.verifyGrants(token, { keys: 1 }, UNCHECKED), "ERR_JWKS_INVALID", "bad JWKS");
+    throwsCode(lib, () => lib.verifyGrants(token, { keys: [key.privateJwk] }, UNCHECKED), "ERR_JWKS_INVALID", "private key in a JWKS");
     throwsCode(lib, () => new Authorizer(suites[0].grants), "ERR_GRANTS_UNVERIFIED", "unverified payload to the constructor");
     const inspected = lib.inspectGrants(token);
     eq(inspected.verified, false, "inspect says it did not verify");
@@ -213,16 +216,17 @@ export function conformance(lib, corpus) {
   const jwksText = fixtures && JSON.stringify(fixtures.jwks);
   for (const c of fixtures?.cases ?? []) {
     const at = `grants: ${c.name}`;
-    const asDate = { ...c.options, now: new Date(c.options.now * 1000) };
+    const options = { ...UNCHECKED, ...c.options };
+    const asDate = { ...options, now: new Date(c.options.now * 1000) };
     if (c.expectError) {
       check(`${at} -> ${c.expectError}`, () => {
-        throwsCode(lib, () => lib.verifyGrants(c.token, fixtures.jwks, c.options), c.expectError, at);
+        throwsCode(lib, () => lib.verifyGrants(c.token, fixtures.jwks, options), c.expectError, at);
         throwsCode(lib, () => lib.verifyGrants(c.token, jwksText, asDate), c.expectError, `${at} (JWKS as text, now as a Date)`);
       });
       continue;
     }
     check(`${at} -> verifies and decides`, () => {
-      const grants = lib.verifyGrants(c.token, fixtures.jwks, c.options);
+      const grants = lib.verifyGrants(c.token, fixtures.jwks, options);
       ok(grants instanceof lib.VerifiedGrants, `${at}: not VerifiedGrants`);
       eq(grants.header.alg, "EdDSA", `${at}: header.alg`);
       eq(grants.header.kid, c.expectKid, `${at}: header.kid`);

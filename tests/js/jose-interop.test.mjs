@@ -13,6 +13,7 @@ const TYP = "camunda-grants+jwt";
 const NOW = 1763800100;
 const ISS = "https://tasklist.example.com";
 const AUD = "tasklist";
+const UNCHECKED = { issuer: null, audience: null }; // verifyGrants without issuer and audience checks, on purpose
 
 const payload = {
   iss: ISS, aud: AUD, sub: "demo", iat: NOW - 100, exp: NOW + 800, ver: 1, camundaVersion: "8.9",
@@ -69,9 +70,9 @@ test("jose signs (EdDSA, OKP Ed25519 JWK, typ, kid): verifyGrants accepts and de
     assert.equal(grants.payload.exp, NOW + 800);
     decides(grants);
     // The same token fails closed under another key set or claims.
-    refuses(() => verifyGrants(token, generateSigningKey("jose-1").jwks, { now: NOW }), "ERR_GRANTS_SIGNATURE", "a key of the same kid that did not sign");
-    refuses(() => verifyGrants(token, key.jwks, { now: NOW, audience: "operate" }), "ERR_GRANTS_AUDIENCE", "audience");
-    refuses(() => verifyGrants(token, key.jwks, { now: NOW + 800 }), "ERR_GRANTS_EXPIRED", "expired");
+    refuses(() => verifyGrants(token, generateSigningKey("jose-1").jwks, { ...UNCHECKED, now: NOW }), "ERR_GRANTS_SIGNATURE", "a key of the same kid that did not sign");
+    refuses(() => verifyGrants(token, key.jwks, { issuer: null, now: NOW, audience: "operate" }), "ERR_GRANTS_AUDIENCE", "audience");
+    refuses(() => verifyGrants(token, key.jwks, { ...UNCHECKED, now: NOW + 800 }), "ERR_GRANTS_EXPIRED", "expired");
   }
 });
 
@@ -79,11 +80,11 @@ test("jose signs with a key from generateSigningKey; our JWKS verifies it", asyn
   const ours = generateSigningKey("ours-1");
   const privateKey = await jose.importJWK(ours.privateJwk, "EdDSA");
   const token = await joseSign(payload, { alg: "EdDSA", typ: TYP, kid: "ours-1" }, privateKey);
-  decides(verifyGrants(token, ours.jwks, { now: NOW }));
+  decides(verifyGrants(token, ours.jwks, { ...UNCHECKED, now: NOW }));
   // A JWKS holding jose's public JWK for the same private key is the same set of keys.
   const viaJose = { keys: [{ ...(await jose.exportJWK(await jose.importJWK(ours.publicJwk, "EdDSA"))), kid: "ours-1" }] };
   assert.equal(viaJose.keys[0].x, ours.publicJwk.x);
-  decides(verifyGrants(token, viaJose, { now: NOW }));
+  decides(verifyGrants(token, viaJose, { ...UNCHECKED, now: NOW }));
 });
 
 test("signGrants signs: jose's compactVerify and jwtVerify accept with our publicJwk and jwks", async () => {
@@ -103,7 +104,7 @@ test("signGrants signs: jose's compactVerify and jwtVerify accept with our publi
   const [h, p, s] = token.split(".");
   const tampered = `${h}.${b64url(Buffer.from(JSON.stringify({ ...body, authorizationsEnabled: false })))}.${s}`;
   await assert.rejects(jose.compactVerify(tampered, publicKey), jose.errors.JWSSignatureVerificationFailed);
-  refuses(() => verifyGrants(tampered, key.jwks, { now: NOW }), "ERR_GRANTS_SIGNATURE", "tampered payload");
+  refuses(() => verifyGrants(tampered, key.jwks, { ...UNCHECKED, now: NOW }), "ERR_GRANTS_SIGNATURE", "tampered payload");
   assert.ok(p.length > 0);
 });
 
@@ -120,7 +121,7 @@ test("a key jose generates signs with signGrants; the JWKS verifies here and in 
   const both = { keys: [key.publicJwk, ours.publicJwk] };
   for (const privateJwk of [key.privateJwk, ours.privateJwk]) {
     const t = signGrants(payload, privateJwk, { now: NOW, ttl: 600 });
-    assert.equal(verifyGrants(t, both, { now: NOW }).header.kid, privateJwk.kid);
+    assert.equal(verifyGrants(t, both, { ...UNCHECKED, now: NOW }).header.kid, privateJwk.kid);
     await jose.jwtVerify(t, jose.createLocalJWKSet(both), { algorithms: ["EdDSA"], typ: TYP, currentDate: at });
   }
 });
@@ -161,7 +162,7 @@ test("RFC 8037 Appendix A: jose verifies and reproduces the example; the key wor
   assert.equal(reproduced, RFC8037.jws);
 
   // Our verifier takes the example's signature as EdDSA but refuses the token: it is no grant set.
-  refuses(() => verifyGrants(RFC8037.jws, { keys: [{ ...publicJwk, kid: "rfc" }] }, { now: NOW }), "ERR_GRANTS_TYP", "the RFC example has no typ");
+  refuses(() => verifyGrants(RFC8037.jws, { keys: [{ ...publicJwk, kid: "rfc" }] }, { ...UNCHECKED, now: NOW }), "ERR_GRANTS_TYP", "the RFC example has no typ");
 
   // The RFC key in the shape generateSigningKey gives (kid, alg, use added) signs grant sets
   // that jose verifies with the RFC's public key, and that verify here with its public half.
@@ -172,15 +173,15 @@ test("RFC 8037 Appendix A: jose verifies and reproduces the example; the key wor
   assert.deepEqual(Object.keys(rfcPublic).sort(), ["alg", "crv", "kid", "kty", "use", "x"]);
   const token = signGrants(payload, rfcPrivate, { now: NOW, ttl: 600 });
   await jose.compactVerify(token, publicKey);
-  decides(verifyGrants(token, { keys: [rfcPublic] }, { now: NOW }));
+  decides(verifyGrants(token, { keys: [rfcPublic] }, { ...UNCHECKED, now: NOW }));
   // A private JWK whose `x` is not its `d`'s is refused.
-  refuses(() => signGrants(payload, { ...rfcPrivate, x: shape.publicJwk.x }, { now: NOW }), "ERR_KEY_INVALID", "x of another key");
+  refuses(() => signGrants(payload, { ...rfcPrivate, x: shape.publicJwk.x }, { ...UNCHECKED, now: NOW }), "ERR_KEY_INVALID", "x of another key");
 });
 
 test("jose tokens of another alg, or without the grant-set typ, are refused with their codes", async () => {
   const ed = await joseKey("k");
   const jwks = ed.jwks;
-  const v = (token) => () => verifyGrants(token, jwks, { now: NOW });
+  const v = (token) => () => verifyGrants(token, jwks, { ...UNCHECKED, now: NOW });
 
   // HS256 keyed with the public key's bytes and with its `x` text: the classic key confusion.
   for (const secret of [Buffer.from(ed.publicJwk.x, "base64url"), new TextEncoder().encode(ed.publicJwk.x)]) {
@@ -192,10 +193,10 @@ test("jose tokens of another alg, or without the grant-set typ, are refused with
   refuses(v(esToken), "ERR_GRANTS_ALG", "ES256");
   // Even when the JWKS holds the ES256 key under that kid: only EdDSA is accepted.
   const esJwks = { keys: [{ ...(await jose.exportJWK(es.publicKey)), kid: "k" }] };
-  refuses(() => verifyGrants(esToken, esJwks, { now: NOW }), "ERR_GRANTS_ALG", "ES256 with its own key");
+  refuses(() => verifyGrants(esToken, esJwks, { ...UNCHECKED, now: NOW }), "ERR_GRANTS_ALG", "ES256 with its own key");
   // An EdDSA token naming a P-256 key: the kid finds no Ed25519 key.
   const edToken = await new jose.SignJWT(payload).setProtectedHeader({ alg: "EdDSA", typ: TYP, kid: "k" }).sign(ed.privateKey);
-  refuses(() => verifyGrants(edToken, esJwks, { now: NOW }), "ERR_GRANTS_KEY_NOT_FOUND", "a key of another curve");
+  refuses(() => verifyGrants(edToken, esJwks, { ...UNCHECKED, now: NOW }), "ERR_GRANTS_KEY_NOT_FOUND", "a key of another curve");
   // RFC 9864's fully-specified "Ed25519" alg: grant sets allow `EdDSA` only (docs/rules.md).
   const fully = await new jose.SignJWT(payload).setProtectedHeader({ alg: "Ed25519", typ: TYP, kid: "k" }).sign(ed.privateKey);
   refuses(v(fully), "ERR_GRANTS_ALG", "alg Ed25519");
@@ -209,5 +210,5 @@ test("jose tokens of another alg, or without the grant-set typ, are refused with
   const unsecured = new jose.UnsecuredJWT(payload).encode();
   refuses(v(unsecured), "ERR_GRANTS_ALG", "alg none");
   // The control: the same key, alg, typ and kid verify.
-  decides(verifyGrants(edToken, jwks, { now: NOW }));
+  decides(verifyGrants(edToken, jwks, { ...UNCHECKED, now: NOW }));
 });

@@ -116,15 +116,25 @@ fn task_records_cross_in_bulk() {
         0, 0, 0, 0, completed, 0, 1, sales, //
         0, 0, other, 0, 0, 0, 1, sales,
     ]);
-    let ptr = engine.mask_many(31).unwrap();
+    let ptr = engine.mask_many(31, 4).unwrap();
     let masks =
         js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr as u32, 4)
             .to_vec();
     assert_eq!(masks, vec![0b0100_1111, 0, 0b0000_0111, 0b0100_0111]);
     assert_eq!(
-        code(engine.mask_many(3).unwrap_err()),
+        code(engine.mask_many(3, 1).unwrap_err()),
         "ERR_TASK_INVALID",
         "a truncated record fails closed"
+    );
+    assert_eq!(
+        code(engine.mask_many(13, 3).unwrap_err()),
+        "ERR_TASK_INVALID",
+        "fewer records than tasks fails closed (no stale mask is read)"
+    );
+    assert_eq!(
+        code(engine.mask_many(1 << 20, 1).unwrap_err()),
+        "ERR_TASK_INVALID",
+        "records beyond the buffer fail closed"
     );
 }
 

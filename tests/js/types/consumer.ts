@@ -92,8 +92,8 @@ const noExp: GrantSetPayload = { ver: 1, authorizationsEnabled: true, principal:
 // Verifying (a frontend or an edge worker).
 const jwks: Jwks = key.jwks;
 const grants: VerifiedGrants = verifyGrants(token, jwks, { issuer: "https://tasklist.example.com", audience: ["tasklist", "operate"], now: 1763800100, clockTolerance: 5, maxTokenBytes: 65536 });
-verifyGrants(token, JSON.stringify(jwks));
-verifyGrants(token, { keys: [{ kty: "RSA", kid: "other", n: "x", e: "AQAB" }, key.publicJwk] });
+verifyGrants(token, JSON.stringify(jwks), { issuer: null, audience: null });
+verifyGrants(token, { keys: [{ kty: "RSA", kid: "other", n: "x", e: "AQAB" }, key.publicJwk] }, { issuer: "https://tasklist.example.com", audience: null });
 const header: GrantSetHeader = grants.header;
 const alg: "EdDSA" = header.alg;
 const exp: Date = grants.expiresAt;
@@ -105,11 +105,15 @@ new VerifiedGrants();
 // @ts-expect-error a JWKS is required
 verifyGrants(token);
 // @ts-expect-error a private key does not belong in a JWKS
-verifyGrants(token, { keys: [key.privateJwk] });
+verifyGrants(token, { keys: [key.privateJwk] }, { issuer: null, audience: null });
 // @ts-expect-error `now` is seconds or a Date
-verifyGrants(token, jwks, { now: "2026-11-22" });
+verifyGrants(token, jwks, { issuer: null, audience: null, now: "2026-11-22" });
 // @ts-expect-error the token is a string
-verifyGrants(new Uint8Array(8), jwks);
+verifyGrants(new Uint8Array(8), jwks, { issuer: null, audience: null });
+// @ts-expect-error the expected issuer and audience are required (null skips a check)
+verifyGrants(token, jwks);
+// @ts-expect-error `issuer` is required: leaving it out is not the same as `issuer: null`
+verifyGrants(token, jwks, { audience: "tasklist" });
 const inspected: InspectedGrants = inspectGrants(token);
 const notVerified: false = inspected.verified;
 const what: unknown = inspected.payload;
@@ -180,7 +184,7 @@ const role: readonly Authorization[] = TASK_WORKER_ROLE;
 
 // Errors: a real Error with a code from a closed set.
 try {
-  verifyGrants(token, jwks);
+  verifyGrants(token, jwks, { issuer: "https://tasklist.example.com", audience: "tasklist" });
 } catch (error) {
   if (error instanceof AuthzError) {
     const e: Error = error;

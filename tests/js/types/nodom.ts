@@ -3,7 +3,7 @@
 import { Authorizer, verifyGrants, type Jwks, type Task } from "camunda-authz";
 
 export function visibleTasks<T extends Task>(token: string, jwks: Jwks, tasks: readonly T[]): T[] {
-  return new Authorizer(verifyGrants(token, jwks, { audience: "tasklist" })).filter(tasks);
+  return new Authorizer(verifyGrants(token, jwks, { issuer: null, audience: "tasklist" })).filter(tasks);
 }
 // @ts-expect-error not an operation
 export const bad = (a: Authorizer) => a.can("teleport", {});
