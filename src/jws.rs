@@ -24,9 +24,11 @@ pub const TYP: &str = "camunda-grants+jwt";
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
 /// The most leeway `clockTolerance` may give `exp` and `nbf`: an hour.
 pub const MAX_CLOCK_TOLERANCE_SECONDS: i64 = 3600;
-/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 seconds, what a JavaScript
-/// number holds exactly (a payload read in JS must mean what it meant here).
-pub const MAX_TIME_SECONDS: i64 = 1 << 53;
+/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 - 1 seconds
+/// (`Number.MAX_SAFE_INTEGER`), the largest whole number a JavaScript number holds exactly with
+/// its neighbours distinct (a payload read in JS must mean what it meant here, and the
+/// payload's conversion to JS refuses anything larger).
+pub const MAX_TIME_SECONDS: i64 = (1 << 53) - 1;
 /// The lifetime `sign` gives a grant set without an `exp`: 15 minutes.
 pub const DEFAULT_TTL_SECONDS: i64 = 900;
 
@@ -240,7 +242,7 @@ fn check_times(payload: &GrantSetPayload) -> Result<()> {
     for (name, time) in times {
         if let Some(time) = time.filter(|t| !(-MAX_TIME_SECONDS..=MAX_TIME_SECONDS).contains(t)) {
             return malformed(format!(
-                "the payload: `{name}` {time} is beyond 2^53 seconds from the epoch, what a JavaScript number holds exactly"
+                "the payload: `{name}` {time} is beyond 2^53 - 1 seconds from the epoch, what a JavaScript number holds exactly"
             ));
         }
     }

@@ -2105,10 +2105,10 @@ fn clock_tolerance_is_bounded_at_an_hour() {
 fn times_beyond_what_a_js_number_holds_are_malformed() {
     let k = key("k", 1);
     let keys = keyset(&[&k]);
-    let limit: i64 = 1 << 53;
+    let limit: i64 = (1 << 53) - 1;
     let options = |now: i64| VerifyOptions { now, ..opts() };
     accepts(
-        "exp 2^53",
+        "exp 2^53 - 1",
         &signed(&with(payload(), "exp", json!(limit)), &k),
         &keys,
         &opts(),
@@ -2133,7 +2133,7 @@ fn times_beyond_what_a_js_number_holds_are_malformed() {
         );
     }
     accepts(
-        "nbf -2^53 and iat -2^53",
+        "nbf -(2^53 - 1) and iat -(2^53 - 1)",
         &signed(
             &with(with(payload(), "nbf", json!(-limit)), "iat", json!(-limit)),
             &k,
