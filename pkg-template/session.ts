@@ -151,6 +151,7 @@ class Session implements GrantSession {
   #authorizer: Authorizer | DeniedAuthorizer = deniedAuthorizer(null, "every operation is denied: the grant session is still loading its first grant set");
   #grants: VerifiedGrants | null = null;
   #renewAt = 0; // ms: when the current grant set is due for renewal
+  #nextAttemptAt = Infinity; // ms: when the renewal timer is due
   #expiresAt = 0; // ms: when it stops being valid (exp + clockTolerance)
   #failures = 0; // failed attempts in a row
   #inflight: Promise<void> | null = null;
@@ -273,7 +274,7 @@ class Session implements GrantSession {
     this.#grants = grants;
     this.#renewAt = (exp - lead) * 1000;
     this.#expiresAt = (exp + this.#tolerance) * 1000;
-    this.#renewTimer.set(this.#renewAt - now, () => this.#renewQuietly());
+    this.#schedule(this.#renewAt - now);
     this.#expiryTimer.set(this.#expiresAt - now, () => this.#checkExpiry(true));
     this.#set({ status: "verified", subject: sub ?? principal.id, expiresAt: new Date(exp * 1000) }, new Authorizer(grants));
   }
@@ -281,8 +282,7 @@ class Session implements GrantSession {
   #failed(failure: SessionError): void {
     const delay = backoffDelay(this.#failures, this.#random(), this.#retry);
     this.#failures += 1;
-    const retryAt = this.#now() + delay;
-    this.#renewTimer.set(delay, () => this.#renewQuietly());
+    const retryAt = this.#schedule(delay);
     const lastError: SessionFailure = { code: failure.code, message: failure.message };
     const held = this.#state;
     if (this.#grants !== null && this.#now() < this.#expiresAt) {
@@ -323,7 +323,15 @@ class Session implements GrantSession {
     if (this.#grants === null || this.#now() < this.#expiresAt) return;
     this.#expire({}, fromTimer);
     if (!fromTimer) queueMicrotask(() => this.#emit());
-    if (!this.#closed && this.#inflight === null && !this.#renewTimer.pending) this.#renewQuietly();
+    // A timer that should have fired already is late (the tab slept): renew now.
+    if (!this.#closed && this.#inflight === null && !(this.#renewTimer.pending && this.#nextAttemptAt > this.#now())) this.#renewQuietly();
+  }
+
+  /** The next renewal attempt in `delay` ms; returns when that is. */
+  #schedule(delay: number): number {
+    this.#nextAttemptAt = this.#now() + delay;
+    this.#renewTimer.set(delay, () => this.#renewQuietly());
+    return this.#nextAttemptAt;
   }
 
   #onWake(): void {
