@@ -168,7 +168,7 @@ test("renews refreshBefore seconds before exp: 60 by default, a fifth of a short
 });
 
 test("key rotation: an unknown kid fetches the JWKS again once, and a removed key is gone after that fetch", async () => {
-  const { session, server, time } = setup();
+  const { session, server, time } = setup({ jwksMaxAge: 3600 }); // the cached set is still fresh at the renewal
   await session.ready;
   server.rotate("key-2"); // the old key is no longer published
   await time.advance(seconds(840));

@@ -89,7 +89,7 @@ function TaskDetail({ task, me, onChanged }: { task: UserTask; me: string; onCha
       </dl>
       <TaskActions task={task} me={me} onAction={act} busy={busy} />
       <Can operation="getForm" task={task} fallback={<p className="why">You may not open this task's form.</p>}>
-        <p className="form-note">Form: the process's form opens here once the task is assigned to you.</p>
+        <p className="form-note">{task.assignee === me ? "The task's form opens here." : "Assign the task to yourself to fill in its form."}</p>
       </Can>
     </article>
   );
