@@ -6,6 +6,7 @@
 
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { register } from "node:module";
 import { join } from "node:path";
@@ -98,6 +99,12 @@ describe("camunda-authz/react under server rendering (react-dom/server)", () => 
     assert.match(html, /<p id="verified">false<\/p>/);
     assert.doesNotMatch(html, /<button>/);
     failed.close();
+  });
+
+  test("the example type-checks against the built declarations (tsc --strict, no skipLibCheck)", () => {
+    const tsc = join(ROOT, "tests", "js", "node_modules", ".bin", "tsc");
+    const r = spawnSync(tsc, ["-p", join(ROOT, "examples", "react", "tsconfig.json")], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
   });
 
   test("a hook outside a provider throws an AuthzError naming the provider", () => {
