@@ -1,34 +1,33 @@
-// The example's Camunda side, in memory: who the people are, what they may do, and the user
-// tasks. Authorizations are Camunda REST API v2 objects; tasks are /v2/user-tasks/search items.
+// The example's cluster, in the Camunda stand-in's form (tests/camunda-standin/): the people,
+// their groups and roles, the authorizations (Camunda REST API v2 objects), and the user tasks
+// the example's server keeps (/v2/user-tasks/search items).
 
 import { TASK_WORKER_ROLE } from "../../pkg/node.mjs";
 
+/** Who can sign in to the example. */
 export const PERSONAS = [
-  {
-    id: "ana",
-    name: "Ana Ruiz",
-    title: "Sales clerk: works the sales group's tasks",
-    principal: { type: "USER", id: "ana", groups: ["sales"], roles: ["task-worker"], tenants: [], mappingRules: [] },
-  },
-  {
-    id: "marco",
-    name: "Marco Levi",
-    title: "Invoice lead: manages every invoice task",
-    principal: { type: "USER", id: "marco", groups: ["finance"], roles: ["task-worker"], tenants: [], mappingRules: [] },
-  },
-  {
-    id: "vera",
-    name: "Vera Stone",
-    title: "Auditor: reads every task, changes none",
-    principal: { type: "USER", id: "vera", groups: ["audit"], roles: [], tenants: [], mappingRules: [] },
-  },
+  { id: "ana", name: "Ana Ruiz", title: "Sales clerk: works the sales group's tasks" },
+  { id: "marco", name: "Marco Levi", title: "Invoice lead: manages every invoice task" },
+  { id: "vera", name: "Vera Stone", title: "Auditor: reads every task, changes none" },
 ];
 
-export const AUTHORIZATIONS = [
-  ...TASK_WORKER_ROLE,
-  { ownerType: "USER", ownerId: "marco", resourceType: "PROCESS_DEFINITION", resourceId: "invoice", permissionTypes: ["READ_USER_TASK", "UPDATE_USER_TASK"] },
-  { ownerType: "GROUP", ownerId: "audit", resourceType: "PROCESS_DEFINITION", resourceId: "*", permissionTypes: ["READ_USER_TASK"] },
-];
+export const CLUSTER = {
+  users: PERSONAS.map(({ id, name }) => ({ username: id, name })),
+  groups: [
+    { groupId: "sales", name: "Sales", users: ["ana"] },
+    { groupId: "finance", name: "Finance", users: ["marco"] },
+    { groupId: "audit", name: "Audit", users: ["vera"] },
+  ],
+  roles: [{ roleId: "task-worker", name: "Task worker", users: ["ana", "marco"] }],
+  tenants: [],
+  mappingRules: [],
+  authorizations: [
+    ...TASK_WORKER_ROLE.map((a) => ({ ...a, permissionTypes: [...a.permissionTypes] })),
+    { ownerType: "USER", ownerId: "marco", resourceType: "PROCESS_DEFINITION", resourceId: "invoice", permissionTypes: ["READ_USER_TASK", "UPDATE_USER_TASK"] },
+    { ownerType: "GROUP", ownerId: "audit", resourceType: "PROCESS_DEFINITION", resourceId: "*", permissionTypes: ["READ_USER_TASK"] },
+  ],
+  userTasks: [],
+};
 
 const TASK_DEFAULTS = { state: "CREATED", tenantId: "<default>", candidateUsers: [], candidateGroups: [], assignee: null };
 

@@ -1,4 +1,5 @@
-// The React example's server: a local issuer and a Camunda stand-in in one small process.
+// The React example's server: the page's backend, with camunda-authz/issuer reading a Camunda
+// stand-in (cluster.mjs) for the grant sets.
 //
 //   node examples/react/server.mjs [--port N] [--ttl SECONDS]   (after `./x build` and
 //                                                                 `node examples/react/build.mjs`)
@@ -14,36 +15,13 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Authorizer, generateSigningKey, signGrants } from "../../pkg/node.mjs";
-import { AUTHORIZATIONS, PERSONAS, makeTasks } from "./data.mjs";
+import { Authorizer } from "../../pkg/node.mjs";
+import { startCluster } from "./cluster.mjs";
+import { PERSONAS, makeTasks } from "./data.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const AUDIENCE = "tasklist";
 const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".wasm": "application/wasm", ".svg": "image/svg+xml" };
-
-/** The grant-set payload of a persona: its principal and the authorizations that name it. */
-function payloadOf(persona) {
-  const p = persona.principal;
-  const owns = (a) =>
-    (a.ownerType === p.type && a.ownerId === p.id) ||
-    (a.ownerType === "GROUP" && p.groups.includes(a.ownerId)) ||
-    (a.ownerType === "ROLE" && p.roles.includes(a.ownerId)) ||
-    (a.ownerType === "MAPPING_RULE" && p.mappingRules.includes(a.ownerId));
-  return { sub: p.id, ver: 1, camundaVersion: "8.9", authorizationsEnabled: true, multiTenancyEnabled: false, principal: p, authorizations: AUTHORIZATIONS.filter(owns) };
-}
-
-/** The server's own decisions, on the payload it would sign (it built it, so no signature to check). */
-function authorizerOf(persona) {
-  return Authorizer.fromUnverifiedPayload({ ...payloadOf(persona), exp: Math.floor(Date.now() / 1000) + 60 });
-}
-
-/**
- * Issues a persona's grant set. The one place that signs: switching to camunda-authz/issuer's
- * `createIssuer(...).issue({ username })` against a live cluster changes only this function.
- */
-function issueGrants(persona, key, { issuer, ttl }) {
-  return signGrants(payloadOf(persona), key.privateJwk, { ttl, issuer, audience: AUDIENCE });
-}
 
 /**
  * Starts the server on 127.0.0.1. Resolves `{ url, rotateKey(), setDown(down), close() }`:
@@ -53,12 +31,19 @@ function issueGrants(persona, key, { issuer, ttl }) {
  */
 export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = join(HERE, "dist") } = {}) {
   const dist = resolve(distDir);
-  let key = generateSigningKey(`example-${Date.now().toString(36)}`);
-  let rotations = 0;
   let down = false;
   let tasks = makeTasks();
-  let url = "";
-  const issuerUrl = () => url.replace(/\/$/, "");
+  const server = createServer((req, res) => {
+    route(req, res).catch((error) => {
+      const upstream = String(error?.code ?? "").startsWith("ERR_ISSUER");
+      problem(res, upstream ? 502 : 400, upstream ? "BAD_GATEWAY" : "INVALID_ARGUMENT", String(error?.message ?? error));
+    });
+  });
+  await new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const cluster = await startCluster({ issuer: url.replace(/\/$/, ""), audience: AUDIENCE, ttl });
+  /** The server's own decisions, on the payload the issuer just built (no signature to check). */
+  const authorizerOf = async (persona) => Authorizer.fromUnverifiedPayload((await cluster.issue(persona.id)).payload);
 
   const personaOf = (req) => {
     const m = /(?:^|;\s*)persona=([a-z]+)/.exec(req.headers.cookie ?? "");
@@ -79,10 +64,10 @@ export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = 
   };
 
   /** A task action: enforced with the package on the grant set this server would issue. */
-  const act = (req, res, persona, taskKey, operation, apply) => {
+  const act = async (req, res, persona, taskKey, operation, apply) => {
     const task = tasks.find((t) => t.userTaskKey === taskKey);
     if (task === undefined) return problem(res, 404, "NOT_FOUND", `no user task with key \`${taskKey}\``);
-    const decision = authorizerOf(persona).explain(operation, task);
+    const decision = (await authorizerOf(persona)).explain(operation, task);
     if (!decision.allowed) return problem(res, 403, "FORBIDDEN", decision.reason);
     apply(task);
     return send(res, 204, "");
@@ -99,21 +84,21 @@ export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = 
       if (persona === undefined) return problem(res, 400, "INVALID_ARGUMENT", "unknown persona");
       return send(res, 204, "", undefined, { "set-cookie": `persona=${persona.id}; Path=/; HttpOnly; SameSite=Strict` });
     }
-    if (req.method === "GET" && path === "/.well-known/camunda-grants-jwks.json") return send(res, 200, key.jwks, "application/jwk-set+json");
+    if (req.method === "GET" && path === "/.well-known/camunda-grants-jwks.json") return send(res, 200, cluster.jwks, "application/jwk-set+json");
     const persona = personaOf(req);
     if (req.method === "GET" && path === "/grants") {
       if (persona === undefined) return problem(res, 401, "UNAUTHORIZED", "not signed in");
-      return send(res, 200, issueGrants(persona, key, { issuer: issuerUrl(), ttl }), "application/jwt");
+      return send(res, 200, (await cluster.issue(persona.id)).token, "application/jwt");
     }
     if (path.startsWith("/v2/")) {
       if (persona === undefined) return problem(res, 401, "UNAUTHORIZED", "not signed in");
       if (req.method === "POST" && path === "/v2/user-tasks/search") {
         const open = tasks.filter((t) => t.state === "CREATED");
         const response = JSON.stringify({ items: open, page: { totalItems: open.length } });
-        return send(res, 200, authorizerOf(persona).filterSearchResponse(response, "search"));
+        return send(res, 200, (await authorizerOf(persona)).filterSearchResponse(response, "search"));
       }
       const m = /^\/v2\/user-tasks\/(\d+)\/(assignment|assignee|completion)$/.exec(path);
-      if (m && req.method === "POST" && m[2] === "assignment") return act(req, res, persona, m[1], "claim", (t) => (t.assignee = persona.principal.id));
+      if (m && req.method === "POST" && m[2] === "assignment") return act(req, res, persona, m[1], "claim", (t) => (t.assignee = persona.id));
       if (m && req.method === "DELETE" && m[2] === "assignee") return act(req, res, persona, m[1], "unassign", (t) => (t.assignee = null));
       if (m && req.method === "POST" && m[2] === "completion") return act(req, res, persona, m[1], "complete", (t) => (t.state = "COMPLETED"));
       return problem(res, 404, "NOT_FOUND", `no endpoint \`${req.method} ${path}\``);
@@ -128,29 +113,20 @@ export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = 
     }
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((error) => problem(res, 400, "INVALID_ARGUMENT", String(error?.message ?? error)));
-  });
-  await new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${server.address().port}/`;
   return {
     url,
-    rotateKey() {
-      rotations += 1;
-      key = generateSigningKey(`example-${Date.now().toString(36)}-r${rotations}`);
-      return key.kid;
-    },
+    rotateKey: () => cluster.rotateKey(),
     setDown(value) {
       down = value;
     },
     reset() {
       tasks = makeTasks();
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve()));
+      await cluster.close();
+    },
   };
 }
 

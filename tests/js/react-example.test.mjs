@@ -259,6 +259,16 @@ describe("the React example in headless Chromium", () => {
     }
   });
 
+  test("the server enforces what the page hides: Vera's claim is refused with the reason", async () => {
+    const res = await fetch(new URL("v2/user-tasks/2251799813685301/assignment", server.url), {
+      method: "POST",
+      headers: { cookie: "persona=vera", "content-type": "application/json" },
+      body: JSON.stringify({ assignee: "vera" }),
+    });
+    assert.equal(res.status, 403);
+    assert.match((await res.json()).detail, /no authorization of the principal grants/);
+  });
+
   test("no uncaught errors in the page", () => {
     assert.deepEqual(pageErrors, []);
   });
