@@ -12,7 +12,7 @@ import type { DeniedAuthorizer } from "./session-denied.js";
 import { asSessionError, sessionError } from "./session-errors.js";
 import type { SessionError, SessionErrorCode } from "./session-errors.js";
 import { fetchGrantsFrom, fetchJwksFrom, platformFetch } from "./session-fetch.js";
-import type { FetchLike } from "./session-fetch.js";
+import type { FetchLike, HeadersSource } from "./session-fetch.js";
 import { createKeySet } from "./session-keys.js";
 import { platformTimers, Timer } from "./session-timers.js";
 import type { Timers } from "./session-timers.js";
@@ -21,7 +21,7 @@ import type { WakeSource } from "./session-wake.js";
 
 export type { DeniedAuthorizer, DeniedCode, DeniedDecision, DeniedExplanation } from "./session-denied.js";
 export type { SessionError, SessionErrorCode } from "./session-errors.js";
-export type { FetchLike, FetchResponseLike } from "./session-fetch.js";
+export type { FetchLike, FetchResponseLike, HeadersSource } from "./session-fetch.js";
 export type { Timers } from "./session-timers.js";
 export type { WakeSource } from "./session-wake.js";
 
@@ -29,6 +29,8 @@ export type { WakeSource } from "./session-wake.js";
 export interface GrantSessionOptions {
   /** Where to GET the grant set: the compact token as the body, or JSON with a `token` member. */
   grantsUrl?: string;
+  /** Headers for each GET of `grantsUrl`, e.g. `() => ({ authorization: \`Bearer ${userToken}\` })` for camunda-authz/issuer's handler. */
+  grantsHeaders?: HeadersSource;
   /** Or: a function that resolves the compact token (it must get a fresh one on each call). */
   fetchGrants?: () => Promise<string>;
   /** Where to GET the issuer's public keys (a JWKS). */
@@ -170,7 +172,9 @@ class Session implements GrantSession {
     this.#random = options.random ?? Math.random;
     this.#renewTimer = new Timer(timers);
     this.#expiryTimer = new Timer(timers);
-    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "`grantsUrl` and `fetchGrants`", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs));
+    const grantsHeaders = options.grantsHeaders;
+    if (grantsHeaders !== undefined && typeof grantsHeaders !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "`grantsHeaders` must be a function that returns the headers");
+    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "`grantsUrl` and `fetchGrants`", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs, grantsHeaders));
     const fetchJwks = source(options.jwksUrl, options.fetchJwks, "`jwksUrl` and `fetchJwks`", (url) => fetchJwksFrom(fetcher(), url, timers, timeoutMs));
     this.#keys = createKeySet(fetchJwks, this.#now, {
       cooldown: secondsOption(options.jwksCooldown, "jwksCooldown", 30) * 1000,
