@@ -156,7 +156,8 @@ class Session implements GrantSession {
   #nextAttemptAt = Infinity; // ms: when the renewal timer is due
   #expiresAt = 0; // ms: when it stops being valid (exp + clockTolerance)
   #failures = 0; // failed attempts in a row
-  #inflight: Promise<void> | null = null;
+  #inflight: Promise<VerifiedGrants> | null = null; // the attempt under way, shared
+  #inflightDone: Promise<void> | null = null; // the same, as refresh() hands it out
   #closed = false;
 
   constructor(options: GrantSessionOptions) {
@@ -194,10 +195,7 @@ class Session implements GrantSession {
     const wake = options.wake === undefined ? browserWake() : options.wake;
     if (wake !== null) this.#unwake = wake.subscribe(() => this.#onWake());
 
-    this.ready = this.refresh().then(() => {
-      if (this.#grants === null) throw sessionError("ERR_GRANTS_EXPIRED", "the grant session was closed before its first grant set arrived");
-      return this.#grants;
-    });
+    this.ready = this.#shared();
     this.ready.catch(() => {}); // a page that never awaits `ready` must not see an unhandled rejection
   }
 
@@ -227,9 +225,21 @@ class Session implements GrantSession {
 
   refresh(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#inflight ??= this.#attempt().finally(() => {
-      this.#inflight = null;
-    });
+    this.#shared();
+    return this.#inflightDone ?? Promise.resolve();
+  }
+
+  /** The attempt under way, or a new one: concurrent callers share one request. */
+  #shared(): Promise<VerifiedGrants> {
+    if (this.#inflight === null) {
+      const attempt = this.#attempt().finally(() => {
+        this.#inflight = null;
+        this.#inflightDone = null;
+      });
+      this.#inflight = attempt;
+      this.#inflightDone = attempt.then(() => {});
+      this.#inflightDone.catch(() => {}); // failures are in `state`; an awaiting caller still gets them
+    }
     return this.#inflight;
   }
 
@@ -241,18 +251,20 @@ class Session implements GrantSession {
     this.#listeners.clear();
   }
 
-  async #attempt(): Promise<void> {
+  /** One fetch and verification; a session closed meanwhile keeps its state (the result is still returned). */
+  async #attempt(): Promise<VerifiedGrants> {
     let grants: VerifiedGrants;
     try {
       await init(); // the browser entry needs the module loaded; elsewhere it already is
       const token = await this.#fetchGrants();
       grants = await this.#verify(token);
     } catch (error) {
-      const failure = asSessionError(error, "ERR_GRANTS_UNAVAILABLE", "cannot renew the grant set");
+      const failure = asSessionError(error, "ERR_GRANTS_UNAVAILABLE", "cannot fetch the grant set");
       if (!this.#closed) this.#failed(failure);
       throw failure;
     }
     if (!this.#closed) this.#accept(grants);
+    return grants;
   }
 
   /** Verifies against the key set, fetched again once when the token names an unknown key. */

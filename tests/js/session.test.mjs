@@ -385,6 +385,18 @@ test("close() stops timers and listeners; nothing is fetched after it", async ()
   assert.equal(heard, 0);
 });
 
+test("close() before the first grant set arrives: ready still resolves it, and the session changes nothing", async () => {
+  const { session } = setup();
+  let heard = 0;
+  session.subscribe(() => (heard += 1));
+  session.close();
+  const grants = await session.ready;
+  assert.equal(grants.payload.sub, "demo");
+  assert.equal(session.state.status, "loading");
+  assert.equal(session.authorizer.can("get", TASK), false);
+  assert.equal(heard, 0);
+});
+
 test("the first attempt fails: ready rejects with its AuthzError, state and authorizer say why, a retry recovers", async () => {
   const time = fakeTime();
   const server = fakeIssuer(time);
