@@ -12,6 +12,7 @@ import type { DeniedAuthorizer } from "./session-denied.js";
 import { asSessionError, sessionError } from "./session-errors.js";
 import type { SessionError, SessionErrorCode } from "./session-errors.js";
 import { fetchGrantsFrom, fetchJwksFrom, platformFetch } from "./session-fetch.js";
+import { nullableOption, secondsOption, source } from "./session-options.js";
 import type { FetchLike, HeadersSource } from "./session-fetch.js";
 import { createKeySet } from "./session-keys.js";
 import { platformTimers, Timer } from "./session-timers.js";
@@ -108,33 +109,6 @@ export interface GrantSession {
 
 const LOADING: GrantSessionState = Object.freeze({ status: "loading" });
 
-function secondsOption(value: unknown, name: string, fallback: number, max = Infinity): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > max) {
-    throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${name}\` must be a number of seconds from 0 to ${max}`);
-  }
-  return value;
-}
-
-function nullableOption<T>(value: T | null | undefined, name: string, ok: (v: T) => boolean): T | null {
-  if (value === null) return null;
-  if (value === undefined || !ok(value)) {
-    throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${name}\` is required: the expected value, or \`null\` to skip the check on purpose`);
-  }
-  return value;
-}
-
-/** One of `url` and `fn`, as a function. */
-function source<T>(url: string | undefined, fn: (() => Promise<T>) | undefined, names: string, fromUrl: (url: string) => Promise<T>): () => Promise<T> {
-  if ((url === undefined) === (fn === undefined)) throw new AuthzError("ERR_ARGUMENT_INVALID", `pass exactly one of ${names}`);
-  if (fn !== undefined) {
-    if (typeof fn !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", `${names.split(" ").at(-1)} must be a function`);
-    return fn;
-  }
-  if (typeof url !== "string" || url === "") throw new AuthzError("ERR_ARGUMENT_INVALID", `${names.split(" ")[0]} must be a non-empty string`);
-  return () => fromUrl(url);
-}
-
 class Session implements GrantSession {
   readonly ready: Promise<VerifiedGrants>;
   #fetchGrants: () => Promise<string>;
@@ -175,8 +149,8 @@ class Session implements GrantSession {
     this.#expiryTimer = new Timer(timers);
     const grantsHeaders = options.grantsHeaders;
     if (grantsHeaders !== undefined && typeof grantsHeaders !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "`grantsHeaders` must be a function that returns the headers");
-    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "`grantsUrl` and `fetchGrants`", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs, grantsHeaders));
-    const fetchJwks = source(options.jwksUrl, options.fetchJwks, "`jwksUrl` and `fetchJwks`", (url) => fetchJwksFrom(fetcher(), url, timers, timeoutMs));
+    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "grantsUrl", "fetchGrants", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs, grantsHeaders));
+    const fetchJwks = source(options.jwksUrl, options.fetchJwks, "jwksUrl", "fetchJwks", (url) => fetchJwksFrom(fetcher(), url, timers, timeoutMs));
     this.#keys = createKeySet(fetchJwks, this.#now, {
       cooldown: secondsOption(options.jwksCooldown, "jwksCooldown", 30) * 1000,
       maxAge: secondsOption(options.jwksMaxAge, "jwksMaxAge", 600) * 1000,

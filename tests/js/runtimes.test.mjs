@@ -57,6 +57,8 @@ const PACKED_FILES = [
   "session-fetch.js",
   "session-keys.d.ts",
   "session-keys.js",
+  "session-options.d.ts",
+  "session-options.js",
   "session-timers.d.ts",
   "session-timers.js",
   "session-wake.d.ts",
