@@ -5,10 +5,14 @@
 //   authz.actions(task)                             which buttons you get
 //   authz.explain(operation, task)                  why (for every hidden task and denied action)
 // The server (server.mjs) enforces the same rules with the same package; actions.mjs is the
-// shared list of buttons and their task-lifecycle preconditions.
+// shared list of buttons and their task-lifecycle preconditions. The task feed is what a real
+// deployment sends: the search response filtered for this grant set by the server's edge path;
+// only "Show hidden tasks" reads the demo's separate unfiltered feed.
 
 import init, { verifyGrants, inspectGrants, Authorizer, AuthzError } from "/pkg/index.js";
 import { ACTIONS } from "/actions.mjs";
+import { toast as showToast } from "/toasts.js";
+import { describe as describeFocus, restore as restoreFocus, focusLost } from "/focus.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -22,7 +26,9 @@ const state = {
   authz: null, // Authorizer, or null when refused
   error: null, // { code, message } when refused
   decoded: null, // inspectGrants(token) (unverified), for the panel
-  tasks: [], // the feed, shaped like /v2/user-tasks/search items
+  tasks: [], // the feed for this grant set, shaped like /v2/user-tasks/search items
+  allTasks: null, // the demo's unfiltered feed, fetched only while "Show hidden tasks" is on
+  unreachable: null, // { since: Date, what } while the server cannot be reached
   tab: "open",
   showHidden: false,
   showDenied: false,
@@ -117,38 +123,106 @@ function priorityOf(p) {
 
 // --- Talking to the server ------------------------------------------------------------------
 
+/** The server could not be reached at all (not an HTTP error: no answer). */
+class Unreachable extends Error {}
+
+async function request(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    throw new Unreachable(`the server is unreachable (${error?.message ?? error})`);
+  }
+}
+
 async function getJSON(url, options) {
-  const res = await fetch(url, options);
+  const res = await request(url, options);
   if (!res.ok) throw new Error(`${options?.method ?? "GET"} ${url}: HTTP ${res.status}`);
   return res.json();
 }
 
+const SEARCH = JSON.stringify({ sort: [{ field: "creationDate", order: "DESC" }], page: { from: 0, limit: 1000 } });
+
 async function fetchTasks() {
-  // The demo feed is unfiltered so the page can show what it hides and why; a real Tasklist
-  // backend filters too (send the bearer grant set and this server does, with the package).
-  const result = await getJSON("/v2/user-tasks/search", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ sort: [{ field: "creationDate", order: "DESC" }], page: { from: 0, limit: 1000 } }),
-  });
-  state.tasks = result.items;
+  if (!state.authz) return; // no verified grant set: nothing to ask for, nothing to show
+  const search = (url, headers = {}) => getJSON(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: SEARCH });
+  const [mine, all] = await Promise.all([
+    search(state.config.feeds.tasks, { authorization: `Bearer ${state.token}` }),
+    state.showHidden ? search(state.config.feeds.unfiltered) : null,
+  ]);
+  state.tasks = mine.items;
+  state.allTasks = all?.items ?? null;
+  serverBack();
+}
+
+/** Notes that the server did not answer; the page keeps what it last verified. */
+function serverDown(error, what) {
+  state.unreachable = { since: state.unreachable?.since ?? new Date(), what, message: error.message };
+  document.body.dataset.server = "unreachable";
+  scheduleRenewal(10);
+  render();
+}
+
+function serverBack() {
+  if (!state.unreachable) return;
+  state.unreachable = null;
+  document.body.dataset.server = "ok";
 }
 
 // --- Grant sets -----------------------------------------------------------------------------
 
-async function signIn(personaId, variant = "valid") {
+/** A grant set from the server for a persona (`variant` makes it deliberately bad, for the demo). */
+async function fetchToken(personaId, variant) {
   const { token } = await getJSON(`/api/grants?persona=${encodeURIComponent(personaId)}&variant=${encodeURIComponent(variant)}`);
+  return token;
+}
+
+/**
+ * Signs in as `personaId`. When the server does not answer, nothing changes: the page keeps the
+ * last verified user and grant set, puts the picker back, and says the server is unreachable.
+ */
+async function signIn(personaId, variant = "valid") {
+  let token;
+  try {
+    token = await fetchToken(personaId, variant);
+  } catch (error) {
+    $("#persona").value = state.persona ?? personaId;
+    if (state.persona) history.replaceState(null, "", `#${state.persona}`);
+    if (error instanceof Unreachable) return serverDown(error, `switch to ${personaName(personaId)}`);
+    throw error;
+  }
   state.persona = personaId;
   state.variant = variant;
   state.expanded.clear();
   $("#persona").value = personaId;
-  accept(token);
-  await fetchTasks();
+  await accept(token);
+  if (state.authz && variant === "valid") scheduleRenewal();
+  try {
+    await fetchTasks();
+  } catch (error) {
+    if (!(error instanceof Unreachable)) throw error;
+    return serverDown(error, "load your tasks");
+  }
+  serverBack();
   render();
 }
 
+const personaName = (id) => state.config.personas.find((p) => p.id === id)?.name ?? id;
+
+// The JWKS is fetched again, bypassing the HTTP cache, when a token names a key it does not
+// hold (the server restarted with a new key); at most once per key id every 30 seconds, so a
+// token signed by a stranger cannot make the page hammer the server.
+const jwksTried = new Map(); // kid -> time of the last re-fetch for it
+
+async function fetchJwks(fresh) {
+  state.jwks = await getJSON(state.config.jwksUri, fresh ? { cache: "no-cache" } : undefined);
+}
+
+function verify(token) {
+  return verifyGrants(token, state.jwks, { issuer: state.config.issuer, audience: state.config.audience, clockTolerance: state.config.clockTolerance });
+}
+
 /** Verifies `token` with the package; on failure the page shows nothing (fail closed). */
-function accept(token) {
+async function accept(token) {
   state.token = token;
   $("#token").value = token;
   try {
@@ -157,15 +231,61 @@ function accept(token) {
     state.decoded = null;
   }
   try {
-    const grants = verifyGrants(token, state.jwks, { issuer: state.config.issuer, audience: state.config.audience });
+    let grants;
+    try {
+      grants = verify(token);
+    } catch (error) {
+      const kid = state.decoded?.header?.kid;
+      if (!(error instanceof AuthzError) || error.code !== "ERR_GRANTS_KEY_NOT_FOUND" || typeof kid !== "string" || Date.now() - (jwksTried.get(kid) ?? 0) < 30e3) throw error;
+      jwksTried.set(kid, Date.now());
+      await fetchJwks(true);
+      grants = verify(token);
+    }
     state.grants = grants;
     state.authz = new Authorizer(grants);
     state.error = null;
   } catch (error) {
+    if (error instanceof Unreachable) throw error;
     state.grants = null;
     state.authz = null;
+    state.tasks = [];
+    state.allTasks = null;
     state.error = error instanceof AuthzError ? { code: error.code, message: error.message } : { code: "ERR_UNEXPECTED", message: String(error?.message ?? error) };
   }
+}
+
+// Silent renewal: a fresh grant set for the same persona a minute before this one expires (or
+// `inSeconds` from now, to retry while the server is unreachable).
+let renewal = null;
+function scheduleRenewal(inSeconds) {
+  clearTimeout(renewal);
+  const exp = state.grants?.payload.exp;
+  const wait = inSeconds ?? (exp ? Math.max(1, exp - 60 - Date.now() / 1000) : null);
+  if (wait === null) return;
+  renewal = setTimeout(() => run(null, renew), wait * 1000);
+}
+
+async function renew() {
+  if (!state.persona) return;
+  const persona = state.persona;
+  let token;
+  try {
+    token = await fetchToken(persona, "valid");
+  } catch (error) {
+    if (error instanceof Unreachable) return serverDown(error, "renew your grant set");
+    throw error;
+  }
+  if (persona !== state.persona) return; // switched meanwhile
+  await accept(token);
+  state.variant = "valid";
+  if (state.authz) scheduleRenewal();
+  try {
+    await fetchTasks();
+  } catch (error) {
+    if (!(error instanceof Unreachable)) throw error;
+    return serverDown(error, "load your tasks");
+  }
+  render();
 }
 
 const b64url = {
@@ -213,7 +333,7 @@ function dialogResult(dialog) {
   });
 }
 
-async function requestFor(action, task) {
+async function requestOf(action, task) {
   const key = task.userTaskKey;
   const me = (state.grants?.payload ?? state.decoded?.payload)?.principal?.id ?? "";
   switch (action.id) {
@@ -251,20 +371,20 @@ async function requestFor(action, task) {
 }
 
 async function perform(action, task, forced) {
-  const request = await requestFor(action, task);
-  if (!request) return;
+  const call = await requestOf(action, task);
+  if (!call) return;
   const local = state.authz ? state.authz.explain(action.operation, task) : null;
-  const res = await fetch(request.path, {
-    method: request.method,
-    headers: { authorization: `Bearer ${state.token}`, ...(request.body ? { "content-type": "application/json" } : {}) },
-    body: request.body ? JSON.stringify(request.body) : undefined,
+  const res = await request(call.path, {
+    method: call.method,
+    headers: { authorization: `Bearer ${state.token}`, ...(call.body ? { "content-type": "application/json" } : {}) },
+    body: call.body ? JSON.stringify(call.body) : undefined,
   });
   const body = res.status === 204 ? null : await res.json().catch(() => null);
   const entry = {
     at: new Date(),
     status: res.status,
-    method: request.method,
-    path: request.path,
+    method: call.method,
+    path: call.path,
     action: action.id,
     label: action.label,
     task: task.name,
@@ -293,14 +413,39 @@ function payloadShown() {
   return state.grants ? state.grants.payload : state.decoded?.payload ?? null;
 }
 
+// A control in the task list that should get focus back after the next render (set by `run`
+// when a task's button starts an action, since the render replaces that button).
+let focusAfter = null;
+
 function render() {
+  const list = $("#task-list");
+  const wanted = focusAfter ?? describeFocus(document.activeElement, list);
   renderStatus();
   renderWho();
   renderGrants();
   renderTasks();
   renderLog();
+  renderReachability();
+  if (wanted && focusLost()) restoreFocus(wanted, list);
   document.body.dataset.persona = state.persona ?? "";
   document.body.dataset.status = state.authz ? "verified" : "refused";
+}
+
+function renderReachability() {
+  const u = state.unreachable;
+  const banner = $("#banner");
+  banner.hidden = !u;
+  banner.dataset.kind = u ? "unreachable" : "";
+  if (!u) return;
+  const who = personaName(state.persona);
+  replace(
+    banner,
+    h("strong", {}, "The server is unreachable. "),
+    `Could not ${u.what}. `,
+    state.authz
+      ? `Still signed in as ${who} with the last verified grant set (valid until ${new Date(state.grants.payload.exp * 1000).toLocaleTimeString()}); the page keeps deciding with it and retries every few seconds.`
+      : `Still showing ${who}; nothing is decided without a verified grant set. The page retries every few seconds.`,
+  );
 }
 
 function renderStatus() {
@@ -338,23 +483,36 @@ function renderStatus() {
   tick();
 }
 
+function stillValid(token) {
+  try {
+    verify(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The pill's text, including the live countdown to `exp`. */
 function tick() {
   const text = $("#grant-pill-text");
   if (state.authz) {
     const left = state.grants.payload.exp - Date.now() / 1000;
-    if (left <= 0) {
-      // Expired while open: re-verify, which now refuses it (ERR_GRANTS_EXPIRED).
-      accept(state.token);
-      render();
+    if (left <= 0 && !stillValid(state.token)) {
+      // Expired while open and past the clock tolerance: the package now refuses it.
+      run(null, async () => {
+        await accept(state.token);
+        render();
+      });
       return;
     }
-    text.textContent = `Verified · expires in ${clock(left)}`;
+    text.textContent = left > 0 ? `Verified · expires in ${clock(left)}` : "Verified · expired, within the clock tolerance";
     const exp = $("#exp-left");
     if (exp) exp.textContent = `in ${clock(left)}`;
   } else {
     text.textContent = `Refused · ${state.error?.code ?? ""}`;
   }
+  if (state.unreachable && state.authz) text.textContent += " · server unreachable";
+  $("#grant-pill").dataset.server = state.unreachable ? "unreachable" : "ok";
 }
 
 function chips(list, cls = "chip", label = (x) => x) {
@@ -441,7 +599,11 @@ function renderGrants() {
       { id: "exp-row" },
       dateTime(payload.exp),
       " ",
-      h("span", { class: left > 0 ? "exp-left" : "exp-past", id: left > 0 && state.grants ? "exp-left" : undefined }, left > 0 ? `in ${clock(left)}` : `${relative(new Date(payload.exp * 1000).toISOString()).text} ago`),
+      state.grants
+        ? h("span", { class: "exp-left", id: "exp-left" }, `in ${clock(left)}`)
+        : left > 0
+          ? h("span", { class: "exp-refused" }, "(refused: no countdown for a grant set the page does not accept)")
+          : h("span", { class: "exp-past" }, `${relative(new Date(payload.exp * 1000).toISOString()).text} ago`),
     ),
   );
   const list = payload.authorizations ?? [];
@@ -476,21 +638,29 @@ function renderTasks() {
     return;
   }
   const authz = state.authz;
-  const all = state.tasks;
-  const visible = new Set(authz.filter(all, "search"));
+  // The server's feed is already filtered for this grant set; filtering it again locally is the
+  // page's own check (and a no-op when both agree). Hidden tasks come from the demo-only feed.
+  const mine = authz.filter(state.tasks, "search");
+  const visibleKeys = new Set(mine.map((t) => t.userTaskKey));
+  const all = state.showHidden && state.allTasks ? state.allTasks : mine;
+  const visible = new Set(all.filter((t) => visibleKeys.has(t.userTaskKey)));
   const inTab = (t) => state.tab === "all" || stateTab(t) === state.tab;
-  const mine = all.filter((t) => visible.has(t));
   replace($("#count-open"), String(mine.filter((t) => stateTab(t) === "open").length));
   replace($("#count-completed"), String(mine.filter((t) => stateTab(t) === "completed").length));
   replace($("#count-all"), String(mine.length));
-  const hiddenCount = all.length - mine.length;
+  const hiddenCount = all.length - visible.size;
   replace(
     $("#stats"),
-    h("strong", {}, `${mine.length} of ${all.length}`),
-    " tasks visible to you; ",
-    h("strong", {}, String(hiddenCount)),
-    hiddenCount === 1 ? " is hidden by your grant set" : " are hidden by your grant set",
-    state.showHidden || hiddenCount === 0 ? "." : [" (", h("button", { type: "button", class: "btn-link inline", onclick: () => setToggle("show-hidden", true) }, "show them"), ")."],
+    state.allTasks && state.showHidden
+      ? [h("strong", {}, `${mine.length} of ${all.length}`), " tasks visible to you; ", h("strong", {}, String(hiddenCount)), hiddenCount === 1 ? " is hidden by your grant set (from the demo's unfiltered feed)." : " are hidden by your grant set (from the demo's unfiltered feed)."]
+      : [
+          h("strong", {}, String(mine.length)),
+          " tasks visible to you: the server's search response, filtered for your grant set at the edge (",
+          h("code", {}, "filterSearchResponse"),
+          "). ",
+          h("button", { type: "button", class: "btn-link inline", onclick: () => setToggle("show-hidden", true) }, "Show the hidden ones"),
+          ".",
+        ],
   );
   const shown = all.filter((t) => inTab(t) && (visible.has(t) || state.showHidden));
   replace(
@@ -690,12 +860,8 @@ function renderLog() {
   );
 }
 
-let toastId = 0;
 function toast(kind, title, text) {
-  const id = `toast-${++toastId}`;
-  const el = h("div", { class: `toast toast-${kind}`, id, role: kind === "error" ? "alert" : "status" }, icon(kind === "ok" ? "check" : "cross"), h("div", {}, h("strong", {}, title), h("div", {}, text)));
-  $("#toasts").append(el);
-  setTimeout(() => el.remove(), 7000);
+  showToast($("#toasts"), kind, h("div", { class: "toast-body" }, icon(kind === "ok" ? "check" : "cross"), h("div", {}, h("strong", {}, title), h("div", { class: "toast-text" }, text))));
 }
 
 // --- Events ---------------------------------------------------------------------------------
@@ -703,7 +869,10 @@ function toast(kind, title, text) {
 function toggleWhy(key) {
   if (state.expanded.has(key)) state.expanded.delete(key);
   else state.expanded.add(key);
+  const list = $("#task-list");
+  const wanted = describeFocus(document.activeElement, list);
   renderTasks();
+  if (wanted && focusLost()) restoreFocus(wanted, list);
 }
 
 function setToggle(id, value) {
@@ -715,14 +884,24 @@ function setToggle(id, value) {
 /** Runs an event handler, reporting failures on the page instead of as uncaught errors. */
 async function run(event, fn) {
   const button = event?.currentTarget;
+  const list = $("#task-list");
+  const own = describeFocus(button, list);
+  if (own) focusAfter = own;
   if (button instanceof HTMLButtonElement) button.disabled = true;
   try {
     await fn();
   } catch (error) {
-    toast("error", "Something went wrong", String(error?.message ?? error));
-    showBanner(String(error?.message ?? error));
+    if (error instanceof Unreachable) serverDown(error, "reach it");
+    else {
+      toast("error", "Something went wrong", String(error?.message ?? error));
+      showBanner(String(error?.message ?? error));
+    }
   } finally {
     if (button instanceof HTMLButtonElement && button.isConnected) button.disabled = false;
+    if (own) {
+      if (focusLost()) restoreFocus(own, list);
+      focusAfter = null;
+    }
   }
 }
 
@@ -748,30 +927,33 @@ function wire() {
       renderTasks();
     });
   }
-  $("#show-hidden").addEventListener("change", (e) => {
-    state.showHidden = e.target.checked;
-    renderTasks();
-  });
+  $("#show-hidden").addEventListener("change", (e) =>
+    run(null, async () => {
+      state.showHidden = e.target.checked;
+      if (!state.showHidden) state.allTasks = null;
+      else await fetchTasks();
+      renderTasks();
+    }),
+  );
   $("#show-denied").addEventListener("change", (e) => {
     state.showDenied = e.target.checked;
     renderTasks();
   });
-  $("#verify-token").addEventListener("click", () => {
-    state.variant = "edited";
-    accept($("#token").value.trim());
+  const tryToken = (variant, token) => async () => {
+    clearTimeout(renewal); // a hand-made token is never renewed behind the user's back
+    state.variant = variant;
+    await accept(token);
+    await fetchTasks();
     render();
-  });
-  $("#tamper").addEventListener("click", () => {
-    state.variant = "tampered";
-    accept(tamper($("#token").value));
-    render();
-  });
+  };
+  $("#verify-token").addEventListener("click", (e) => run(e, () => tryToken("edited", $("#token").value.trim())()));
+  $("#tamper").addEventListener("click", (e) => run(e, () => tryToken("tampered", tamper($("#token").value))()));
   for (const button of document.querySelectorAll("[data-variant]")) {
     button.addEventListener("click", (e) => run(e, () => signIn(state.persona, button.dataset.variant)));
   }
   $("#reset-data").addEventListener("click", (e) =>
     run(e, async () => {
-      await fetch("/api/reset", { method: "POST" });
+      await request("/api/reset", { method: "POST" });
       await fetchTasks();
       toast("ok", "Sample tasks restored", "Every task is back to its first state.");
       render();
@@ -783,7 +965,7 @@ function wire() {
 async function boot() {
   await init(); // the browser entry loads the WebAssembly module here
   state.config = await getJSON("/api/config");
-  state.jwks = await getJSON(state.config.jwksUri);
+  await fetchJwks(false);
   const select = $("#persona");
   replace(
     select,

@@ -28,6 +28,9 @@ const lib = await import(new URL("../pkg/node.mjs", import.meta.url).href);
 const { Authorizer, AuthzError, verifyGrants, signGrants, generateSigningKey } = lib;
 const data = await import("./data.mjs");
 const { ACTIONS, offeredActions } = await import("./actions.mjs");
+const { Problem, badRequest } = await import("./problem.mjs");
+const { parseSearch, searchTasks } = await import("./search.mjs");
+const { checkRequest } = await import("./guard.mjs");
 
 // --- Options ---------------------------------------------------------------------------------
 
@@ -51,6 +54,7 @@ const QUIET = process.argv.includes("--quiet");
 
 const AUDIENCE = "tasklist";
 const TTL = 15 * 60; // seconds a grant set lives
+const CLOCK_TOLERANCE = 30; // seconds of clock skew accepted between this server and a browser
 const signingKey = generateSigningKey(`demo-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`);
 const strayKey = generateSigningKey("not-published"); // for the "unknown key" variant
 const JWKS = signingKey.jwks; // public keys only
@@ -132,15 +136,6 @@ function issue(persona, variant = "valid") {
 
 // --- HTTP plumbing ---------------------------------------------------------------------------
 
-class Problem extends Error {
-  constructor(status, title, detail, extra = {}) {
-    super(detail);
-    this.status = status;
-    this.title = title;
-    this.extra = extra;
-  }
-}
-
 const MIME = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -166,7 +161,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "style.css", "favicon.svg"]);
+const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "toasts.js", "focus.js", "style.css", "favicon.svg"]);
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
@@ -233,7 +228,7 @@ function authenticate(req) {
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new Problem(401, "UNAUTHORIZED", "missing bearer grant set", { code: "ERR_NO_TOKEN" });
   try {
-    const grants = verifyGrants(m[1], JWKS, { issuer: ISSUER, audience: AUDIENCE });
+    const grants = verifyGrants(m[1], JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
     return { grants, authz: new Authorizer(grants), principal: grants.payload.principal };
   } catch (error) {
     if (error instanceof AuthzError) throw new Problem(401, "UNAUTHORIZED", error.message, { code: error.code });
@@ -270,48 +265,6 @@ function requireLifecycle(actionId, task) {
   }
 }
 
-// --- Task search (shape of POST /v2/user-tasks/search) ---------------------------------------
-
-const FILTERS = ["userTaskKey", "state", "assignee", "elementId", "processDefinitionId", "processDefinitionKey", "processInstanceKey", "tenantId", "name"];
-const SORTS = new Set(["creationDate", "completionDate", "dueDate", "followUpDate", "priority", "name"]);
-
-function search(body, visible) {
-  const filter = body.filter ?? {};
-  let items = visible.filter((t) => {
-    for (const f of FILTERS) if (filter[f] !== undefined && t[f] !== filter[f]) return false;
-    if (filter.candidateGroup !== undefined && !t.candidateGroups.includes(filter.candidateGroup)) return false;
-    if (filter.candidateUser !== undefined && !t.candidateUsers.includes(filter.candidateUser)) return false;
-    return true;
-  });
-  const sort = Array.isArray(body.sort) ? body.sort.filter((s) => SORTS.has(s?.field)) : [];
-  if (sort.length) {
-    items = [...items].sort((a, b) => {
-      for (const { field, order } of sort) {
-        const x = a[field] ?? null;
-        const y = b[field] ?? null;
-        if (x === y) continue;
-        if (x === null) return 1; // nulls last
-        if (y === null) return -1;
-        const c = x < y ? -1 : 1;
-        return String(order).toUpperCase() === "DESC" ? -c : c;
-      }
-      return 0;
-    });
-  }
-  const from = Math.max(0, Number(body.page?.from ?? 0) | 0);
-  const limit = Math.min(1000, Math.max(0, Number(body.page?.limit ?? 100) | 0));
-  const page = items.slice(from, from + limit);
-  return {
-    items: page,
-    page: {
-      totalItems: items.length,
-      startCursor: page.length ? Buffer.from(JSON.stringify({ from })).toString("base64url") : null,
-      endCursor: page.length ? Buffer.from(JSON.stringify({ from: from + page.length })).toString("base64url") : null,
-      hasMoreTotalItems: false,
-    },
-  };
-}
-
 // --- Routes ----------------------------------------------------------------------------------
 
 function personaOf(id) {
@@ -320,12 +273,28 @@ function personaOf(id) {
   return persona;
 }
 
+/** The demo-only feed of every task, unfiltered: what "Show hidden tasks" needs, and nothing a real deployment would serve. */
+const UNFILTERED_FEED = "/demo/unfiltered/user-tasks/search";
+
+/** The query parameters of `url`, refusing any not in `allowed` and any given twice (400). */
+function params(url, allowed) {
+  const out = {};
+  for (const [name, value] of url.searchParams) {
+    if (!allowed.includes(name)) throw badRequest(`unknown query parameter \`${name.slice(0, 40)}\`${allowed.length ? `; one of ${allowed.join(", ")}` : ""}`);
+    if (name in out) throw badRequest(`query parameter \`${name}\` given twice`);
+    out[name] = value;
+  }
+  return out;
+}
+
 function config() {
   return {
     issuer: ISSUER,
     audience: AUDIENCE,
     jwksUri: "/.well-known/jwks.json",
     ttlSeconds: TTL,
+    clockTolerance: CLOCK_TOLERANCE,
+    feeds: { tasks: "/v2/user-tasks/search", unfiltered: UNFILTERED_FEED },
     variants: VARIANTS,
     personas: data.PERSONAS.map((p) => ({ ...p, principal: principalOf(p) })),
     users: data.USERS,
@@ -339,7 +308,7 @@ function config() {
 
 /** What the page should show for a persona, computed here with the package (for the e2e test). */
 function expected(persona) {
-  const grants = verifyGrants(issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE });
+  const grants = verifyGrants(issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
   const authz = new Authorizer(grants);
   const visible = authz.filter(tasks, "search");
   const hidden = tasks.filter((t) => !visible.includes(t));
@@ -358,6 +327,8 @@ async function route(req, res) {
   }
   const path = url.pathname;
   const method = req.method;
+  const refused = checkRequest(method, req.headers, server.address().port);
+  if (refused) throw new Problem(refused.status, refused.title, refused.detail, { code: refused.code });
 
   // Static: the page and the package.
   if (method === "GET" || method === "HEAD") {
@@ -374,15 +345,20 @@ async function route(req, res) {
       return serveFile(res, PKG, rel);
     }
     if (path === "/.well-known/jwks.json") return json(res, 200, JWKS, { "cache-control": "public, max-age=300" });
-    if (path === "/api/config") return json(res, 200, config());
+    if (path === "/api/config") {
+      params(url, []);
+      return json(res, 200, config());
+    }
     if (path === "/api/grants") {
-      const persona = personaOf(url.searchParams.get("persona") ?? "");
-      const variant = url.searchParams.get("variant") ?? "valid";
+      const query = params(url, ["persona", "variant"]);
+      if (query.persona === undefined) throw badRequest("missing query parameter `persona`");
+      const persona = personaOf(query.persona);
+      const variant = query.variant ?? "valid";
       const token = issue(persona, variant);
       log(`issued ${variant} grant set for ${persona.principal.id}`);
       return json(res, 200, { persona: persona.id, variant, token });
     }
-    if (path === "/api/test/expected") return json(res, 200, expected(personaOf(url.searchParams.get("persona") ?? "")));
+    if (path === "/api/test/expected") return json(res, 200, expected(personaOf(params(url, ["persona"]).persona ?? "")));
   }
 
   if (method === "POST" && path === "/api/reset") {
@@ -392,14 +368,18 @@ async function route(req, res) {
   }
 
   // The Camunda REST API v2 subset.
+  // What a real deployment sends the browser: the search response filtered for the bearer's
+  // grant set with the edge path (JSON text in, JSON text out; `page` left as it was).
   if (method === "POST" && path === "/v2/user-tasks/search") {
-    const body = await readBody(req);
-    if (!req.headers.authorization) {
-      // The demo's unfiltered feed: the page filters it locally with the package.
-      return json(res, 200, search(body, tasks), { "x-demo-feed": "unfiltered" });
-    }
+    const query = parseSearch(await readBody(req));
     const { authz } = authenticate(req);
-    return json(res, 200, search(body, authz.filter(tasks, "search")), { "x-demo-feed": "filtered-by-server" });
+    const body = authz.filterSearchResponse(JSON.stringify(searchTasks(query, tasks)), "search");
+    return send(res, 200, body, { "content-type": "application/json; charset=utf-8", "x-demo-feed": "edge-filtered" });
+  }
+  // Demo only: every task, unfiltered, so the page can show what the grant set hides and why.
+  if (method === "POST" && path === UNFILTERED_FEED) {
+    const query = parseSearch(await readBody(req));
+    return json(res, 200, searchTasks(query, tasks), { "x-demo-feed": "unfiltered-demo-only" });
   }
 
   const m = /^\/v2\/user-tasks\/(\d{1,20})(\/assignment|\/assignee|\/completion)?$/.exec(path);

@@ -62,7 +62,7 @@ async function api(path, init) {
 }
 const reset = () => api("api/reset", { method: "POST" });
 const expected = (persona) => api(`api/test/expected?persona=${persona}`);
-const feed = async () => (await api("v2/user-tasks/search", { method: "POST", body: "{}" })).items;
+const feed = async () => (await api("demo/unfiltered/user-tasks/search", { method: "POST", body: "{}" })).items;
 
 /**
  * A page signed in as `persona`, collecting console errors and page errors. `allow(msg)` lets a
