@@ -7,4 +7,5 @@ import { initSync } from "./core.js";
 initSync(wasm);
 
 export * from "./core.js";
+export * from "./session.js";
 export { default } from "./core.js";

@@ -5,4 +5,5 @@ import { initSync } from "./core.js";
 initSync(readFileSync(new URL("./wasm/camunda_authz_bg.wasm", import.meta.url)));
 
 export * from "./core.js";
+export * from "./session.js";
 export { default } from "./core.js";

@@ -1,0 +1,378 @@
+// A grant session keeps a verified grant set current in a frontend: it fetches and verifies the
+// grant set, renews it before it expires and when a sleeping tab wakes, follows the issuer's key
+// rotation, keeps a still-valid grant set while a renewal fails (retrying with backoff), and
+// fails closed once the grant set has expired. Nothing here touches `window` or `document` at
+// import time: the wake-up listeners are added when a session is made.
+
+import init, { Authorizer, AuthzError, verifyGrants } from "./core.js";
+import type { Jwks, VerifiedGrants, VerifyOptions } from "./core.js";
+import { backoffDelay } from "./session-backoff.js";
+import { deniedAuthorizer } from "./session-denied.js";
+import type { DeniedAuthorizer } from "./session-denied.js";
+import { asSessionError, sessionError } from "./session-errors.js";
+import type { SessionError, SessionErrorCode } from "./session-errors.js";
+import { fetchGrantsFrom, fetchJwksFrom, platformFetch } from "./session-fetch.js";
+import type { FetchLike } from "./session-fetch.js";
+import { createKeySet } from "./session-keys.js";
+import { platformTimers, Timer } from "./session-timers.js";
+import type { Timers } from "./session-timers.js";
+import { browserWake } from "./session-wake.js";
+import type { WakeSource } from "./session-wake.js";
+
+export type { DeniedAuthorizer, DeniedCode, DeniedDecision, DeniedExplanation } from "./session-denied.js";
+export type { SessionError, SessionErrorCode } from "./session-errors.js";
+export type { FetchLike, FetchResponseLike } from "./session-fetch.js";
+export type { Timers } from "./session-timers.js";
+export type { WakeSource } from "./session-wake.js";
+
+/** Options of `createGrantSession`. Durations are in seconds. */
+export interface GrantSessionOptions {
+  /** Where to GET the grant set: the compact token as the body, or JSON with a `token` member. */
+  grantsUrl?: string;
+  /** Or: a function that resolves the compact token (it must get a fresh one on each call). */
+  fetchGrants?: () => Promise<string>;
+  /** Where to GET the issuer's public keys (a JWKS). */
+  jwksUrl?: string;
+  /** Or: a function that resolves the JWKS. */
+  fetchJwks?: () => Promise<Jwks>;
+  /** The expected `iss`; `null` skips the check on purpose. */
+  issuer: string | null;
+  /** The expected `aud` (one of them); `null` skips the check on purpose. */
+  audience: string | readonly string[] | null;
+  /** Leeway for `exp` and `nbf` (default 0, at most 3600). */
+  clockTolerance?: number;
+  /** Renew this long before `exp` (default 60, or a fifth of a lifetime under 5 minutes; at most half the lifetime). */
+  refreshBefore?: number;
+  /** After a fetch of the key set, an unknown `kid` waits this long before the next fetch (default 30). */
+  jwksCooldown?: number;
+  /** The key set is fetched again after this long (default 600). */
+  jwksMaxAge?: number;
+  /** A fetch from `grantsUrl` or `jwksUrl` fails after this long (default 10). */
+  timeout?: number;
+  /** Retries of a failed renewal wait `initialDelay * 2^n`, at most `maxDelay`, with jitter (defaults 1 and 60). */
+  retry?: { initialDelay?: number; maxDelay?: number };
+  /** The `fetch` that `grantsUrl` and `jwksUrl` use (default the platform's). */
+  fetch?: FetchLike;
+  /** The clock, in milliseconds since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Timers (default the platform's). */
+  timers?: Timers;
+  /** A number in [0, 1) for the jitter (default `Math.random`). */
+  random?: () => number;
+  /** When to check the grant set at once (default: the page becoming visible, the network returning); `null` for none. */
+  wake?: WakeSource | null;
+}
+
+/** A failure the session is living with: the last renewal's. */
+export interface SessionFailure {
+  readonly code: SessionErrorCode;
+  readonly message: string;
+}
+
+/** What a session holds now. A new object on every change. */
+export interface GrantSessionState {
+  /** `loading` until the first answer; `verified` while a grant set is valid; `error` while none is. */
+  readonly status: "loading" | "verified" | "error";
+  /** With `error`: why no grant set is valid (`ERR_GRANTS_EXPIRED` once one has expired). */
+  readonly code?: SessionErrorCode;
+  /** With `error`: the same for people. */
+  readonly message?: string;
+  /** The principal of the current (or, with `error`, the last) grant set. */
+  readonly subject?: string;
+  /** When that grant set expires (or expired). */
+  readonly expiresAt?: Date;
+  /** The last renewal failed with this; with `verified`, the grant set in use is still valid. */
+  readonly lastError?: SessionFailure;
+  /** When the next retry of a failed renewal is due. */
+  readonly retryAt?: Date;
+}
+
+/** A verified grant set kept current. */
+export interface GrantSession {
+  /** The first verified grant set; rejects with the first attempt's AuthzError (the session keeps retrying). */
+  readonly ready: Promise<VerifiedGrants>;
+  /** The current Authorizer, or a fail-closed one that denies everything while no grant set is valid. */
+  readonly authorizer: Authorizer | DeniedAuthorizer;
+  /** The current grant set while it is valid, else `null`. */
+  readonly grants: VerifiedGrants | null;
+  readonly state: GrantSessionState;
+  /** Calls `listener` on every change of `state` (and `authorizer`); returns the function that stops it. */
+  subscribe(listener: (state: GrantSessionState) => void): () => void;
+  /** Renews now; concurrent calls share one request. Rejects with the AuthzError of a failed renewal. */
+  refresh(): Promise<void>;
+  /** Stops timers and listeners; the session then keeps what it has and fetches nothing more. */
+  close(): void;
+}
+
+const LOADING: GrantSessionState = Object.freeze({ status: "loading" });
+
+function secondsOption(value: unknown, name: string, fallback: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > max) {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${name}\` must be a number of seconds from 0 to ${max}`);
+  }
+  return value;
+}
+
+function nullableOption<T>(value: T | null | undefined, name: string, ok: (v: T) => boolean): T | null {
+  if (value === null) return null;
+  if (value === undefined || !ok(value)) {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${name}\` is required: the expected value, or \`null\` to skip the check on purpose`);
+  }
+  return value;
+}
+
+/** One of `url` and `fn`, as a function. */
+function source<T>(url: string | undefined, fn: (() => Promise<T>) | undefined, names: string, fromUrl: (url: string) => Promise<T>): () => Promise<T> {
+  if ((url === undefined) === (fn === undefined)) throw new AuthzError("ERR_ARGUMENT_INVALID", `pass exactly one of ${names}`);
+  if (fn !== undefined) {
+    if (typeof fn !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", `${names.split(" ").at(-1)} must be a function`);
+    return fn;
+  }
+  if (typeof url !== "string" || url === "") throw new AuthzError("ERR_ARGUMENT_INVALID", `${names.split(" ")[0]} must be a non-empty string`);
+  return () => fromUrl(url);
+}
+
+class Session implements GrantSession {
+  readonly ready: Promise<VerifiedGrants>;
+  #fetchGrants: () => Promise<string>;
+  #keys: ReturnType<typeof createKeySet>;
+  #verifyOptions: VerifyOptions;
+  #tolerance: number;
+  #refreshBefore: number | undefined;
+  #retry: { initialDelay: number; maxDelay: number };
+  #now: () => number;
+  #random: () => number;
+  #renewTimer: Timer;
+  #expiryTimer: Timer;
+  #unwake: () => void = () => {};
+  #listeners = new Set<(state: GrantSessionState) => void>();
+  #state: GrantSessionState = LOADING;
+  #authorizer: Authorizer | DeniedAuthorizer = deniedAuthorizer(null, "every operation is denied: the grant session is still loading its first grant set");
+  #grants: VerifiedGrants | null = null;
+  #renewAt = 0; // ms: when the current grant set is due for renewal
+  #nextAttemptAt = Infinity; // ms: when the renewal timer is due
+  #expiresAt = 0; // ms: when it stops being valid (exp + clockTolerance)
+  #failures = 0; // failed attempts in a row
+  #inflight: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(options: GrantSessionOptions) {
+    if (typeof options !== "object" || options === null) throw new AuthzError("ERR_ARGUMENT_INVALID", "createGrantSession takes an options object");
+    const timers = options.timers ?? platformTimers();
+    const timeoutMs = secondsOption(options.timeout, "timeout", 10) * 1000;
+    const fetcher = (): FetchLike => {
+      const f = options.fetch ?? platformFetch();
+      if (f === undefined) throw sessionError("ERR_ARGUMENT_INVALID", "there is no `fetch` here: pass `fetch`, or `fetchGrants` and `fetchJwks`");
+      return f;
+    };
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#renewTimer = new Timer(timers);
+    this.#expiryTimer = new Timer(timers);
+    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "`grantsUrl` and `fetchGrants`", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs));
+    const fetchJwks = source(options.jwksUrl, options.fetchJwks, "`jwksUrl` and `fetchJwks`", (url) => fetchJwksFrom(fetcher(), url, timers, timeoutMs));
+    this.#keys = createKeySet(fetchJwks, this.#now, {
+      cooldown: secondsOption(options.jwksCooldown, "jwksCooldown", 30) * 1000,
+      maxAge: secondsOption(options.jwksMaxAge, "jwksMaxAge", 600) * 1000,
+    });
+    this.#tolerance = secondsOption(options.clockTolerance, "clockTolerance", 0, 3600);
+    this.#refreshBefore = options.refreshBefore === undefined ? undefined : secondsOption(options.refreshBefore, "refreshBefore", 60);
+    this.#retry = {
+      initialDelay: secondsOption(options.retry?.initialDelay, "retry.initialDelay", 1) * 1000,
+      maxDelay: secondsOption(options.retry?.maxDelay, "retry.maxDelay", 60) * 1000,
+    };
+    const issuer = nullableOption(options.issuer, "issuer", (v) => typeof v === "string");
+    const audience = nullableOption(options.audience, "audience", (v) => typeof v === "string" || Array.isArray(v));
+    // `null` opts out of a check explicitly; verifyGrants takes it as such.
+    this.#verifyOptions = { issuer, audience, clockTolerance: this.#tolerance } as unknown as VerifyOptions;
+
+    const wake = options.wake === undefined ? browserWake() : options.wake;
+    if (wake !== null) this.#unwake = wake.subscribe(() => this.#onWake());
+
+    this.ready = this.refresh().then(() => {
+      if (this.#grants === null) throw sessionError("ERR_GRANTS_EXPIRED", "the grant session was closed before its first grant set arrived");
+      return this.#grants;
+    });
+    this.ready.catch(() => {}); // a page that never awaits `ready` must not see an unhandled rejection
+  }
+
+  get state(): GrantSessionState {
+    this.#checkExpiry();
+    return this.#state;
+  }
+
+  get authorizer(): Authorizer | DeniedAuthorizer {
+    this.#checkExpiry();
+    return this.#authorizer;
+  }
+
+  get grants(): VerifiedGrants | null {
+    this.#checkExpiry();
+    return this.#grants;
+  }
+
+  subscribe(listener: (state: GrantSessionState) => void): () => void {
+    if (typeof listener !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "subscribe takes a function");
+    const entry = (state: GrantSessionState) => listener(state);
+    if (!this.#closed) this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  refresh(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#inflight ??= this.#attempt().finally(() => {
+      this.#inflight = null;
+    });
+    return this.#inflight;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#renewTimer.clear();
+    this.#expiryTimer.clear();
+    this.#unwake();
+    this.#listeners.clear();
+  }
+
+  async #attempt(): Promise<void> {
+    let grants: VerifiedGrants;
+    try {
+      await init(); // the browser entry needs the module loaded; elsewhere it already is
+      const token = await this.#fetchGrants();
+      grants = await this.#verify(token);
+    } catch (error) {
+      const failure = asSessionError(error, "ERR_GRANTS_UNAVAILABLE", "cannot renew the grant set");
+      if (!this.#closed) this.#failed(failure);
+      throw failure;
+    }
+    if (!this.#closed) this.#accept(grants);
+  }
+
+  /** Verifies against the key set, fetched again once when the token names an unknown key. */
+  async #verify(token: string): Promise<VerifiedGrants> {
+    const verify = (jwks: Jwks) => verifyGrants(token, jwks, { ...this.#verifyOptions, now: this.#now() / 1000 });
+    const jwks = await this.#keys.get();
+    try {
+      return verify(jwks);
+    } catch (error) {
+      if (!(error instanceof AuthzError) || error.code !== "ERR_GRANTS_KEY_NOT_FOUND") throw error;
+      const fresh = await this.#keys.reload();
+      if (fresh === null) throw new AuthzError("ERR_GRANTS_KEY_NOT_FOUND", `${error.message} (the key set was fetched moments ago; it is fetched again after the cool-down)`, { cause: error });
+      return verify(fresh);
+    }
+  }
+
+  #accept(grants: VerifiedGrants): void {
+    const { exp, iat, sub, principal } = grants.payload;
+    const now = this.#now();
+    const lifetime = Math.max(0, exp - (iat ?? now / 1000));
+    const lead = Math.min(this.#refreshBefore ?? (lifetime < 300 ? lifetime / 5 : 60), lifetime / 2);
+    this.#failures = 0;
+    this.#grants = grants;
+    this.#renewAt = (exp - lead) * 1000;
+    this.#expiresAt = (exp + this.#tolerance) * 1000;
+    this.#schedule(this.#renewAt - now);
+    this.#expiryTimer.set(this.#expiresAt - now, () => this.#checkExpiry(true));
+    this.#set({ status: "verified", subject: sub ?? principal.id, expiresAt: new Date(exp * 1000) }, new Authorizer(grants));
+  }
+
+  #failed(failure: SessionError): void {
+    const delay = backoffDelay(this.#failures, this.#random(), this.#retry);
+    this.#failures += 1;
+    const retryAt = this.#schedule(delay);
+    const lastError: SessionFailure = { code: failure.code, message: failure.message };
+    const held = this.#state;
+    if (this.#grants !== null && this.#now() < this.#expiresAt) {
+      // Still valid: keep it, say that renewing failed.
+      this.#set({ ...held, lastError, retryAt: new Date(retryAt) }, this.#authorizer);
+    } else if (this.#grants !== null || (held.status === "error" && held.code === "ERR_GRANTS_EXPIRED")) {
+      this.#expire({ lastError, retryAt: new Date(retryAt) });
+    } else {
+      this.#set({ status: "error", code: failure.code, message: failure.message, lastError, retryAt: new Date(retryAt) }, deniedAuthorizer(failure.code, `every operation is denied: no verified grant set (${failure.code}: ${failure.message})`));
+    }
+  }
+
+  /** The held grant set has expired: fail closed, naming when and why. */
+  #expire(extra: { lastError?: SessionFailure; retryAt?: Date } = {}, notify = true): void {
+    const held = this.#state;
+    const lastError = extra.lastError ?? held.lastError;
+    const when = held.expiresAt === undefined ? "" : ` at ${held.expiresAt.toISOString()}`;
+    const message = `the grant set${held.subject === undefined ? "" : ` of \`${held.subject}\``} expired${when}${lastError === undefined ? "" : ` and could not be renewed: ${lastError.message}`}`;
+    this.#grants = null;
+    this.#expiryTimer.clear();
+    const state: GrantSessionState = {
+      status: "error",
+      code: "ERR_GRANTS_EXPIRED",
+      message,
+      ...(held.subject === undefined ? {} : { subject: held.subject }),
+      ...(held.expiresAt === undefined ? {} : { expiresAt: held.expiresAt }),
+      ...(lastError === undefined ? {} : { lastError }),
+      ...(extra.retryAt ?? held.retryAt ? { retryAt: (extra.retryAt ?? held.retryAt) as Date } : {}),
+    };
+    this.#set(state, deniedAuthorizer("ERR_GRANTS_EXPIRED", `every operation is denied: no verified grant set (ERR_GRANTS_EXPIRED: ${message})`), notify);
+  }
+
+  /**
+   * Fails closed when the held grant set is past its expiry. Timers can fire late (a sleeping tab),
+   * so every read checks too; a read notifies subscribers after it returns, never during it.
+   */
+  #checkExpiry(fromTimer = false): void {
+    if (this.#grants === null || this.#now() < this.#expiresAt) return;
+    this.#expire({}, fromTimer);
+    if (!fromTimer) queueMicrotask(() => this.#emit());
+    // A timer that should have fired already is late (the tab slept): renew now.
+    if (!this.#closed && this.#inflight === null && !(this.#renewTimer.pending && this.#nextAttemptAt > this.#now())) this.#renewQuietly();
+  }
+
+  /** The next renewal attempt in `delay` ms; returns when that is. */
+  #schedule(delay: number): number {
+    this.#nextAttemptAt = this.#now() + delay;
+    this.#renewTimer.set(delay, () => this.#renewQuietly());
+    return this.#nextAttemptAt;
+  }
+
+  #onWake(): void {
+    if (this.#closed) return;
+    const due = this.#grants === null || this.#now() >= this.#renewAt;
+    if (!due) return;
+    this.#failures = 0; // someone is looking: try now, and back off from the start again
+    this.#renewQuietly();
+  }
+
+  /** A renewal nobody awaits: its failure is in `state`. */
+  #renewQuietly(): void {
+    this.refresh().catch(() => {});
+  }
+
+  #set(state: GrantSessionState, authorizer: Authorizer | DeniedAuthorizer, notify = true): void {
+    this.#state = Object.freeze(state);
+    this.#authorizer = authorizer;
+    if (notify) this.#emit();
+  }
+
+  #emit(): void {
+    const state = this.#state;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(state);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error; // a listener's bug surfaces as an uncaught error, without stopping the others
+        });
+      }
+    }
+  }
+}
+
+/**
+ * A grant session: fetches and verifies a grant set and keeps it current. Pass exactly one of
+ * `grantsUrl` and `fetchGrants`, one of `jwksUrl` and `fetchJwks`, and `issuer` and `audience`
+ * (or `null` for each check skipped on purpose). Throws `ERR_ARGUMENT_INVALID` for a bad option.
+ */
+export function createGrantSession(options: GrantSessionOptions): GrantSession {
+  return new Session(options);
+}
+
