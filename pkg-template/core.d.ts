@@ -240,7 +240,10 @@ export type ErrorCode =
   | "ERR_JWKS_INVALID"
   | "ERR_KEY_INVALID"
   | "ERR_TASK_INVALID"
-  | "ERR_OPERATION_UNKNOWN";
+  | "ERR_OPERATION_UNKNOWN"
+  | "ERR_ISSUER_AUTH"
+  | "ERR_ISSUER_PRINCIPAL"
+  | "ERR_ISSUER_UPSTREAM";
 
 /** An error with a stable `code`. A deny is an answer, never an AuthzError. */
 export declare class AuthzError extends Error {
