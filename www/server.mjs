@@ -1,13 +1,16 @@
-// camunda-authz demo server: plays Camunda's side for the demo Tasklist page.
+// camunda-authz demo server: the Tasklist backend of the demo page.
 //
 //   node www/server.mjs [--port N] [--quiet]   (default: env PORT, else 8080 or, when that is
 //                                               taken, a free port; --port 0 always picks a free one)
 //
-// It holds sample identity, authorizations and user tasks (www/data.mjs) in memory, signs a
-// grant set per persona with an Ed25519 key made at start, serves its JWKS, serves the task
-// list shaped like /v2/user-tasks/search, and performs task actions, enforcing them with the
-// same package the page uses (pkg/node.mjs): verify the bearer grant set, then Authorizer.can.
-// No framework, no dependencies beyond the built package; works offline.
+// At start it makes an Ed25519 signing key and starts the Camunda stand-in with the sample
+// identity and authorizations of www/data.mjs as the cluster (cluster.mjs); every persona's
+// grant set is issued from that cluster by the package's own issuer (camunda-authz/issuer). It
+// serves the JWKS, the task feed (POST /v2/user-tasks/search, filtered for the bearer's grant set
+// with the edge path), a separate demo-only unfiltered feed, and performs task actions, enforcing
+// them with the same package the page uses (pkg/node.mjs): verify the bearer grant set, then
+// Authorizer.explain. Every request must name this server as its Host, and every request that
+// changes something must come from its own origin (guard.mjs). Works offline.
 
 import { createServer } from "node:http";
 import { existsSync } from "node:fs";
@@ -31,6 +34,7 @@ const { ACTIONS, offeredActions } = await import("./actions.mjs");
 const { Problem, badRequest } = await import("./problem.mjs");
 const { parseSearch, searchTasks } = await import("./search.mjs");
 const { checkRequest } = await import("./guard.mjs");
+const { startCluster } = await import("./cluster.mjs");
 
 // --- Options ---------------------------------------------------------------------------------
 
@@ -72,66 +76,24 @@ const VARIANTS = {
   "unknown-key": "Signed by an unknown key",
 };
 
-// --- Identity: what the cluster resolves before it issues a grant set ----------------------
+// --- Grant sets: issued by the package's issuer from the stand-in cluster (cluster.mjs) -------
 
-function principalOf(persona) {
-  const { type, id } = persona.principal;
-  const member = (list) => (list ?? []).includes(id);
-  const groups = data.GROUPS.filter((g) => member(type === "USER" ? g.users : g.clients)).map((g) => g.groupId);
-  const mappingRules = [...(persona.principal.mappingRules ?? [])];
-  const roles = data.ROLES.filter(
-    (r) =>
-      (type === "USER" ? member(r.users) : member(r.clients)) ||
-      (r.groups ?? []).some((g) => groups.includes(g)) ||
-      (r.mappingRules ?? []).some((m) => mappingRules.includes(m)),
-  ).map((r) => r.roleId);
-  const tenants = Object.entries(data.TENANT_MEMBERS)
-    .filter(([, members]) => members.includes(id))
-    .map(([tenantId]) => tenantId);
-  return { type, id, groups, roles, tenants, mappingRules };
-}
+let cluster = null; // started once the server listens (the issuer needs its URL)
 
-/** The authorizations whose owner is the principal or one of its groups, roles or mapping rules. */
-function authorizationsOf(principal) {
-  const owners = {
-    USER: principal.type === "USER" ? [principal.id] : [],
-    CLIENT: principal.type === "CLIENT" ? [principal.id] : [],
-    GROUP: principal.groups,
-    ROLE: principal.roles,
-    MAPPING_RULE: principal.mappingRules,
-  };
-  return data.AUTHORIZATIONS.filter((a) => (owners[a.ownerType] ?? []).includes(a.ownerId));
-}
+/** Registered claims that signGrants sets itself: dropped before a payload is signed again. */
+const REGISTERED = new Set(["iss", "aud", "exp", "iat", "nbf"]);
 
-function grantPayload(persona) {
-  const principal = principalOf(persona);
-  return {
-    sub: principal.id,
-    jti: randomUUID(),
-    ver: 1,
-    camundaVersion: "8.9",
-    authorizationsEnabled: persona.cluster.authorizationsEnabled,
-    multiTenancyEnabled: persona.cluster.multiTenancyEnabled,
-    principal,
-    authorizations: authorizationsOf(principal),
-  };
-}
-
-function issue(persona, variant = "valid") {
-  const payload = grantPayload(persona);
+async function issue(persona, variant = "valid") {
+  if (!Object.hasOwn(VARIANTS, variant)) throw badRequest(`unknown grant-set variant \`${variant.slice(0, 40)}\`; one of ${Object.keys(VARIANTS).join(", ")}`);
+  const issued = await cluster.issue(persona);
+  if (variant === "valid") return issued.token;
+  // The deliberately bad ones: the same payload, signed again with one thing wrong.
+  const payload = Object.fromEntries(Object.entries(issued.payload).filter(([k]) => !REGISTERED.has(k)));
   const now = Date.now() / 1000;
-  switch (variant) {
-    case "valid":
-      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now });
-    case "expired": // issued an hour ago for 15 minutes
-      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now: now - 3600 });
-    case "wrong-audience":
-      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: "operate", now });
-    case "unknown-key":
-      return signGrants(payload, strayKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now });
-    default:
-      throw new Problem(400, "INVALID_ARGUMENT", `unknown grant-set variant \`${variant}\`; one of ${Object.keys(VARIANTS).join(", ")}`);
-  }
+  const sign = (key, options) => signGrants(payload, key.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now, ...options });
+  if (variant === "expired") return sign(signingKey, { now: now - 3600 }); // issued an hour ago for 15 minutes
+  if (variant === "wrong-audience") return sign(signingKey, { audience: "operate" });
+  return sign(strayKey, {});
 }
 
 // --- HTTP plumbing ---------------------------------------------------------------------------
@@ -287,7 +249,8 @@ function params(url, allowed) {
   return out;
 }
 
-function config() {
+async function config() {
+  const personas = await Promise.all(data.PERSONAS.map(async (p) => ({ ...p, principal: (await cluster.issue(p)).payload.principal })));
   return {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -296,19 +259,21 @@ function config() {
     clockTolerance: CLOCK_TOLERANCE,
     feeds: { tasks: "/v2/user-tasks/search", unfiltered: UNFILTERED_FEED },
     variants: VARIANTS,
-    personas: data.PERSONAS.map((p) => ({ ...p, principal: principalOf(p) })),
+    cluster: cluster.url,
+    personas,
     users: data.USERS,
     clients: data.CLIENTS,
     groups: data.GROUPS.map(({ groupId, name, users = [], clients = [] }) => ({ groupId, name, members: [...users, ...clients] })),
-    roles: data.ROLES.map(({ roleId, name }) => ({ roleId, name })),
+    roles: data.ROLES.map(({ roleId, name, users = [], groups = [], mappingRules = [] }) => ({ roleId, name, users, groups, mappingRules })),
+    mappingRules: data.MAPPING_RULES,
     tenants: data.TENANTS,
     processes: data.PROCESSES,
   };
 }
 
 /** What the page should show for a persona, computed here with the package (for the e2e test). */
-function expected(persona) {
-  const grants = verifyGrants(issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
+async function expected(persona) {
+  const grants = verifyGrants(await issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
   const authz = new Authorizer(grants);
   const visible = authz.filter(tasks, "search");
   const hidden = tasks.filter((t) => !visible.includes(t));
@@ -329,6 +294,7 @@ async function route(req, res) {
   const method = req.method;
   const refused = checkRequest(method, req.headers, server.address().port);
   if (refused) throw new Problem(refused.status, refused.title, refused.detail, { code: refused.code });
+  if (!cluster) throw new Problem(503, "UNAVAILABLE", "the demo's cluster is still starting");
 
   // Static: the page and the package.
   if (method === "GET" || method === "HEAD") {
@@ -347,18 +313,18 @@ async function route(req, res) {
     if (path === "/.well-known/jwks.json") return json(res, 200, JWKS, { "cache-control": "public, max-age=300" });
     if (path === "/api/config") {
       params(url, []);
-      return json(res, 200, config());
+      return json(res, 200, await config());
     }
     if (path === "/api/grants") {
       const query = params(url, ["persona", "variant"]);
       if (query.persona === undefined) throw badRequest("missing query parameter `persona`");
       const persona = personaOf(query.persona);
       const variant = query.variant ?? "valid";
-      const token = issue(persona, variant);
+      const token = await issue(persona, variant);
       log(`issued ${variant} grant set for ${persona.principal.id}`);
       return json(res, 200, { persona: persona.id, variant, token });
     }
-    if (path === "/api/test/expected") return json(res, 200, expected(personaOf(params(url, ["persona"]).persona ?? "")));
+    if (path === "/api/test/expected") return json(res, 200, await expected(personaOf(params(url, ["persona"]).persona ?? "")));
   }
 
   if (method === "POST" && path === "/api/reset") {
@@ -466,10 +432,17 @@ const server = createServer((req, res) => {
   });
 });
 
-server.on("listening", () => {
+server.on("listening", async () => {
   const { port } = server.address();
   ISSUER = `http://127.0.0.1:${port}`;
+  try {
+    cluster = await startCluster(data, { signingKey: signingKey.privateJwk, issuer: ISSUER, audience: AUDIENCE, ttl: TTL });
+  } catch (error) {
+    console.error(`camunda-authz demo: the stand-in cluster did not start: ${error?.stack ?? error}`);
+    process.exit(1);
+  }
   console.log(`camunda-authz demo: http://127.0.0.1:${port}/`);
+  log(`Camunda stand-in (the demo's cluster) at ${cluster.url}; grant sets issued from it by camunda-authz/issuer`);
   log(`signing key ${signingKey.kid}; JWKS at ${ISSUER}/.well-known/jwks.json; issuer ${ISSUER}, audience ${AUDIENCE}`);
   log("open the URL in a browser; Ctrl-C stops the server");
 });
