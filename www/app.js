@@ -9,10 +9,11 @@
 // deployment sends: the search response filtered for this grant set by the server's edge path;
 // only "Show hidden tasks" reads the demo's separate unfiltered feed.
 
-import init, { verifyGrants, inspectGrants, Authorizer, AuthzError } from "/pkg/index.js";
+import init, { verifyGrants, inspectGrants, Authorizer, AuthzError, createGrantSession } from "/pkg/index.js";
 import { ACTIONS } from "/actions.mjs";
 import { toast as showToast } from "/toasts.js";
 import { describe as describeFocus, restore as restoreFocus, focusLost } from "/focus.js";
+import { ownerOrigin } from "/owners.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -29,6 +30,8 @@ const state = {
   tasks: [], // the feed for this grant set, shaped like /v2/user-tasks/search items
   allTasks: null, // the demo's unfiltered feed, fetched only while "Show hidden tasks" is on
   unreachable: null, // { since: Date, what } while the server cannot be reached
+  session: null, // the persona's GrantSession; null while a hand-made token is in use
+  sessionState: null, // its last state
   tab: "open",
   showHidden: false,
   showDenied: false,
@@ -134,41 +137,87 @@ async function request(url, options) {
   }
 }
 
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
 async function getJSON(url, options) {
   const res = await request(url, options);
-  if (!res.ok) throw new Error(`${options?.method ?? "GET"} ${url}: HTTP ${res.status}`);
+  if (!res.ok) {
+    await res.text().catch(() => "");
+    throw new HttpError(res.status, `${options?.method ?? "GET"} ${url}: HTTP ${res.status}`);
+  }
   return res.json();
 }
 
 const SEARCH = JSON.stringify({ sort: [{ field: "creationDate", order: "DESC" }], page: { from: 0, limit: 1000 } });
 
+/**
+ * The feed for the current grant set (and the unfiltered demo feed while hidden tasks are shown).
+ * A 401 means the server no longer accepts this grant set (it restarted with a new key): the
+ * session renews it once and the feed is asked again.
+ */
 async function fetchTasks() {
   if (!state.authz) return; // no verified grant set: nothing to ask for, nothing to show
   const search = (url, headers = {}) => getJSON(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: SEARCH });
-  const [mine, all] = await Promise.all([
-    search(state.config.feeds.tasks, { authorization: `Bearer ${state.token}` }),
+  const mine = () => search(state.config.feeds.tasks, { authorization: `Bearer ${state.token}` });
+  const [own, all] = await Promise.all([
+    mine().catch(async (error) => {
+      if (!(error instanceof HttpError && error.status === 401 && state.session)) throw error;
+      await renewRefused();
+      return mine();
+    }),
     state.showHidden ? search(state.config.feeds.unfiltered) : null,
   ]);
-  state.tasks = mine.items;
+  state.tasks = own.items;
   state.allTasks = all?.items ?? null;
   serverBack();
 }
 
-/** Notes that the server did not answer; the page keeps what it last verified. */
+// --- Reachability ---------------------------------------------------------------------------
+
+let probe = null;
+
+/** Notes that the server did not answer; the page keeps what it last verified and tries again. */
 function serverDown(error, what) {
   state.unreachable = { since: state.unreachable?.since ?? new Date(), what, message: error.message };
   document.body.dataset.server = "unreachable";
-  scheduleRenewal(10);
+  clearTimeout(probe);
+  probe = setTimeout(() => run(null, reconnect), 5000);
   render();
 }
 
 function serverBack() {
   if (!state.unreachable) return;
   state.unreachable = null;
+  clearTimeout(probe);
   document.body.dataset.server = "ok";
 }
 
+/** One try at the server: renew the grant set (the server may have a new key) and reload the feed. */
+async function reconnect() {
+  try {
+    if (state.session) await state.session.refresh();
+    else await getJSON("/api/config");
+    await fetchTasks();
+  } catch (error) {
+    if (unavailable(error)) return serverDown(error, state.unreachable?.what ?? "reach it");
+    serverBack(); // it answered; what it said is the session's to handle (it retries by itself)
+  }
+  render();
+}
+
+const unavailable = (error) => error instanceof Unreachable || error?.code === "ERR_GRANTS_UNAVAILABLE" || error?.code === "ERR_JWKS_UNAVAILABLE";
+
 // --- Grant sets -----------------------------------------------------------------------------
+// A persona's grant set lives in a grant session (createGrantSession): verified against the
+// server's JWKS (fetched again when a token names a key it does not hold, as after a restart),
+// renewed a minute before it expires, kept while a renewal fails and it is still valid, and
+// failed closed once it has expired. The "Try to break it" tokens are verified by hand instead
+// (verifyGrants), and are never renewed.
 
 /** A grant set from the server for a persona (`variant` makes it deliberately bad, for the demo). */
 async function fetchToken(personaId, variant) {
@@ -176,52 +225,139 @@ async function fetchToken(personaId, variant) {
   return token;
 }
 
+const fetchJwks = () => getJSON(state.config.jwksUri, { cache: "no-store" });
+
+function verifyOptions() {
+  return { issuer: state.config.issuer, audience: state.config.audience, clockTolerance: state.config.clockTolerance };
+}
+
+const JWKS_COOLDOWN = 5; // seconds; a restarted demo server has a new key: look for it again soon
+
 /**
- * Signs in as `personaId`. When the server does not answer, nothing changes: the page keeps the
- * last verified user and grant set, puts the picker back, and says the server is unreachable.
+ * The server refused the grant set in use (401: it restarted with a new key): renew it, waiting
+ * out the key-set cool-down once when the new key cannot be fetched yet.
  */
-async function signIn(personaId, variant = "valid") {
-  let token;
+async function renewRefused() {
   try {
-    token = await fetchToken(personaId, variant);
+    await state.session.refresh();
   } catch (error) {
-    $("#persona").value = state.persona ?? personaId;
-    if (state.persona) history.replaceState(null, "", `#${state.persona}`);
-    if (error instanceof Unreachable) return serverDown(error, `switch to ${personaName(personaId)}`);
-    throw error;
+    if (error?.code !== "ERR_GRANTS_KEY_NOT_FOUND") throw error;
+    await new Promise((resolve) => setTimeout(resolve, JWKS_COOLDOWN * 1000 + 250));
+    await state.session.refresh();
   }
+  fromSession();
+}
+
+/** A session for `personaId`, with the tokens it fetched by `jti` (the session keeps only what they say). */
+function sessionFor(personaId) {
+  const tokens = new Map();
+  const session = createGrantSession({
+    fetchGrants: async () => {
+      const token = await fetchToken(personaId, "valid");
+      tokens.set(inspectGrants(token).payload.jti, token);
+      if (tokens.size > 4) tokens.delete(tokens.keys().next().value);
+      return token;
+    },
+    fetchJwks,
+    ...verifyOptions(),
+    refreshBefore: 60,
+    jwksCooldown: JWKS_COOLDOWN,
+    retry: { initialDelay: 2, maxDelay: 30 },
+  });
+  session.tokenOf = (grants) => tokens.get(grants?.payload.jti) ?? "";
+  return session;
+}
+
+/**
+ * Signs in as `personaId` with a fresh session. When the server does not answer, nothing
+ * changes: the page keeps the last verified user and grant set, puts the picker back, and says
+ * the server is unreachable.
+ */
+async function signIn(personaId) {
+  const session = sessionFor(personaId);
+  try {
+    await session.ready;
+  } catch (error) {
+    if (unavailable(error)) {
+      session.close();
+      $("#persona").value = state.persona ?? personaId;
+      if (state.persona) history.replaceState(null, "", `#${state.persona}`);
+      return serverDown(error, `switch to ${personaName(personaId)}`);
+    }
+    // Refused (not unreachable): show the refusal, fail closed; the session keeps trying.
+  }
+  state.session?.close();
+  state.session = session;
   state.persona = personaId;
-  state.variant = variant;
+  state.variant = "valid";
   state.expanded.clear();
   $("#persona").value = personaId;
-  await accept(token);
-  if (state.authz && variant === "valid") scheduleRenewal();
+  fromSession();
+  session.subscribe(() => run(null, onSessionChange(session)));
   try {
     await fetchTasks();
   } catch (error) {
-    if (!(error instanceof Unreachable)) throw error;
+    if (!unavailable(error)) throw error;
     return serverDown(error, "load your tasks");
   }
   serverBack();
   render();
 }
 
+/** Takes the session's current grant set (or its refusal) into the page's state. */
+function fromSession() {
+  const session = state.session;
+  const st = session.state;
+  const grants = session.grants;
+  state.sessionState = st;
+  if (st.status === "verified" && grants) {
+    const token = session.tokenOf(grants);
+    state.token = token;
+    state.decoded = token ? inspectGrants(token) : { header: grants.header, payload: grants.payload };
+    state.grants = grants;
+    state.authz = session.authorizer;
+    state.error = null;
+  } else {
+    state.grants = null;
+    state.authz = null;
+    state.tasks = [];
+    state.allTasks = null;
+    state.error = { code: st.code ?? "ERR_GRANTS_UNAVAILABLE", message: st.message ?? "no grant set yet" };
+  }
+  $("#token").value = state.token;
+}
+
+/** A renewal, a failed renewal or an expiry: follow it, and reload the feed for a new grant set. */
+function onSessionChange(session) {
+  return async () => {
+    if (session !== state.session) return;
+    const before = state.grants;
+    fromSession();
+    const failure = state.sessionState.lastError;
+    if (failure && unavailable(failure)) return serverDown(failure, "renew your grant set");
+    if (state.grants && state.grants !== before) await fetchTasks();
+    render();
+  };
+}
+
 const personaName = (id) => state.config.personas.find((p) => p.id === id)?.name ?? id;
 
-// The JWKS is fetched again, bypassing the HTTP cache, when a token names a key it does not
-// hold (the server restarted with a new key); at most once per key id every 30 seconds, so a
-// token signed by a stranger cannot make the page hammer the server.
-const jwksTried = new Map(); // kid -> time of the last re-fetch for it
-
-async function fetchJwks(fresh) {
-  state.jwks = await getJSON(state.config.jwksUri, fresh ? { cache: "no-cache" } : undefined);
+/** Uses a token by hand (a bad variant, an edited or tampered one): no session, no renewal. */
+async function useToken(token, variant) {
+  state.session?.close();
+  state.session = null;
+  state.sessionState = null;
+  state.variant = variant;
+  await accept(token);
+  await fetchTasks();
+  render();
 }
 
 function verify(token) {
-  return verifyGrants(token, state.jwks, { issuer: state.config.issuer, audience: state.config.audience, clockTolerance: state.config.clockTolerance });
+  return verifyGrants(token, state.jwks, verifyOptions());
 }
 
-/** Verifies `token` with the package; on failure the page shows nothing (fail closed). */
+/** Verifies `token` with the package against the server's current JWKS; on failure the page shows nothing (fail closed). */
 async function accept(token) {
   state.token = token;
   $("#token").value = token;
@@ -230,62 +366,18 @@ async function accept(token) {
   } catch {
     state.decoded = null;
   }
+  state.jwks = await fetchJwks();
   try {
-    let grants;
-    try {
-      grants = verify(token);
-    } catch (error) {
-      const kid = state.decoded?.header?.kid;
-      if (!(error instanceof AuthzError) || error.code !== "ERR_GRANTS_KEY_NOT_FOUND" || typeof kid !== "string" || Date.now() - (jwksTried.get(kid) ?? 0) < 30e3) throw error;
-      jwksTried.set(kid, Date.now());
-      await fetchJwks(true);
-      grants = verify(token);
-    }
-    state.grants = grants;
-    state.authz = new Authorizer(grants);
+    state.grants = verify(token);
+    state.authz = new Authorizer(state.grants);
     state.error = null;
   } catch (error) {
-    if (error instanceof Unreachable) throw error;
     state.grants = null;
     state.authz = null;
     state.tasks = [];
     state.allTasks = null;
     state.error = error instanceof AuthzError ? { code: error.code, message: error.message } : { code: "ERR_UNEXPECTED", message: String(error?.message ?? error) };
   }
-}
-
-// Silent renewal: a fresh grant set for the same persona a minute before this one expires (or
-// `inSeconds` from now, to retry while the server is unreachable).
-let renewal = null;
-function scheduleRenewal(inSeconds) {
-  clearTimeout(renewal);
-  const exp = state.grants?.payload.exp;
-  const wait = inSeconds ?? (exp ? Math.max(1, exp - 60 - Date.now() / 1000) : null);
-  if (wait === null) return;
-  renewal = setTimeout(() => run(null, renew), wait * 1000);
-}
-
-async function renew() {
-  if (!state.persona) return;
-  const persona = state.persona;
-  let token;
-  try {
-    token = await fetchToken(persona, "valid");
-  } catch (error) {
-    if (error instanceof Unreachable) return serverDown(error, "renew your grant set");
-    throw error;
-  }
-  if (persona !== state.persona) return; // switched meanwhile
-  await accept(token);
-  state.variant = "valid";
-  if (state.authz) scheduleRenewal();
-  try {
-    await fetchTasks();
-  } catch (error) {
-    if (!(error instanceof Unreachable)) throw error;
-    return serverDown(error, "load your tasks");
-  }
-  render();
 }
 
 const b64url = {
@@ -374,12 +466,25 @@ async function perform(action, task, forced) {
   const call = await requestOf(action, task);
   if (!call) return;
   const local = state.authz ? state.authz.explain(action.operation, task) : null;
-  const res = await request(call.path, {
-    method: call.method,
-    headers: { authorization: `Bearer ${state.token}`, ...(call.body ? { "content-type": "application/json" } : {}) },
-    body: call.body ? JSON.stringify(call.body) : undefined,
-  });
-  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  const send = () =>
+    request(call.path, {
+      method: call.method,
+      headers: { authorization: `Bearer ${state.token}`, ...(call.body ? { "content-type": "application/json" } : {}) },
+      body: call.body ? JSON.stringify(call.body) : undefined,
+    });
+  let res = await send();
+  if (res.status === 401 && state.session) {
+    await res.text(); // done with this answer
+    await renewRefused();
+    res = await send();
+  }
+  const text = await res.text(); // read to the end, even when empty, so the request completes
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
   const entry = {
     at: new Date(),
     status: res.status,
@@ -497,7 +602,8 @@ function tick() {
   const text = $("#grant-pill-text");
   if (state.authz) {
     const left = state.grants.payload.exp - Date.now() / 1000;
-    if (left <= 0 && !stillValid(state.token)) {
+    if (state.session) state.session.state; // a read fails the session closed once expired (it then notifies)
+    else if (left <= 0 && !stillValid(state.token)) {
       // Expired while open and past the clock tolerance: the package now refuses it.
       run(null, async () => {
         await accept(state.token);
@@ -542,6 +648,8 @@ function renderWho() {
       h("dd", {}, chips(principal?.roles, "chip chip-role")),
       h("dt", {}, "Tenants"),
       h("dd", {}, chips(principal?.tenants, "chip chip-tenant")),
+      h("dt", {}, "Mapping rules"),
+      h("dd", {}, chips(principal?.mappingRules, "chip chip-rule")),
       h("dt", {}, "Cluster"),
       h(
         "dd",
@@ -556,12 +664,13 @@ function renderWho() {
   );
 }
 
-function describeAuthorization(a) {
+function describeAuthorization(a, principal) {
   const target = a.resourcePropertyName !== undefined ? h("span", {}, "by ", h("code", {}, a.resourcePropertyName)) : h("code", {}, a.resourceId);
   return h(
     "li",
-    { class: "authorization" },
+    { class: "authorization", "data-owner-type": a.ownerType, "data-owner-id": a.ownerId },
     h("div", { class: "auth-line" }, h("span", { class: `owner owner-${String(a.ownerType).toLowerCase()}` }, a.ownerType), h("code", { class: "owner-id" }, a.ownerId)),
+    h("div", { class: "auth-origin" }, reasonText(ownerOrigin(a, principal ?? {}, state.config))),
     h("div", { class: "auth-line" }, h("span", { class: "resource" }, a.resourceType), " ", target),
     h("div", { class: "perms" }, (a.permissionTypes ?? []).map((p) => h("span", { class: "perm" }, p))),
   );
@@ -608,7 +717,15 @@ function renderGrants() {
   );
   const list = payload.authorizations ?? [];
   replace($("#auth-count"), String(list.length));
-  replace($("#authorizations"), list.map(describeAuthorization));
+  replace($("#authorizations"), list.map((a) => describeAuthorization(a, payload.principal)));
+  replace(
+    $("#issued-by"),
+    "Issued by ",
+    h("code", {}, "camunda-authz/issuer"),
+    " from the demo's cluster (the Camunda stand-in at ",
+    h("code", {}, state.config.cluster),
+    ") as a real deployment reads an Orchestration Cluster: memberships, then each owner's authorizations.",
+  );
   replace($("#payload-json"), JSON.stringify({ header, payload }, null, 2));
 }
 
@@ -939,21 +1056,15 @@ function wire() {
     state.showDenied = e.target.checked;
     renderTasks();
   });
-  const tryToken = (variant, token) => async () => {
-    clearTimeout(renewal); // a hand-made token is never renewed behind the user's back
-    state.variant = variant;
-    await accept(token);
-    await fetchTasks();
-    render();
-  };
-  $("#verify-token").addEventListener("click", (e) => run(e, () => tryToken("edited", $("#token").value.trim())()));
-  $("#tamper").addEventListener("click", (e) => run(e, () => tryToken("tampered", tamper($("#token").value))()));
+  $("#verify-token").addEventListener("click", (e) => run(e, () => useToken($("#token").value.trim(), "edited")));
+  $("#tamper").addEventListener("click", (e) => run(e, () => useToken(tamper($("#token").value), "tampered")));
   for (const button of document.querySelectorAll("[data-variant]")) {
-    button.addEventListener("click", (e) => run(e, () => signIn(state.persona, button.dataset.variant)));
+    const variant = button.dataset.variant;
+    button.addEventListener("click", (e) => run(e, async () => (variant === "valid" ? signIn(state.persona) : useToken(await fetchToken(state.persona, variant), variant))));
   }
   $("#reset-data").addEventListener("click", (e) =>
     run(e, async () => {
-      await request("/api/reset", { method: "POST" });
+      await (await request("/api/reset", { method: "POST" })).text();
       await fetchTasks();
       toast("ok", "Sample tasks restored", "Every task is back to its first state.");
       render();
@@ -965,7 +1076,6 @@ function wire() {
 async function boot() {
   await init(); // the browser entry loads the WebAssembly module here
   state.config = await getJSON("/api/config");
-  await fetchJwks(false);
   const select = $("#persona");
   replace(
     select,

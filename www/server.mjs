@@ -1,7 +1,8 @@
 // camunda-authz demo server: the Tasklist backend of the demo page.
 //
-//   node www/server.mjs [--port N] [--quiet]   (default: env PORT, else 8080 or, when that is
-//                                               taken, a free port; --port 0 always picks a free one)
+//   node www/server.mjs [--port N] [--ttl SECONDS] [--quiet]
+//     --port: default env PORT, else 8080 or, when that is taken, a free port; 0 picks a free one
+//     --ttl:  how long a grant set lives, 10 to 3600 seconds (default 900)
 //
 // At start it makes an Ed25519 signing key and starts the Camunda stand-in with the sample
 // identity and authorizations of www/data.mjs as the cluster (cluster.mjs); every persona's
@@ -38,14 +39,15 @@ const { startCluster } = await import("./cluster.mjs");
 
 // --- Options ---------------------------------------------------------------------------------
 
-function portOption() {
+function option(name) {
   const args = process.argv.slice(2);
   for (let i = 0; i < args.length; i++) {
-    const m = /^--port(?:=(.*))?$/.exec(args[i]);
+    const m = new RegExp(`^--${name}(?:=(.*))?$`).exec(args[i]);
     if (m) return m[1] ?? args[i + 1];
   }
-  return process.env.PORT ?? "8080";
+  return undefined;
 }
+const portOption = () => option("port") ?? process.env.PORT ?? "8080";
 const portChosen = process.argv.slice(2).some((a) => /^--port(=|$)/.test(a)) || process.env.PORT !== undefined;
 const requestedPort = Number(portOption());
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
@@ -57,7 +59,11 @@ const QUIET = process.argv.includes("--quiet");
 // --- Keys, issuer, state ---------------------------------------------------------------------
 
 const AUDIENCE = "tasklist";
-const TTL = 15 * 60; // seconds a grant set lives
+const TTL = Number(option("ttl") ?? 15 * 60); // seconds a grant set lives
+if (!Number.isInteger(TTL) || TTL < 10 || TTL > 3600) {
+  console.error(`camunda-authz demo: bad --ttl ${JSON.stringify(option("ttl"))}: 10 to 3600 seconds`);
+  process.exit(2);
+}
 const CLOCK_TOLERANCE = 30; // seconds of clock skew accepted between this server and a browser
 const signingKey = generateSigningKey(`demo-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`);
 const strayKey = generateSigningKey("not-published"); // for the "unknown key" variant
@@ -123,7 +129,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "toasts.js", "focus.js", "style.css", "favicon.svg"]);
+const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "toasts.js", "focus.js", "owners.js", "style.css", "favicon.svg"]);
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });

@@ -26,9 +26,9 @@ let base; // "http://127.0.0.1:PORT/"
 let browser;
 let config;
 
-/** Starts the demo server on `port` (0: a free one); resolves to `{ proc, base, port, stop }`. */
-async function startServer(port = 0) {
-  const proc = spawn(process.execPath, ["www/server.mjs", "--port", String(port), "--quiet"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the demo server on `port` (0: a free one) with more `args`; resolves to `{ proc, base, port, stop }`. */
+async function startServer(port = 0, args = []) {
+  const proc = spawn(process.execPath, ["www/server.mjs", "--port", String(port), "--quiet", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -745,6 +745,59 @@ test("the page says that any persona can be minted because it is a demo", async 
   }
 });
 
+test("each grant says which owner it came from: the user, a group, a role (and how), a mapping rule (and which claim)", async () => {
+  const page = await open("priya");
+  try {
+    const origins = await page.$$eval("#authorizations > li", (lis) => lis.map((li) => ({ type: li.dataset.ownerType, id: li.dataset.ownerId, text: li.querySelector(".auth-origin").textContent })));
+    assert.ok(origins.some((o) => o.type === "MAPPING_RULE" && /platform-admins-claim.*claim groups holds platform-admins/.test(o.text)), JSON.stringify(origins));
+    assert.ok(origins.some((o) => o.type === "ROLE" && o.id === "admin" && /through group platform-admins.*through mapping rule platform-admins-claim/.test(o.text)));
+    assert.match(await page.textContent("#issued-by"), /camunda-authz\/issuer.*stand-in at http:\/\/127\.0\.0\.1:\d+/);
+    await page.selectOption("#persona", "omar");
+    await page.waitForSelector('body[data-persona="omar"][data-status="verified"]');
+    const omar = await page.$$eval("#authorizations > li", (lis) => lis.map((li) => ({ type: li.dataset.ownerType, id: li.dataset.ownerId, text: li.querySelector(".auth-origin").textContent })));
+    assert.ok(omar.some((o) => o.type === "USER" && /directly/.test(o.text)));
+    assert.ok(omar.some((o) => o.type === "ROLE" && o.id === "task-worker" && /through group procurement/.test(o.text)));
+    assert.ok(omar.some((o) => o.type === "ROLE" && o.id === "invoice-approver" && /directly/.test(o.text)));
+    for (const o of [...origins, ...omar]) assert.doesNotMatch(o.text, /as the cluster reported|from owner/, `every owner explained: ${o.text}`);
+    assertClean(page);
+  } finally {
+    await page.close();
+  }
+});
+
+test("the grant set is renewed silently before it expires: no flicker, the feed follows", async () => {
+  const own = await startServer(0, ["--ttl", "20"]); // renewed at 4/5 of its life: about 16 s in
+  try {
+    const page = await open("mia", { at: own.base });
+    try {
+      const first = await page.inputValue("#token");
+      const feeds = [];
+      page.on("request", (r) => r.url().endsWith("/v2/user-tasks/search") && feeds.push(r.headers().authorization));
+      const seen = new Set();
+      const deadline = Date.now() + 30_000;
+      let token = first;
+      while (token === first && Date.now() < deadline) {
+        seen.add(await page.getAttribute("body", "data-status"));
+        seen.add(await page.getAttribute("#grant-pill", "class"));
+        await page.waitForTimeout(200);
+        token = await page.inputValue("#token");
+      }
+      assert.notEqual(token, first, "a new grant set within 30 s");
+      assert.deepEqual([...seen].sort(), ["pill pill-ok", "verified"], "verified all along");
+      await page.waitForFunction((t) => document.querySelector("#token").value === t, token);
+      await page.waitForTimeout(300);
+      assert.ok(feeds.includes(`Bearer ${token}`), "the feed was asked again with the new grant set");
+      const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url")).exp;
+      assert.ok(exp * 1000 > Date.now() + 10_000, "the new one has most of its life ahead");
+      assertClean(page);
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await own.stop();
+  }
+});
+
 // --- Restarts and outages ----------------------------------------------------------------------
 
 test("the demo survives a server restart (a new key) followed by a reload", async () => {
@@ -758,6 +811,17 @@ test("the demo survives a server restart (a new key) followed by a reload", asyn
       next = await startServer(own.port); // same address, new signing key
       const newKid = (await (await fetch(new URL(".well-known/jwks.json", next.base))).json()).keys[0].kid;
       assert.ok(!kid1.includes(newKid));
+      // Without a reload: an action carries the old grant set, the new server refuses it (401),
+      // the session renews it (new key, JWKS fetched again) and the action goes through.
+      const want = await (await fetch(new URL("api/test/expected?persona=omar", next.base))).json();
+      const key = want.visible.find((k) => want.actions[k].includes("claim"));
+      const statuses = [];
+      page.on("response", (r) => r.url().endsWith(`/v2/user-tasks/${key}/assignment`) && statuses.push(r.status()));
+      page.allow((msg) => /status of 401/.test(msg.text()));
+      await page.click(`#task-list > li[data-task="${key}"] button[data-action="claim"]`);
+      await page.waitForSelector(`#log li[data-task="${key}"][data-action="claim"][data-status="204"]`);
+      assert.deepEqual(statuses, [401, 204]);
+      assert.match(await page.textContent("#claims"), new RegExp(newKid), "the page holds the new key's grant set");
       await page.reload();
       await page.waitForSelector('body[data-persona="omar"][data-status="verified"]');
       assert.match(await page.textContent("#claims"), new RegExp(newKid));
