@@ -20,7 +20,11 @@ export type FetchLike = (
   init: { method: "GET"; headers: Record<string, string>; credentials: "same-origin"; cache: "no-store"; signal?: unknown },
 ) => Promise<FetchResponseLike>;
 
-async function fetchText(fetcher: FetchLike, url: string, accept: string, code: SessionErrorCode, what: string, timers: Timers, timeoutMs: number): Promise<string> {
+/** Extra request headers, e.g. `{ authorization: "Bearer ..." }` for an issuer that wants the user's token. */
+export type HeadersSource = () => Record<string, string> | Promise<Record<string, string>>;
+
+async function fetchText(fetcher: FetchLike, url: string, accept: string, code: SessionErrorCode, what: string, timers: Timers, timeoutMs: number, extra?: HeadersSource): Promise<string> {
+  const headers = { ...(extra === undefined ? {} : await extra()), accept };
   const controller = typeof AbortController === "function" ? new AbortController() : undefined;
   let timedOut = false;
   const timer = timers.setTimeout(() => {
@@ -28,7 +32,7 @@ async function fetchText(fetcher: FetchLike, url: string, accept: string, code: 
     controller?.abort();
   }, timeoutMs);
   try {
-    const init = { method: "GET", headers: { accept }, credentials: "same-origin", cache: "no-store" } as const;
+    const init = { method: "GET", headers, credentials: "same-origin", cache: "no-store" } as const;
     const res = await fetcher(url, controller === undefined ? init : { ...init, signal: controller.signal });
     if (!res.ok) throw sessionError(code, `cannot fetch ${what} from \`${url}\`: HTTP ${res.status}`);
     return await res.text();
@@ -41,8 +45,8 @@ async function fetchText(fetcher: FetchLike, url: string, accept: string, code: 
 }
 
 /** The grant set from `url`: the compact token as text, or JSON with a `token` member. */
-export async function fetchGrantsFrom(fetcher: FetchLike, url: string, timers: Timers, timeoutMs: number): Promise<string> {
-  const body = (await fetchText(fetcher, url, "application/jwt, application/json;q=0.9, text/plain;q=0.8", "ERR_GRANTS_UNAVAILABLE", "the grant set", timers, timeoutMs)).trim();
+export async function fetchGrantsFrom(fetcher: FetchLike, url: string, timers: Timers, timeoutMs: number, headers?: HeadersSource): Promise<string> {
+  const body = (await fetchText(fetcher, url, "application/jwt, application/json;q=0.9, text/plain;q=0.8", "ERR_GRANTS_UNAVAILABLE", "the grant set", timers, timeoutMs, headers)).trim();
   if (!body.startsWith("{")) return body;
   let token: unknown;
   try {

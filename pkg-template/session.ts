@@ -12,7 +12,7 @@ import type { DeniedAuthorizer } from "./session-denied.js";
 import { asSessionError, sessionError } from "./session-errors.js";
 import type { SessionError, SessionErrorCode } from "./session-errors.js";
 import { fetchGrantsFrom, fetchJwksFrom, platformFetch } from "./session-fetch.js";
-import type { FetchLike } from "./session-fetch.js";
+import type { FetchLike, HeadersSource } from "./session-fetch.js";
 import { createKeySet } from "./session-keys.js";
 import { platformTimers, Timer } from "./session-timers.js";
 import type { Timers } from "./session-timers.js";
@@ -21,7 +21,7 @@ import type { WakeSource } from "./session-wake.js";
 
 export type { DeniedAuthorizer, DeniedCode, DeniedDecision, DeniedExplanation } from "./session-denied.js";
 export type { SessionError, SessionErrorCode } from "./session-errors.js";
-export type { FetchLike, FetchResponseLike } from "./session-fetch.js";
+export type { FetchLike, FetchResponseLike, HeadersSource } from "./session-fetch.js";
 export type { Timers } from "./session-timers.js";
 export type { WakeSource } from "./session-wake.js";
 
@@ -29,6 +29,8 @@ export type { WakeSource } from "./session-wake.js";
 export interface GrantSessionOptions {
   /** Where to GET the grant set: the compact token as the body, or JSON with a `token` member. */
   grantsUrl?: string;
+  /** Headers for each GET of `grantsUrl`, e.g. `() => ({ authorization: \`Bearer ${userToken}\` })` for camunda-authz/issuer's handler. */
+  grantsHeaders?: HeadersSource;
   /** Or: a function that resolves the compact token (it must get a fresh one on each call). */
   fetchGrants?: () => Promise<string>;
   /** Where to GET the issuer's public keys (a JWKS). */
@@ -154,7 +156,8 @@ class Session implements GrantSession {
   #nextAttemptAt = Infinity; // ms: when the renewal timer is due
   #expiresAt = 0; // ms: when it stops being valid (exp + clockTolerance)
   #failures = 0; // failed attempts in a row
-  #inflight: Promise<void> | null = null;
+  #inflight: Promise<VerifiedGrants> | null = null; // the attempt under way, shared
+  #inflightDone: Promise<void> | null = null; // the same, as refresh() hands it out
   #closed = false;
 
   constructor(options: GrantSessionOptions) {
@@ -170,7 +173,9 @@ class Session implements GrantSession {
     this.#random = options.random ?? Math.random;
     this.#renewTimer = new Timer(timers);
     this.#expiryTimer = new Timer(timers);
-    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "`grantsUrl` and `fetchGrants`", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs));
+    const grantsHeaders = options.grantsHeaders;
+    if (grantsHeaders !== undefined && typeof grantsHeaders !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "`grantsHeaders` must be a function that returns the headers");
+    this.#fetchGrants = source(options.grantsUrl, options.fetchGrants, "`grantsUrl` and `fetchGrants`", (url) => fetchGrantsFrom(fetcher(), url, timers, timeoutMs, grantsHeaders));
     const fetchJwks = source(options.jwksUrl, options.fetchJwks, "`jwksUrl` and `fetchJwks`", (url) => fetchJwksFrom(fetcher(), url, timers, timeoutMs));
     this.#keys = createKeySet(fetchJwks, this.#now, {
       cooldown: secondsOption(options.jwksCooldown, "jwksCooldown", 30) * 1000,
@@ -190,10 +195,7 @@ class Session implements GrantSession {
     const wake = options.wake === undefined ? browserWake() : options.wake;
     if (wake !== null) this.#unwake = wake.subscribe(() => this.#onWake());
 
-    this.ready = this.refresh().then(() => {
-      if (this.#grants === null) throw sessionError("ERR_GRANTS_EXPIRED", "the grant session was closed before its first grant set arrived");
-      return this.#grants;
-    });
+    this.ready = this.#shared();
     this.ready.catch(() => {}); // a page that never awaits `ready` must not see an unhandled rejection
   }
 
@@ -223,9 +225,21 @@ class Session implements GrantSession {
 
   refresh(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#inflight ??= this.#attempt().finally(() => {
-      this.#inflight = null;
-    });
+    this.#shared();
+    return this.#inflightDone ?? Promise.resolve();
+  }
+
+  /** The attempt under way, or a new one: concurrent callers share one request. */
+  #shared(): Promise<VerifiedGrants> {
+    if (this.#inflight === null) {
+      const attempt = this.#attempt().finally(() => {
+        this.#inflight = null;
+        this.#inflightDone = null;
+      });
+      this.#inflight = attempt;
+      this.#inflightDone = attempt.then(() => {});
+      this.#inflightDone.catch(() => {}); // failures are in `state`; an awaiting caller still gets them
+    }
     return this.#inflight;
   }
 
@@ -237,18 +251,20 @@ class Session implements GrantSession {
     this.#listeners.clear();
   }
 
-  async #attempt(): Promise<void> {
+  /** One fetch and verification; a session closed meanwhile keeps its state (the result is still returned). */
+  async #attempt(): Promise<VerifiedGrants> {
     let grants: VerifiedGrants;
     try {
       await init(); // the browser entry needs the module loaded; elsewhere it already is
       const token = await this.#fetchGrants();
       grants = await this.#verify(token);
     } catch (error) {
-      const failure = asSessionError(error, "ERR_GRANTS_UNAVAILABLE", "cannot renew the grant set");
+      const failure = asSessionError(error, "ERR_GRANTS_UNAVAILABLE", "cannot fetch the grant set");
       if (!this.#closed) this.#failed(failure);
       throw failure;
     }
     if (!this.#closed) this.#accept(grants);
+    return grants;
   }
 
   /** Verifies against the key set, fetched again once when the token names an unknown key. */

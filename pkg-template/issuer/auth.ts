@@ -14,7 +14,7 @@ export interface Credentials {
   readonly tokenRequests: number;
 }
 
-/** A token is renewed this long before it expires, or at half its life when that is shorter. */
+/** A token is renewed this long before it expires; one that lives less than twice this, at half its life. */
 const RENEW_BEFORE_MS = 60_000;
 
 function base64(text: string): string {
@@ -58,7 +58,7 @@ function oauth(auth: Extract<CamundaAuth, { strategy: "OAUTH" }>, transport: Tra
       throw issuerError("ERR_ISSUER_UPSTREAM", `${what} answered without an \`access_token\` and a positive \`expires_in\``);
     }
     const lifeMs = (typeof expiresIn === "number" ? expiresIn : 300) * 1000;
-    cached = { value: `Bearer ${token}`, renewAt: transport.now() + Math.max(0, Math.min(lifeMs - RENEW_BEFORE_MS, lifeMs / 2)) };
+    cached = { value: `Bearer ${token}`, renewAt: transport.now() + (lifeMs > 2 * RENEW_BEFORE_MS ? lifeMs - RENEW_BEFORE_MS : lifeMs / 2) };
     return cached.value;
   }
 

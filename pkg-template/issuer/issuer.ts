@@ -212,7 +212,8 @@ export function createIssuer(options: IssuerOptions): Issuer {
       jti: globalThis.crypto.randomUUID(),
       authorizationsEnabled,
       multiTenancyEnabled,
-      principal: { type: m.type, id: m.id, groups: m.groups, roles: m.roles, tenants: m.tenants, mappingRules: m.mappingRules },
+      // Tenants count only with multi-tenancy on; the directory is not walked for them otherwise.
+      principal: { type: m.type, id: m.id, groups: m.groups, roles: m.roles, tenants: multiTenancyEnabled ? m.tenants : [], mappingRules: m.mappingRules },
       authorizations,
     };
     const token = signGrants(payload, signingKey, { ttl, issuer: options.issuer, audience, now: now() / 1000 });

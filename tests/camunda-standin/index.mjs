@@ -254,6 +254,14 @@ export async function startStandin(data, options = {}) {
       res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...headers });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
     };
+    const failure = failures.find((f) => f.times > 0 && (f.method === undefined || f.method === req.method) && (f.path === undefined ? path.startsWith("/v2/") : typeof f.path === "string" ? f.path === path : f.path.test(path)));
+    if (failure) {
+      failure.times -= 1;
+      if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
+      if (failure.status) return send(failure.status, { type: "about:blank", title: "Injected", status: failure.status, detail: "injected failure" });
+      if (failure.malformed === "json") return send(200, "{ this is not json", { "content-type": "application/json" });
+      if (failure.malformed === "shape") return send(200, { items: "not a list", page: null });
+    }
     if (path === "/oauth/token" && req.method === "POST") {
       tokenRequests += 1;
       const form = new URLSearchParams(raw);
@@ -272,14 +280,6 @@ export async function startStandin(data, options = {}) {
     }
     const entry = { method: req.method, path, body, as: "unauthenticated" };
     requests.push(entry);
-    const failure = failures.find((f) => f.times > 0 && (f.method === undefined || f.method === req.method) && (f.path === undefined ? path.startsWith("/v2/") : typeof f.path === "string" ? f.path === path : f.path.test(path)));
-    if (failure) {
-      failure.times -= 1;
-      if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
-      if (failure.status) return send(failure.status, { type: "about:blank", title: "Injected", status: failure.status, detail: "injected failure" });
-      if (failure.malformed === "json") return send(200, "{ this is not json", { "content-type": "application/json" });
-      if (failure.malformed === "shape") return send(200, { items: "not a list", page: null });
-    }
     const route = routes.find((r) => r.method === req.method && r.regex.test(path));
     if (!route) return send(404, { type: "about:blank", title: "Not Found", status: 404, detail: `the stand-in has no ${req.method} ${path}` });
     if (route.hasRequestBody) {

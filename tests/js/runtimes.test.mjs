@@ -45,6 +45,8 @@ const PACKED_FILES = [
   "node.cjs",
   "node.mjs",
   "package.json",
+  "react.d.ts",
+  "react.js",
   "session-backoff.d.ts",
   "session-backoff.js",
   "session-denied.d.ts",

@@ -168,7 +168,7 @@ test("renews refreshBefore seconds before exp: 60 by default, a fifth of a short
 });
 
 test("key rotation: an unknown kid fetches the JWKS again once, and a removed key is gone after that fetch", async () => {
-  const { session, server, time } = setup();
+  const { session, server, time } = setup({ jwksMaxAge: 3600 }); // the cached set is still fresh at the renewal
   await session.ready;
   server.rotate("key-2"); // the old key is no longer published
   await time.advance(seconds(840));
@@ -385,6 +385,18 @@ test("close() stops timers and listeners; nothing is fetched after it", async ()
   assert.equal(heard, 0);
 });
 
+test("close() before the first grant set arrives: ready still resolves it, and the session changes nothing", async () => {
+  const { session } = setup();
+  let heard = 0;
+  session.subscribe(() => (heard += 1));
+  session.close();
+  const grants = await session.ready;
+  assert.equal(grants.payload.sub, "demo");
+  assert.equal(session.state.status, "loading");
+  assert.equal(session.authorizer.can("get", TASK), false);
+  assert.equal(heard, 0);
+});
+
 test("the first attempt fails: ready rejects with its AuthzError, state and authorizer say why, a retry recovers", async () => {
   const time = fakeTime();
   const server = fakeIssuer(time);
@@ -421,7 +433,7 @@ test("options: issuer and audience are required (null skips a check on purpose);
   createGrantSession({ ...base, issuer: null, audience: null }).close();
 });
 
-test("grantsUrl and jwksUrl over real HTTP: text or JSON token, an HTTP error names the status", async () => {
+test("grantsUrl and jwksUrl over real HTTP: headers from grantsHeaders, text or JSON token, an HTTP error names the status", async () => {
   const key = generateSigningKey("http-key");
   let status = 200;
   let asJson = false;
@@ -430,7 +442,9 @@ test("grantsUrl and jwksUrl over real HTTP: text or JSON token, an HTTP error na
       res.writeHead(status).end();
       return;
     }
-    if (req.url === "/grants") {
+    if (req.url === "/grants" && req.headers.authorization !== "Bearer user-token") {
+      res.writeHead(401).end();
+    } else if (req.url === "/grants") {
       const token = signGrants({ sub: "demo", ver: 1, authorizationsEnabled: false, principal: { type: "USER", id: "demo" } }, key.privateJwk, { ttl: 900, issuer: ISSUER, audience: AUDIENCE });
       res.writeHead(200, { "content-type": asJson ? "application/json" : "application/jwt" }).end(asJson ? JSON.stringify({ token }) : token);
     } else if (req.url === "/jwks") {
@@ -442,7 +456,7 @@ test("grantsUrl and jwksUrl over real HTTP: text or JSON token, an HTTP error na
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
   try {
-    const session = createGrantSession({ grantsUrl: `${base}/grants`, jwksUrl: `${base}/jwks`, issuer: ISSUER, audience: AUDIENCE });
+    const session = createGrantSession({ grantsUrl: `${base}/grants`, grantsHeaders: async () => ({ authorization: "Bearer user-token" }), jwksUrl: `${base}/jwks`, issuer: ISSUER, audience: AUDIENCE });
     await session.ready;
     assert.equal(session.state.subject, "demo");
     asJson = true;
@@ -455,5 +469,56 @@ test("grantsUrl and jwksUrl over real HTTP: text or JSON token, an HTTP error na
     session.close();
   } finally {
     server.close();
+  }
+});
+
+test("against camunda-authz/issuer's HTTP handler and the Camunda stand-in: the user's bearer token in, a verified grant set out", async () => {
+  const { startStandin } = await import(pathToFileURL(fileURLToPath(new URL("../camunda-standin/index.mjs", import.meta.url))).href);
+  const { createIssuer, createIssuerHandler, toNodeListener } = await import(pathToFileURL(fileURLToPath(new URL("../../pkg/issuer/node.js", import.meta.url))).href);
+  const service = { clientId: "issuer", clientSecret: "s3cret" };
+  const standin = await startStandin({
+    users: [{ username: "ana" }],
+    clients: [service],
+    groups: [{ groupId: "sales", users: ["ana"] }],
+    roles: [],
+    tenants: [],
+    mappingRules: [],
+    authorizations: [
+      { ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] },
+      ...["AUTHORIZATION", "MAPPING_RULE", "GROUP", "ROLE", "TENANT", "USER"].map((resourceType) => ({ ownerType: "CLIENT", ownerId: "issuer", resourceType, resourceId: "*", permissionTypes: ["READ"] })),
+    ],
+    userTasks: [],
+  });
+  const issuer = createIssuer({
+    camunda: { restAddress: standin.url, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...service, audience: "orchestration-api" } },
+    signingKey: generateSigningKey("issuer-key").privateJwk,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ttl: 300,
+  });
+  const server = createServer(toNodeListener(createIssuerHandler(issuer)));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const userToken = standin.userToken("ana");
+    const session = createGrantSession({
+      grantsUrl: `${base}/grants`,
+      grantsHeaders: () => ({ authorization: `Bearer ${userToken}` }),
+      jwksUrl: `${base}/.well-known/camunda-grants-jwks.json`,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      wake: null,
+    });
+    await session.ready;
+    assert.equal(session.state.subject, "ana");
+    assert.equal(session.authorizer.can("claim", TASK), true);
+    assert.equal(session.authorizer.can("complete", TASK), false);
+    session.close();
+    const anonymous = createGrantSession({ grantsUrl: `${base}/grants`, jwksUrl: `${base}/.well-known/camunda-grants-jwks.json`, issuer: ISSUER, audience: AUDIENCE, wake: null });
+    await assert.rejects(anonymous.ready, { code: "ERR_GRANTS_UNAVAILABLE", message: `cannot fetch the grant set from \`${base}/grants\`: HTTP 401` });
+    anonymous.close();
+  } finally {
+    server.close();
+    await standin.close();
   }
 });

@@ -1,0 +1,186 @@
+// A small Tasklist: the task list and a task's detail, with the buttons Camunda's Tasklist shows
+// (Assign to me, Unassign, Complete task), each shown only when the grant set allows it. The
+// grant session keeps the grant set fresh; when none is valid, everything is denied and the
+// banner says why.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Can, useActions, useAuthorizer, useGrantSession } from "camunda-authz/react";
+import { perform, searchTasks, signIn } from "./api.ts";
+import type { Persona, TaskAction, UserTask } from "./api.ts";
+
+const time = (d: Date | undefined) => (d === undefined ? "" : d.toISOString().slice(11, 19) + " UTC");
+
+function SessionStatus() {
+  const { status, subject, expiresAt, code, message, lastError, retryAt, session } = useGrantSession();
+  const kid = session.grants?.header.kid ?? "";
+  let text: string;
+  if (status === "loading") text = "Loading your authorizations…";
+  else if (status === "verified" && lastError !== undefined) text = `Server unreachable: keeping ${subject}'s grant set (valid until ${time(expiresAt)}), retrying at ${time(retryAt)}`;
+  else if (status === "verified") text = `Signed in as ${subject} · grant set valid until ${time(expiresAt)}`;
+  else text = `No valid grant set (${code}): ${message}. Every action is hidden until the server answers again.`;
+  const tone = status === "verified" ? (lastError === undefined ? "ok" : "warn") : status === "error" ? "bad" : "wait";
+  return (
+    <p className={`status ${tone}`} role="status" data-testid="session" data-status={status} data-code={code ?? ""} data-kid={kid} data-expires={expiresAt?.toISOString() ?? ""}>
+      {text}
+    </p>
+  );
+}
+
+function assigneeLabel(task: UserTask, me: string | undefined): string {
+  if (!task.assignee) return "Unassigned";
+  return task.assignee === me ? "Assigned to me" : `Assigned to ${task.assignee}`;
+}
+
+function TaskActions({ task, me, onAction, busy }: { task: UserTask; me: string; onAction: (a: TaskAction) => void; busy: boolean }) {
+  const actions = useActions(task);
+  const authz = useAuthorizer();
+  const mine = task.assignee === me;
+  const buttons: [TaskAction, string][] = [];
+  if (!task.assignee && actions.claim) buttons.push(["claim", "Assign to me"]);
+  if (task.assignee && actions.unassign) buttons.push(["unassign", "Unassign"]);
+  if (mine && actions.complete) buttons.push(["complete", "Complete task"]);
+  if (buttons.length === 0) {
+    const why = authz.explain(task.assignee ? "unassign" : "claim", task);
+    return <p className="why" data-testid="no-actions">You can view this task but not change it: {why.reason}</p>;
+  }
+  return (
+    <div className="actions" data-testid="actions">
+      {buttons.map(([action, label]) => (
+        <button key={action} type="button" className={action === "complete" ? "primary" : "secondary"} disabled={busy} onClick={() => onAction(action)}>
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function TaskDetail({ task, me, onChanged }: { task: UserTask; me: string; onChanged: (note: string) => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [busy, setBusy] = useState(false);
+  const act = useCallback(
+    async (action: TaskAction) => {
+      setBusy(true);
+      try {
+        await perform(action, task, me);
+        onChanged(action === "claim" ? "Task assigned to you" : action === "unassign" ? "Task unassigned" : "Task completed");
+      } catch (error) {
+        onChanged(`The server refused: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        setBusy(false);
+        heading.current?.focus(); // keep focus in the detail when its buttons change
+      }
+    },
+    [task, me, onChanged],
+  );
+  return (
+    <article className="detail" aria-labelledby="detail-title">
+      <h2 id="detail-title" ref={heading} tabIndex={-1}>
+        {task.name}
+      </h2>
+      <dl>
+        <dt>Process</dt>
+        <dd>{task.processName}</dd>
+        <dt>Assignee</dt>
+        <dd>{assigneeLabel(task, me)}</dd>
+        <dt>Candidates</dt>
+        <dd>{[...(task.candidateGroups ?? []).map((g) => `group ${g}`), ...(task.candidateUsers ?? [])].join(", ") || "none"}</dd>
+        <dt>Created</dt>
+        <dd>{task.creationDate.slice(0, 16).replace("T", " ")} UTC</dd>
+      </dl>
+      <TaskActions task={task} me={me} onAction={act} busy={busy} />
+      <Can operation="getForm" task={task} fallback={<p className="why">You may not open this task's form.</p>}>
+        <p className="form-note">{task.assignee === me ? "The task's form opens here." : "Assign the task to yourself to fill in its form."}</p>
+      </Can>
+    </article>
+  );
+}
+
+export function App({ personas }: { personas: Persona[] }) {
+  const { subject, session } = useGrantSession();
+  const authz = useAuthorizer();
+  const [tasks, setTasks] = useState<UserTask[]>([]);
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [note, setNote] = useState("");
+
+  const reload = useCallback(async () => {
+    try {
+      setTasks(await searchTasks());
+    } catch (error) {
+      setNote(`Cannot load tasks: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, []);
+  useEffect(() => {
+    if (subject !== undefined) void reload();
+  }, [subject, reload]);
+
+  // The server already filtered the list; the client's grant set decides what it shows, so an
+  // expired grant set hides everything at once.
+  const visible = useMemo(() => authz.filter(tasks, "get"), [authz, tasks]);
+  const selected = visible.find((t) => t.userTaskKey === selectedKey) ?? visible[0];
+
+  const switchTo = async (id: string) => {
+    try {
+      await signIn(id);
+      await session.refresh();
+      setSelectedKey(null);
+      setNote("");
+    } catch (error) {
+      setNote(`Cannot switch: the server is unreachable (${error instanceof Error ? error.message : String(error)}); still signed in as ${subject ?? "nobody"}`);
+    }
+  };
+  const changed = useCallback(
+    (text: string) => {
+      setNote(text);
+      void reload();
+    },
+    [reload],
+  );
+
+  return (
+    <div className="app">
+      <header>
+        <h1>Tasklist</h1>
+        <label>
+          Signed in as{" "}
+          <select value={subject ?? ""} onChange={(e) => void switchTo(e.target.value)} data-testid="persona">
+            {personas.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      <SessionStatus />
+      {note !== "" && (
+        <p className="note" role="alert">
+          {note}
+        </p>
+      )}
+      <main>
+        <nav aria-label="Tasks" className="list">
+          <h2>
+            Tasks <span className="count">{visible.length}</span>
+          </h2>
+          {visible.length === 0 ? (
+            <p className="empty">No tasks you may see.</p>
+          ) : (
+            <ul>
+              {visible.map((task) => (
+                <li key={task.userTaskKey}>
+                  <button type="button" aria-current={task === selected} onClick={() => setSelectedKey(task.userTaskKey)} data-key={task.userTaskKey}>
+                    <span className="name">{task.name}</span>
+                    <span className="meta">
+                      {task.processName} · {assigneeLabel(task, subject)}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </nav>
+        {selected !== undefined && subject !== undefined && <TaskDetail key={selected.userTaskKey} task={selected} me={subject} onChanged={changed} />}
+      </main>
+    </div>
+  );
+}
