@@ -539,9 +539,12 @@ function render() {
 function renderReachability() {
   const u = state.unreachable;
   const banner = $("#banner");
-  banner.hidden = !u;
-  banner.dataset.kind = u ? "unreachable" : "";
-  if (!u) return;
+  if (!u) {
+    if (banner.dataset.kind === "unreachable") banner.hidden = true;
+    return;
+  }
+  banner.hidden = false;
+  banner.dataset.kind = "unreachable";
   const who = personaName(state.persona);
   replace(
     banner,
@@ -1009,10 +1012,7 @@ async function run(event, fn) {
     await fn();
   } catch (error) {
     if (error instanceof Unreachable) serverDown(error, "reach it");
-    else {
-      toast("error", "Something went wrong", String(error?.message ?? error));
-      showBanner(String(error?.message ?? error));
-    }
+    else toast("error", "Something went wrong", String(error?.message ?? error));
   } finally {
     if (button instanceof HTMLButtonElement && button.isConnected) button.disabled = false;
     if (own) {
@@ -1025,6 +1025,7 @@ async function run(event, fn) {
 function showBanner(text) {
   const banner = $("#banner");
   banner.hidden = !text;
+  banner.dataset.kind = "error";
   replace(banner, text ?? "");
 }
 

@@ -765,113 +765,108 @@ test("each grant says which owner it came from: the user, a group, a role (and h
   }
 });
 
-test("the grant set is renewed silently before it expires: no flicker, the feed follows", async () => {
-  const own = await startServer(0, ["--ttl", "20"]); // renewed at 4/5 of its life: about 16 s in
-  try {
-    const page = await open("mia", { at: own.base });
-    try {
-      const first = await page.inputValue("#token");
-      const feeds = [];
-      page.on("request", (r) => r.url().endsWith("/v2/user-tasks/search") && feeds.push(r.headers().authorization));
-      const seen = new Set();
-      const deadline = Date.now() + 30_000;
-      let token = first;
-      while (token === first && Date.now() < deadline) {
-        seen.add(await page.getAttribute("body", "data-status"));
-        seen.add(await page.getAttribute("#grant-pill", "class"));
-        await page.waitForTimeout(200);
-        token = await page.inputValue("#token");
-      }
-      assert.notEqual(token, first, "a new grant set within 30 s");
-      assert.deepEqual([...seen].sort(), ["pill pill-ok", "verified"], "verified all along");
-      await page.waitForFunction((t) => document.querySelector("#token").value === t, token);
-      await page.waitForTimeout(300);
-      assert.ok(feeds.includes(`Bearer ${token}`), "the feed was asked again with the new grant set");
-      const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url")).exp;
-      assert.ok(exp * 1000 > Date.now() + 10_000, "the new one has most of its life ahead");
-      assertClean(page);
-    } finally {
-      await page.close();
-    }
-  } finally {
+/**
+ * Runs `body(page, server)` with a page signed in as `persona` against a demo server of its own
+ * (started with `args`). `server.stop()` stops it; `server.restart()` starts a new one on the same
+ * port (a new signing key) and resolves to `{ base, kid }`. Everything stops afterwards.
+ */
+async function withOwnServer(persona, args, body) {
+  const own = await startServer(0, args);
+  let next;
+  const page = await open(persona, { at: own.base }).catch(async (error) => {
     await own.stop();
+    throw error;
+  });
+  try {
+    await body(page, {
+      stop: () => own.stop(),
+      async restart() {
+        await own.stop();
+        next = await startServer(own.port, args);
+        const jwks = await (await fetch(new URL(".well-known/jwks.json", next.base))).json();
+        return { base: next.base, kid: jwks.keys[0].kid };
+      },
+    });
+  } finally {
+    await page.close();
+    await own.stop();
+    await next?.stop();
   }
-});
+}
+
+test("the grant set is renewed silently before it expires: no flicker, the feed follows", () =>
+  // Renewed at 4/5 of a 20-second life: about 16 s in.
+  withOwnServer("mia", ["--ttl", "20"], async (page) => {
+    const first = await page.inputValue("#token");
+    const feeds = [];
+    page.on("request", (r) => r.url().endsWith("/v2/user-tasks/search") && feeds.push(r.headers().authorization));
+    const seen = new Set();
+    const deadline = Date.now() + 30_000;
+    let token = first;
+    while (token === first && Date.now() < deadline) {
+      seen.add(await page.getAttribute("body", "data-status"));
+      seen.add(await page.getAttribute("#grant-pill", "class"));
+      await page.waitForTimeout(200);
+      token = await page.inputValue("#token");
+    }
+    assert.notEqual(token, first, "a new grant set within 30 s");
+    assert.deepEqual([...seen].sort(), ["pill pill-ok", "verified"], "verified all along");
+    await page.waitForTimeout(300);
+    assert.ok(feeds.includes(`Bearer ${token}`), "the feed was asked again with the new grant set");
+    const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url")).exp;
+    assert.ok(exp * 1000 > Date.now() + 10_000, "the new one has most of its life ahead");
+    assertClean(page);
+  }));
 
 // --- Restarts and outages ----------------------------------------------------------------------
 
-test("the demo survives a server restart (a new key) followed by a reload", async () => {
-  const own = await startServer();
-  let next;
-  try {
-    const page = await open("omar", { at: own.base });
-    try {
-      const kid1 = await page.textContent("#claims");
-      await own.stop();
-      next = await startServer(own.port); // same address, new signing key
-      const newKid = (await (await fetch(new URL(".well-known/jwks.json", next.base))).json()).keys[0].kid;
-      assert.ok(!kid1.includes(newKid));
-      // Without a reload: an action carries the old grant set, the new server refuses it (401),
-      // the session renews it (new key, JWKS fetched again) and the action goes through.
-      const want = await (await fetch(new URL("api/test/expected?persona=omar", next.base))).json();
-      const key = want.visible.find((k) => want.actions[k].includes("claim"));
-      const statuses = [];
-      page.on("response", (r) => r.url().endsWith(`/v2/user-tasks/${key}/assignment`) && statuses.push(r.status()));
-      page.allow((msg) => /status of 401/.test(msg.text()));
-      await page.click(`#task-list > li[data-task="${key}"] button[data-action="claim"]`);
-      await page.waitForSelector(`#log li[data-task="${key}"][data-action="claim"][data-status="204"]`);
-      assert.deepEqual(statuses, [401, 204]);
-      assert.match(await page.textContent("#claims"), new RegExp(newKid), "the page holds the new key's grant set");
-      await page.reload();
-      await page.waitForSelector('body[data-persona="omar"][data-status="verified"]');
-      assert.match(await page.textContent("#claims"), new RegExp(newKid));
-      assert.ok((await page.locator("#task-list > li").count()) > 0, "tasks shown");
-      assertClean(page);
-    } finally {
-      await page.close();
-    }
-  } finally {
-    await own.stop();
-    await next?.stop();
-  }
-});
+test("the demo survives a server restart (a new key): the next action, then a reload", () =>
+  withOwnServer("omar", [], async (page, server) => {
+    const before = await page.textContent("#claims");
+    const next = await server.restart();
+    assert.ok(!before.includes(next.kid));
+    // Without a reload: an action carries the old grant set, the new server refuses it (401),
+    // the session renews it (new key, JWKS fetched again) and the action goes through.
+    const want = await (await fetch(new URL("api/test/expected?persona=omar", next.base))).json();
+    const key = want.visible.find((k) => want.actions[k].includes("claim"));
+    const statuses = [];
+    page.on("response", (r) => r.url().endsWith(`/v2/user-tasks/${key}/assignment`) && statuses.push(r.status()));
+    page.allow((msg) => /status of 401/.test(msg.text()));
+    await page.click(`#task-list > li[data-task="${key}"] button[data-action="claim"]`);
+    await page.waitForSelector(`#log li[data-task="${key}"][data-action="claim"][data-status="204"]`);
+    assert.deepEqual(statuses, [401, 204]);
+    assert.match(await page.textContent("#claims"), new RegExp(next.kid), "the page holds the new key's grant set");
+    await page.reload();
+    await page.waitForSelector('body[data-persona="omar"][data-status="verified"]');
+    assert.match(await page.textContent("#claims"), new RegExp(next.kid));
+    assert.ok((await page.locator("#task-list > li").count()) > 0, "tasks shown");
+    assertClean(page);
+  }));
 
-test("a persona switch while the server is down keeps the last verified user and says the server is unreachable", async () => {
-  const own = await startServer();
-  let next;
-  try {
-    const page = await open("omar", { at: own.base });
+test("a persona switch while the server is down keeps the last verified user and says the server is unreachable", () =>
+  withOwnServer("omar", [], async (page, server) => {
     page.allow((msg) => /ERR_CONNECTION_REFUSED|Failed to fetch/.test(msg.text()));
-    try {
-      const tasksBefore = await page.locator("#task-list > li").count();
-      await own.stop();
-      await page.selectOption("#persona", "priya");
-      await page.waitForSelector('#banner[data-kind="unreachable"]:not([hidden])');
-      assert.match(await page.textContent("#banner"), /unreachable.*Omar Haddad/s);
-      assert.equal(await page.getAttribute("body", "data-persona"), "omar");
-      assert.equal(await page.inputValue("#persona"), "omar", "the picker shows who the page is signed in as");
-      assert.match(await page.textContent("#who"), /Omar Haddad/);
-      assert.match(await page.textContent("#claims"), /omar\.haddad/);
-      assert.equal(await page.locator("#task-list > li").count(), tasksBefore, "the last verified user's tasks");
-      assert.match(await page.textContent("#grant-pill"), /unreachable/);
-      await page.screenshot({ path: `${SHOTS}server-down.png` });
-      // Back up (a new key): the page recovers by itself, still as Omar.
-      next = await startServer(own.port);
-      await page.waitForSelector('#banner[data-kind="unreachable"]', { state: "hidden", timeout: 30_000 });
-      await page.waitForSelector('body[data-persona="omar"][data-status="verified"]');
-      const newKid = (await (await fetch(new URL(".well-known/jwks.json", next.base))).json()).keys[0].kid;
-      assert.match(await page.textContent("#claims"), new RegExp(newKid));
-      // Only failed requests to the stopped server are expected.
-      page.problems.splice(0, page.problems.length, ...page.problems.filter((p) => !/request failed: .*ERR_CONNECTION_REFUSED/.test(p)));
-      assertClean(page);
-    } finally {
-      await page.close();
-    }
-  } finally {
-    await own.stop();
-    await next?.stop();
-  }
-});
+    const tasksBefore = await page.locator("#task-list > li").count();
+    await server.stop();
+    await page.selectOption("#persona", "priya");
+    await page.waitForSelector('#banner[data-kind="unreachable"]:not([hidden])');
+    assert.match(await page.textContent("#banner"), /unreachable.*Omar Haddad/s);
+    assert.equal(await page.getAttribute("body", "data-persona"), "omar");
+    assert.equal(await page.inputValue("#persona"), "omar", "the picker shows who the page is signed in as");
+    assert.match(await page.textContent("#who"), /Omar Haddad/);
+    assert.match(await page.textContent("#claims"), /omar\.haddad/);
+    assert.equal(await page.locator("#task-list > li").count(), tasksBefore, "the last verified user's tasks");
+    assert.match(await page.textContent("#grant-pill"), /unreachable/);
+    await page.screenshot({ path: `${SHOTS}server-down.png` });
+    // Back up (a new key): the page recovers by itself, still as Omar.
+    const next = await server.restart();
+    await page.waitForSelector('#banner[data-kind="unreachable"]', { state: "hidden", timeout: 30_000 });
+    await page.waitForSelector('body[data-persona="omar"][data-status="verified"]');
+    assert.match(await page.textContent("#claims"), new RegExp(next.kid));
+    // Only failed requests to the stopped server are expected.
+    page.problems.splice(0, page.problems.length, ...page.problems.filter((p) => !/request failed: .*ERR_CONNECTION_REFUSED/.test(p)));
+    assertClean(page);
+  }));
 
 test("README screenshot", async () => {
   await reset();
