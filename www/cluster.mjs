@@ -69,11 +69,20 @@ export async function startCluster(data, { signingKey, issuer, audience, ttl }) 
     }
     return issuers.get(key);
   };
+  // A persona's sign-in to the stand-in: one user token (it lives an hour), used for half of that.
+  const signedIn = new Map(); // persona id -> { token, until (ms) }
+  const userToken = (persona) => {
+    const held = signedIn.get(persona.id);
+    if (held && held.until > Date.now()) return held.token;
+    const token = standin.userToken(persona.principal.id, persona.claims ?? {});
+    signedIn.set(persona.id, { token, until: Date.now() + 30 * 60e3 });
+    return token;
+  };
   return {
     url: standin.url,
     issue(persona) {
       const { type, id } = persona.principal;
-      const request = type === "CLIENT" ? { clientId: id } : { userToken: standin.userToken(id, persona.claims ?? {}) };
+      const request = type === "CLIENT" ? { clientId: id } : { userToken: userToken(persona) };
       return issuerFor(persona.cluster).issue(request);
     },
     close: () => standin.close(),

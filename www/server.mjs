@@ -255,8 +255,14 @@ function params(url, allowed) {
   return out;
 }
 
+let personasIssued = null; // the personas with their principals as the issuer resolved them (the sample data does not change)
+
 async function config() {
-  const personas = await Promise.all(data.PERSONAS.map(async (p) => ({ ...p, principal: (await cluster.issue(p)).payload.principal })));
+  personasIssued ??= Promise.all(data.PERSONAS.map(async (p) => ({ ...p, principal: (await cluster.issue(p)).payload.principal }))).catch((error) => {
+    personasIssued = null;
+    throw error;
+  });
+  const personas = await personasIssued;
   return {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -433,6 +439,8 @@ const server = createServer((req, res) => {
   route(req, res).catch((error) => {
     if (res.headersSent) return res.destroy();
     if (error instanceof Problem) return problem(res, req, error);
+    // The issuer could not build a grant set from the cluster: it fails closed, and so do we.
+    if (error instanceof AuthzError && error.code.startsWith("ERR_ISSUER_")) return problem(res, req, new Problem(502, "BAD_GATEWAY", error.message, { code: error.code }));
     console.error(error);
     problem(res, req, new Problem(500, "INTERNAL", String(error?.message ?? error)));
   });
