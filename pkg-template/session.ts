@@ -290,7 +290,9 @@ class Session implements GrantSession {
     this.#grants = grants;
     this.#renewAt = (exp - lead) * 1000;
     this.#expiresAt = (exp + this.#tolerance) * 1000;
-    this.#schedule(this.#renewAt - now);
+    // A grant set that arrives with less left than the lead (an issuer clock behind the page's)
+    // renews at half its remaining time, not at once: no renewal loop.
+    this.#schedule(Math.max(this.#renewAt - now, (this.#expiresAt - now) / 2, 1000));
     this.#expiryTimer.set(this.#expiresAt - now, () => this.#checkExpiry(true));
     this.#set({ status: "verified", subject: sub ?? principal.id, expiresAt: new Date(exp * 1000) }, new Authorizer(grants));
   }

@@ -41,7 +41,8 @@ function fakeTime() {
     /** Moves the clock by `ms`, running each timer that falls due, in order. */
     async advance(ms) {
       const end = now + ms;
-      for (;;) {
+      for (let fired = 0; ; fired++) {
+        if (fired > 1000) throw new Error("over 1000 timers fired in one advance: a renewal loop");
         await settle();
         const due = [...pending].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
         if (due === undefined) break;
@@ -65,6 +66,7 @@ function fakeIssuer(time, { ttl = 900 } = {}) {
   const issuer = {
     key: generateSigningKey("key-1"),
     signWith: null, // a key to sign with instead (a stray or a removed one)
+    skew: 0, // ms the issuer's clock is ahead of the page's (negative: behind)
     ttl,
     down: false,
     grantsFetches: 0,
@@ -83,7 +85,7 @@ function fakeIssuer(time, { ttl = 900 } = {}) {
         principal: { type: "USER", id: issuer.subject, groups: ["sales"] },
         authorizations: [{ ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] }],
       };
-      return signGrants(payload, (issuer.signWith ?? issuer.key).privateJwk, { ttl: issuer.ttl, issuer: ISSUER, audience: AUDIENCE, now: time.now() / 1000 });
+      return signGrants(payload, (issuer.signWith ?? issuer.key).privateJwk, { ttl: issuer.ttl, issuer: ISSUER, audience: AUDIENCE, now: (time.now() + issuer.skew) / 1000 });
     },
     async fetchJwks() {
       issuer.jwksFetches += 1;
@@ -165,6 +167,16 @@ test("renews refreshBefore seconds before exp: 60 by default, a fifth of a short
     assert.deepEqual(seen.map((s) => s.status), ["verified"], "one change, no loading in between (no flicker)");
     session.close();
   }
+});
+
+test("an issuer clock behind the page's (the grant set arrives nearly expired) does not make a renewal loop", async () => {
+  const { session, server, time } = setup({ clockTolerance: 0 });
+  server.skew = -seconds(870); // each grant set has 30 s left when it arrives, less than refreshBefore
+  await session.ready;
+  await time.advance(seconds(60));
+  assert.ok(server.grantsFetches <= 5, `${server.grantsFetches} fetches in a minute`);
+  assert.equal(session.state.status, "verified", "and it never lapsed");
+  session.close();
 });
 
 test("key rotation: an unknown kid fetches the JWKS again once, and a removed key is gone after that fetch", async () => {
