@@ -129,7 +129,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "toasts.js", "focus.js", "owners.js", "style.css", "favicon.svg"]);
+const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "toasts.js", "focus.js", "owners.js", "dom.js", "tamper.js", "style.css", "favicon.svg"]);
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
