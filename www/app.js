@@ -537,7 +537,7 @@ function renderWho() {
       h("dt", {}, "Roles"),
       h("dd", {}, chips(principal?.roles, "chip chip-role")),
       h("dt", {}, "Tenants"),
-      h("dd", {}, chips(principal?.tenants, "chip chip-tenant")),
+      h("dd", {}, p?.multiTenancyEnabled === false && !principal?.tenants?.length ? h("span", { class: "muted" }, "not used (multi-tenancy off)") : chips(principal?.tenants, "chip chip-tenant")),
       h("dt", {}, "Mapping rules"),
       h("dd", {}, chips(principal?.mappingRules, "chip chip-rule")),
       h("dt", {}, "Cluster"),
