@@ -5,10 +5,17 @@
 //   authz.actions(task)                             which buttons you get
 //   authz.explain(operation, task)                  why (for every hidden task and denied action)
 // The server (server.mjs) enforces the same rules with the same package; actions.mjs is the
-// shared list of buttons and their task-lifecycle preconditions.
+// shared list of buttons and their task-lifecycle preconditions. The task feed is what a real
+// deployment sends: the search response filtered for this grant set by the server's edge path;
+// only "Show hidden tasks" reads the demo's separate unfiltered feed.
 
-import init, { verifyGrants, inspectGrants, Authorizer, AuthzError } from "/pkg/index.js";
+import init, { verifyGrants, inspectGrants, Authorizer, AuthzError, createGrantSession } from "/pkg/index.js";
 import { ACTIONS } from "/actions.mjs";
+import { toast as showToast } from "/toasts.js";
+import { describe as describeFocus, restore as restoreFocus, focusLost } from "/focus.js";
+import { ownerOrigin } from "/owners.js";
+import { h, replace, icon, initials, relative, clock, dateTime, reasonText, priorityOf } from "/dom.js";
+import { tamper } from "/tamper.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -22,7 +29,11 @@ const state = {
   authz: null, // Authorizer, or null when refused
   error: null, // { code, message } when refused
   decoded: null, // inspectGrants(token) (unverified), for the panel
-  tasks: [], // the feed, shaped like /v2/user-tasks/search items
+  tasks: [], // the feed for this grant set, shaped like /v2/user-tasks/search items
+  allTasks: null, // the demo's unfiltered feed, fetched only while "Show hidden tasks" is on
+  unreachable: null, // { since: Date, what } while the server cannot be reached
+  session: null, // the persona's GrantSession; null while a hand-made token is in use
+  sessionState: null, // its last state
   tab: "open",
   showHidden: false,
   showDenied: false,
@@ -30,125 +41,246 @@ const state = {
   log: [],
 };
 
-// --- Small DOM helpers ----------------------------------------------------------------------
-
-/** h("div", { class: "x", "data-a": 1, onclick: fn }, child, "text") — text is always text. */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
-    else if (k === "class") el.className = v;
-    else el.setAttribute(k, v === true ? "" : String(v));
-  }
-  append(el, children);
-  return el;
-}
-function append(el, children) {
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-function replace(el, ...children) {
-  el.replaceChildren();
-  return append(el, children);
-}
-
-const ICONS = {
-  check: '<path d="M4 10.5l3.5 3.5L16 5.5"/>',
-  cross: '<path d="M5.5 5.5l9 9M14.5 5.5l-9 9"/>',
-  lock: '<rect x="4.5" y="9" width="11" height="8" rx="1.5"/><path d="M7 9V6.5a3 3 0 016 0V9"/>',
-  eyeOff: '<path d="M3 3l14 14M8.6 8.7a2 2 0 002.7 2.7M6.1 6.3C4.4 7.3 3.2 8.7 2.5 10c1.4 2.7 4.3 5 7.5 5 1.4 0 2.7-.4 3.9-1.1M9 5.1c.3 0 .7-.1 1-.1 3.2 0 6.1 2.3 7.5 5-.4.8-1 1.6-1.6 2.3"/>',
-  shield: '<path d="M10 2.5l6 2.3v4.7c0 3.8-2.6 6.6-6 7.5-3.4-.9-6-3.7-6-7.5V4.8z"/>',
-  user: '<circle cx="10" cy="7" r="3.2"/><path d="M3.8 17c.8-3 3.3-4.8 6.2-4.8s5.4 1.8 6.2 4.8"/>',
-  users: '<circle cx="7.5" cy="7.5" r="2.7"/><path d="M2.5 16c.6-2.6 2.6-4 5-4s4.4 1.4 5 4"/><path d="M12.5 5a2.6 2.6 0 010 5.1M14 12.2c1.8.4 3 1.7 3.5 3.8"/>',
-  clock: '<circle cx="10" cy="10" r="7"/><path d="M10 6v4.3l2.8 1.7"/>',
-  info: '<circle cx="10" cy="10" r="7.5"/><path d="M10 9v5M10 6.3v.1"/>',
-};
-function icon(name, cls = "icon") {
-  const span = document.createElement("span");
-  span.className = cls;
-  span.setAttribute("aria-hidden", "true");
-  // Static markup only (never data): safe under the page's CSP and from injection.
-  span.innerHTML = `<svg viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round">${ICONS[name]}</svg>`;
-  return span;
-}
-
 // --- Formatting -----------------------------------------------------------------------------
 
 const userName = (id) => state.config?.users.find((u) => u.username === id)?.name ?? state.config?.clients.find((c) => c.clientId === id)?.name ?? id;
 const groupName = (id) => state.config?.groups.find((g) => g.groupId === id)?.name ?? id;
 const tenantName = (id) => state.config?.tenants.find((t) => t.tenantId === id)?.name ?? id;
-const initials = (name) =>
-  name
-    .split(/[\s.-]+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((s) => s[0].toUpperCase())
-    .join("");
-
-function relative(iso, now = Date.now()) {
-  const ms = Date.parse(iso) - now;
-  const abs = Math.abs(ms);
-  const unit = abs < 3600e3 ? [Math.max(1, Math.round(abs / 60e3)), "min"] : abs < 48 * 3600e3 ? [Math.round(abs / 3600e3), "h"] : [Math.round(abs / 86400e3), "d"];
-  return { text: `${unit[0]} ${unit[1]}`, past: ms < 0 };
-}
-function clock(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-function dateTime(secondsOrIso) {
-  const d = typeof secondsOrIso === "number" ? new Date(secondsOrIso * 1000) : new Date(secondsOrIso);
-  return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
-}
-/** The package's reasons quote ids in backticks: show those as code. */
-function reasonText(text) {
-  return String(text ?? "")
-    .split("`")
-    .map((part, i) => (i % 2 ? h("code", {}, part) : part));
-}
-function priorityOf(p) {
-  if (p >= 75) return ["high", "High"];
-  if (p >= 50) return ["medium", "Medium"];
-  return ["low", "Low"];
-}
-
 // --- Talking to the server ------------------------------------------------------------------
 
+/** The server could not be reached at all (not an HTTP error: no answer). */
+class Unreachable extends Error {}
+
+async function request(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    throw new Unreachable(`the server is unreachable (${error?.message ?? error})`);
+  }
+}
+
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
 async function getJSON(url, options) {
-  const res = await fetch(url, options);
-  if (!res.ok) throw new Error(`${options?.method ?? "GET"} ${url}: HTTP ${res.status}`);
+  const res = await request(url, options);
+  if (!res.ok) {
+    await res.text().catch(() => "");
+    throw new HttpError(res.status, `${options?.method ?? "GET"} ${url}: HTTP ${res.status}`);
+  }
   return res.json();
 }
 
+const SEARCH = JSON.stringify({ sort: [{ field: "creationDate", order: "DESC" }], page: { from: 0, limit: 1000 } });
+
+/**
+ * The feed for the current grant set (and the unfiltered demo feed while hidden tasks are shown).
+ * A 401 means the server no longer accepts this grant set (it restarted with a new key): the
+ * session renews it once and the feed is asked again.
+ */
 async function fetchTasks() {
-  // The demo feed is unfiltered so the page can show what it hides and why; a real Tasklist
-  // backend filters too (send the bearer grant set and this server does, with the package).
-  const result = await getJSON("/v2/user-tasks/search", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ sort: [{ field: "creationDate", order: "DESC" }], page: { from: 0, limit: 1000 } }),
-  });
-  state.tasks = result.items;
+  if (!state.authz) return; // no verified grant set: nothing to ask for, nothing to show
+  const search = (url, headers = {}) => getJSON(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: SEARCH });
+  const mine = () => search(state.config.feeds.tasks, { authorization: `Bearer ${state.token}` });
+  const [own, all] = await Promise.all([
+    mine().catch(async (error) => {
+      if (!(error instanceof HttpError && error.status === 401 && state.session)) throw error;
+      await renewRefused();
+      return mine();
+    }),
+    state.showHidden ? search(state.config.feeds.unfiltered) : null,
+  ]);
+  state.tasks = own.items;
+  state.allTasks = all?.items ?? null;
+  serverBack();
 }
 
-// --- Grant sets -----------------------------------------------------------------------------
+// --- Reachability ---------------------------------------------------------------------------
 
-async function signIn(personaId, variant = "valid") {
+let probe = null;
+
+/** Notes that the server did not answer; the page keeps what it last verified and tries again. */
+function serverDown(error, what) {
+  state.unreachable = { since: state.unreachable?.since ?? new Date(), what, message: error.message };
+  document.body.dataset.server = "unreachable";
+  clearTimeout(probe);
+  probe = setTimeout(() => run(null, reconnect), 5000);
+  render();
+}
+
+function serverBack() {
+  if (!state.unreachable) return;
+  state.unreachable = null;
+  clearTimeout(probe);
+  document.body.dataset.server = "ok";
+}
+
+/** One try at the server: renew the grant set (the server may have a new key) and reload the feed. */
+async function reconnect() {
+  try {
+    if (state.session) await state.session.refresh();
+    else await getJSON("/api/config");
+    await fetchTasks();
+  } catch (error) {
+    if (unavailable(error)) return serverDown(error, state.unreachable?.what ?? "reach it");
+    serverBack(); // it answered; what it said is the session's to handle (it retries by itself)
+  }
+  render();
+}
+
+const unavailable = (error) => error instanceof Unreachable || error?.code === "ERR_GRANTS_UNAVAILABLE" || error?.code === "ERR_JWKS_UNAVAILABLE";
+
+// --- Grant sets -----------------------------------------------------------------------------
+// A persona's grant set lives in a grant session (createGrantSession): verified against the
+// server's JWKS (fetched again when a token names a key it does not hold, as after a restart),
+// renewed a minute before it expires, kept while a renewal fails and it is still valid, and
+// failed closed once it has expired. The "Try to break it" tokens are verified by hand instead
+// (verifyGrants), and are never renewed.
+
+/** A grant set from the server for a persona (`variant` makes it deliberately bad, for the demo). */
+async function fetchToken(personaId, variant) {
   const { token } = await getJSON(`/api/grants?persona=${encodeURIComponent(personaId)}&variant=${encodeURIComponent(variant)}`);
+  return token;
+}
+
+const fetchJwks = () => getJSON(state.config.jwksUri, { cache: "no-store" });
+
+function verifyOptions() {
+  return { issuer: state.config.issuer, audience: state.config.audience, clockTolerance: state.config.clockTolerance };
+}
+
+const JWKS_COOLDOWN = 5; // seconds; a restarted demo server has a new key: look for it again soon
+
+/**
+ * The server refused the grant set in use (401: it restarted with a new key): renew it, waiting
+ * out the key-set cool-down once when the new key cannot be fetched yet.
+ */
+async function renewRefused() {
+  try {
+    await state.session.refresh();
+  } catch (error) {
+    if (error?.code !== "ERR_GRANTS_KEY_NOT_FOUND") throw error;
+    await new Promise((resolve) => setTimeout(resolve, JWKS_COOLDOWN * 1000 + 250));
+    await state.session.refresh();
+  }
+  fromSession();
+}
+
+/** A session for `personaId`, with the tokens it fetched by `jti` (the session keeps only what they say). */
+function sessionFor(personaId) {
+  const tokens = new Map();
+  const session = createGrantSession({
+    fetchGrants: async () => {
+      const token = await fetchToken(personaId, "valid");
+      tokens.set(inspectGrants(token).payload.jti, token);
+      if (tokens.size > 4) tokens.delete(tokens.keys().next().value);
+      return token;
+    },
+    fetchJwks,
+    ...verifyOptions(),
+    refreshBefore: 60,
+    jwksCooldown: JWKS_COOLDOWN,
+    retry: { initialDelay: 2, maxDelay: 30 },
+  });
+  session.tokenOf = (grants) => tokens.get(grants?.payload.jti) ?? "";
+  return session;
+}
+
+/**
+ * Signs in as `personaId` with a fresh session. When the server does not answer, nothing
+ * changes: the page keeps the last verified user and grant set, puts the picker back, and says
+ * the server is unreachable.
+ */
+async function signIn(personaId) {
+  const session = sessionFor(personaId);
+  try {
+    await session.ready;
+  } catch (error) {
+    if (unavailable(error)) {
+      session.close();
+      $("#persona").value = state.persona ?? personaId;
+      if (state.persona) history.replaceState(null, "", `#${state.persona}`);
+      return serverDown(error, `switch to ${personaName(personaId)}`);
+    }
+    // Refused (not unreachable): show the refusal, fail closed; the session keeps trying.
+  }
+  state.session?.close();
+  state.session = session;
   state.persona = personaId;
-  state.variant = variant;
+  state.variant = "valid";
   state.expanded.clear();
   $("#persona").value = personaId;
-  accept(token);
+  fromSession();
+  session.subscribe(() => run(null, onSessionChange(session)));
+  try {
+    await fetchTasks();
+  } catch (error) {
+    if (!unavailable(error)) throw error;
+    return serverDown(error, "load your tasks");
+  }
+  serverBack();
+  render();
+}
+
+/** Takes the session's current grant set (or its refusal) into the page's state. */
+function fromSession() {
+  const session = state.session;
+  const st = session.state;
+  const grants = session.grants;
+  state.sessionState = st;
+  if (st.status === "verified" && grants) {
+    const token = session.tokenOf(grants);
+    state.token = token;
+    state.decoded = token ? inspectGrants(token) : { header: grants.header, payload: grants.payload };
+    state.grants = grants;
+    state.authz = session.authorizer;
+    state.error = null;
+  } else {
+    state.grants = null;
+    state.authz = null;
+    state.tasks = [];
+    state.allTasks = null;
+    state.error = { code: st.code ?? "ERR_GRANTS_UNAVAILABLE", message: st.message ?? "no grant set yet" };
+  }
+  $("#token").value = state.token;
+}
+
+/** A renewal, a failed renewal or an expiry: follow it, and reload the feed for a new grant set. */
+function onSessionChange(session) {
+  return async () => {
+    if (session !== state.session) return;
+    const before = state.grants;
+    fromSession();
+    const failure = state.sessionState.lastError;
+    if (failure && unavailable(failure)) return serverDown(failure, "renew your grant set");
+    if (state.grants && state.grants !== before) await fetchTasks();
+    render();
+  };
+}
+
+const personaName = (id) => state.config.personas.find((p) => p.id === id)?.name ?? id;
+
+/** Uses a token by hand (a bad variant, an edited or tampered one): no session, no renewal. */
+async function useToken(token, variant) {
+  state.session?.close();
+  state.session = null;
+  state.sessionState = null;
+  state.variant = variant;
+  await accept(token);
   await fetchTasks();
   render();
 }
 
-/** Verifies `token` with the package; on failure the page shows nothing (fail closed). */
-function accept(token) {
+function verify(token) {
+  return verifyGrants(token, state.jwks, verifyOptions());
+}
+
+/** Verifies `token` with the package against the server's current JWKS; on failure the page shows nothing (fail closed). */
+async function accept(token) {
   state.token = token;
   $("#token").value = token;
   try {
@@ -156,50 +288,17 @@ function accept(token) {
   } catch {
     state.decoded = null;
   }
+  state.jwks = await fetchJwks();
   try {
-    const grants = verifyGrants(token, state.jwks, { issuer: state.config.issuer, audience: state.config.audience });
-    state.grants = grants;
-    state.authz = new Authorizer(grants);
+    state.grants = verify(token);
+    state.authz = new Authorizer(state.grants);
     state.error = null;
   } catch (error) {
     state.grants = null;
     state.authz = null;
+    state.tasks = [];
+    state.allTasks = null;
     state.error = error instanceof AuthzError ? { code: error.code, message: error.message } : { code: "ERR_UNEXPECTED", message: String(error?.message ?? error) };
-  }
-}
-
-const b64url = {
-  encode(text) {
-    const bytes = new TextEncoder().encode(text);
-    let bin = "";
-    for (const b of bytes) bin += String.fromCharCode(b);
-    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  },
-  decode(part) {
-    const bin = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
-    return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-  },
-};
-
-/** Grants the principal wildcard UPDATE in the payload, keeping the old signature. */
-function tamper(token) {
-  const parts = token.trim().split(".");
-  try {
-    if (parts.length !== 3) throw new Error("not a compact JWS");
-    const payload = JSON.parse(b64url.decode(parts[1]));
-    const owner = { ownerType: payload.principal?.type === "CLIENT" ? "CLIENT" : "USER", ownerId: payload.principal?.id ?? "me" };
-    payload.authorizationsEnabled = true;
-    payload.authorizations = [
-      ...(Array.isArray(payload.authorizations) ? payload.authorizations : []),
-      { ...owner, resourceType: "PROCESS_DEFINITION", resourceId: "*", permissionTypes: ["READ_USER_TASK", "UPDATE_USER_TASK"] },
-      { ...owner, resourceType: "USER_TASK", resourceId: "*", permissionTypes: ["READ", "UPDATE", "CLAIM", "COMPLETE"] },
-    ];
-    return [parts[0], b64url.encode(JSON.stringify(payload)), parts[2]].join(".");
-  } catch {
-    // Not decodable: flip a character of the signature instead.
-    const s = parts[2] ?? "";
-    const flipped = s ? (s[0] === "A" ? "B" : "A") + s.slice(1) : "AAAA";
-    return [parts[0] ?? "", parts[1] ?? "", flipped].join(".");
   }
 }
 
@@ -213,7 +312,7 @@ function dialogResult(dialog) {
   });
 }
 
-async function requestFor(action, task) {
+async function requestOf(action, task) {
   const key = task.userTaskKey;
   const me = (state.grants?.payload ?? state.decoded?.payload)?.principal?.id ?? "";
   switch (action.id) {
@@ -251,20 +350,33 @@ async function requestFor(action, task) {
 }
 
 async function perform(action, task, forced) {
-  const request = await requestFor(action, task);
-  if (!request) return;
+  const call = await requestOf(action, task);
+  if (!call) return;
   const local = state.authz ? state.authz.explain(action.operation, task) : null;
-  const res = await fetch(request.path, {
-    method: request.method,
-    headers: { authorization: `Bearer ${state.token}`, ...(request.body ? { "content-type": "application/json" } : {}) },
-    body: request.body ? JSON.stringify(request.body) : undefined,
-  });
-  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  const send = () =>
+    request(call.path, {
+      method: call.method,
+      headers: { authorization: `Bearer ${state.token}`, ...(call.body ? { "content-type": "application/json" } : {}) },
+      body: call.body ? JSON.stringify(call.body) : undefined,
+    });
+  let res = await send();
+  if (res.status === 401 && state.session) {
+    await res.text(); // done with this answer
+    await renewRefused();
+    res = await send();
+  }
+  const text = await res.text(); // read to the end, even when empty, so the request completes
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
   const entry = {
     at: new Date(),
     status: res.status,
-    method: request.method,
-    path: request.path,
+    method: call.method,
+    path: call.path,
     action: action.id,
     label: action.label,
     task: task.name,
@@ -293,14 +405,42 @@ function payloadShown() {
   return state.grants ? state.grants.payload : state.decoded?.payload ?? null;
 }
 
+// A control in the task list that should get focus back after the next render (set by `run`
+// when a task's button starts an action, since the render replaces that button).
+let focusAfter = null;
+
 function render() {
+  const list = $("#task-list");
+  const wanted = focusAfter ?? describeFocus(document.activeElement, list);
   renderStatus();
   renderWho();
   renderGrants();
   renderTasks();
   renderLog();
+  renderReachability();
+  if (wanted && focusLost()) restoreFocus(wanted, list);
   document.body.dataset.persona = state.persona ?? "";
   document.body.dataset.status = state.authz ? "verified" : "refused";
+}
+
+function renderReachability() {
+  const u = state.unreachable;
+  const banner = $("#banner");
+  if (!u) {
+    if (banner.dataset.kind === "unreachable") banner.hidden = true;
+    return;
+  }
+  banner.hidden = false;
+  banner.dataset.kind = "unreachable";
+  const who = personaName(state.persona);
+  replace(
+    banner,
+    h("strong", {}, "The server is unreachable. "),
+    `Could not ${u.what}. `,
+    state.authz
+      ? `Still signed in as ${who} with the last verified grant set (valid until ${new Date(state.grants.payload.exp * 1000).toLocaleTimeString()}); the page keeps deciding with it and retries every few seconds.`
+      : `Still showing ${who}; nothing is decided without a verified grant set. The page retries every few seconds.`,
+  );
 }
 
 function renderStatus() {
@@ -338,23 +478,37 @@ function renderStatus() {
   tick();
 }
 
+function stillValid(token) {
+  try {
+    verify(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The pill's text, including the live countdown to `exp`. */
 function tick() {
   const text = $("#grant-pill-text");
   if (state.authz) {
     const left = state.grants.payload.exp - Date.now() / 1000;
-    if (left <= 0) {
-      // Expired while open: re-verify, which now refuses it (ERR_GRANTS_EXPIRED).
-      accept(state.token);
-      render();
+    if (state.session) state.session.state; // a read fails the session closed once expired (it then notifies)
+    else if (left <= 0 && !stillValid(state.token)) {
+      // Expired while open and past the clock tolerance: the package now refuses it.
+      run(null, async () => {
+        await accept(state.token);
+        render();
+      });
       return;
     }
-    text.textContent = `Verified · expires in ${clock(left)}`;
+    text.textContent = left > 0 ? `Verified · expires in ${clock(left)}` : "Verified · expired, within the clock tolerance";
     const exp = $("#exp-left");
     if (exp) exp.textContent = `in ${clock(left)}`;
   } else {
     text.textContent = `Refused · ${state.error?.code ?? ""}`;
   }
+  if (state.unreachable && state.authz) text.textContent += " · server unreachable";
+  $("#grant-pill").dataset.server = state.unreachable ? "unreachable" : "ok";
 }
 
 function chips(list, cls = "chip", label = (x) => x) {
@@ -383,7 +537,9 @@ function renderWho() {
       h("dt", {}, "Roles"),
       h("dd", {}, chips(principal?.roles, "chip chip-role")),
       h("dt", {}, "Tenants"),
-      h("dd", {}, chips(principal?.tenants, "chip chip-tenant")),
+      h("dd", {}, p?.multiTenancyEnabled === false && !principal?.tenants?.length ? h("span", { class: "muted" }, "not used (multi-tenancy off)") : chips(principal?.tenants, "chip chip-tenant")),
+      h("dt", {}, "Mapping rules"),
+      h("dd", {}, chips(principal?.mappingRules, "chip chip-rule")),
       h("dt", {}, "Cluster"),
       h(
         "dd",
@@ -398,12 +554,13 @@ function renderWho() {
   );
 }
 
-function describeAuthorization(a) {
+function describeAuthorization(a, principal) {
   const target = a.resourcePropertyName !== undefined ? h("span", {}, "by ", h("code", {}, a.resourcePropertyName)) : h("code", {}, a.resourceId);
   return h(
     "li",
-    { class: "authorization" },
+    { class: "authorization", "data-owner-type": a.ownerType, "data-owner-id": a.ownerId },
     h("div", { class: "auth-line" }, h("span", { class: `owner owner-${String(a.ownerType).toLowerCase()}` }, a.ownerType), h("code", { class: "owner-id" }, a.ownerId)),
+    h("div", { class: "auth-origin" }, reasonText(ownerOrigin(a, principal ?? {}, state.config))),
     h("div", { class: "auth-line" }, h("span", { class: "resource" }, a.resourceType), " ", target),
     h("div", { class: "perms" }, (a.permissionTypes ?? []).map((p) => h("span", { class: "perm" }, p))),
   );
@@ -441,12 +598,24 @@ function renderGrants() {
       { id: "exp-row" },
       dateTime(payload.exp),
       " ",
-      h("span", { class: left > 0 ? "exp-left" : "exp-past", id: left > 0 && state.grants ? "exp-left" : undefined }, left > 0 ? `in ${clock(left)}` : `${relative(new Date(payload.exp * 1000).toISOString()).text} ago`),
+      state.grants
+        ? h("span", { class: "exp-left", id: "exp-left" }, `in ${clock(left)}`)
+        : left > 0
+          ? h("span", { class: "exp-refused" }, "(refused: no countdown for a grant set the page does not accept)")
+          : h("span", { class: "exp-past" }, `${relative(new Date(payload.exp * 1000).toISOString()).text} ago`),
     ),
   );
   const list = payload.authorizations ?? [];
   replace($("#auth-count"), String(list.length));
-  replace($("#authorizations"), list.map(describeAuthorization));
+  replace($("#authorizations"), list.map((a) => describeAuthorization(a, payload.principal)));
+  replace(
+    $("#issued-by"),
+    "Issued by ",
+    h("code", {}, "camunda-authz/issuer"),
+    " from the demo's cluster (the Camunda stand-in at ",
+    h("code", {}, state.config.cluster),
+    ") as a real deployment reads an Orchestration Cluster: memberships, then each owner's authorizations.",
+  );
   replace($("#payload-json"), JSON.stringify({ header, payload }, null, 2));
 }
 
@@ -476,21 +645,29 @@ function renderTasks() {
     return;
   }
   const authz = state.authz;
-  const all = state.tasks;
-  const visible = new Set(authz.filter(all, "search"));
+  // The server's feed is already filtered for this grant set; filtering it again locally is the
+  // page's own check (and a no-op when both agree). Hidden tasks come from the demo-only feed.
+  const mine = authz.filter(state.tasks, "search");
+  const visibleKeys = new Set(mine.map((t) => t.userTaskKey));
+  const all = state.showHidden && state.allTasks ? state.allTasks : mine;
+  const visible = new Set(all.filter((t) => visibleKeys.has(t.userTaskKey)));
   const inTab = (t) => state.tab === "all" || stateTab(t) === state.tab;
-  const mine = all.filter((t) => visible.has(t));
   replace($("#count-open"), String(mine.filter((t) => stateTab(t) === "open").length));
   replace($("#count-completed"), String(mine.filter((t) => stateTab(t) === "completed").length));
   replace($("#count-all"), String(mine.length));
-  const hiddenCount = all.length - mine.length;
+  const hiddenCount = all.length - visible.size;
   replace(
     $("#stats"),
-    h("strong", {}, `${mine.length} of ${all.length}`),
-    " tasks visible to you; ",
-    h("strong", {}, String(hiddenCount)),
-    hiddenCount === 1 ? " is hidden by your grant set" : " are hidden by your grant set",
-    state.showHidden || hiddenCount === 0 ? "." : [" (", h("button", { type: "button", class: "btn-link inline", onclick: () => setToggle("show-hidden", true) }, "show them"), ")."],
+    state.allTasks && state.showHidden
+      ? [h("strong", {}, `${mine.length} of ${all.length}`), " tasks visible to you; ", h("strong", {}, String(hiddenCount)), hiddenCount === 1 ? " is hidden by your grant set (from the demo's unfiltered feed)." : " are hidden by your grant set (from the demo's unfiltered feed)."]
+      : [
+          h("strong", {}, String(mine.length)),
+          " tasks visible to you: the server's search response, filtered for your grant set at the edge (",
+          h("code", {}, "filterSearchResponse"),
+          "). ",
+          h("button", { type: "button", class: "btn-link inline", onclick: () => setToggle("show-hidden", true) }, "Show the hidden ones"),
+          ".",
+        ],
   );
   const shown = all.filter((t) => inTab(t) && (visible.has(t) || state.showHidden));
   replace(
@@ -690,12 +867,8 @@ function renderLog() {
   );
 }
 
-let toastId = 0;
 function toast(kind, title, text) {
-  const id = `toast-${++toastId}`;
-  const el = h("div", { class: `toast toast-${kind}`, id, role: kind === "error" ? "alert" : "status" }, icon(kind === "ok" ? "check" : "cross"), h("div", {}, h("strong", {}, title), h("div", {}, text)));
-  $("#toasts").append(el);
-  setTimeout(() => el.remove(), 7000);
+  showToast($("#toasts"), kind, h("div", { class: "toast-body" }, icon(kind === "ok" ? "check" : "cross"), h("div", {}, h("strong", {}, title), h("div", { class: "toast-text" }, text))));
 }
 
 // --- Events ---------------------------------------------------------------------------------
@@ -703,7 +876,10 @@ function toast(kind, title, text) {
 function toggleWhy(key) {
   if (state.expanded.has(key)) state.expanded.delete(key);
   else state.expanded.add(key);
+  const list = $("#task-list");
+  const wanted = describeFocus(document.activeElement, list);
   renderTasks();
+  if (wanted && focusLost()) restoreFocus(wanted, list);
 }
 
 function setToggle(id, value) {
@@ -715,20 +891,28 @@ function setToggle(id, value) {
 /** Runs an event handler, reporting failures on the page instead of as uncaught errors. */
 async function run(event, fn) {
   const button = event?.currentTarget;
+  const list = $("#task-list");
+  const own = describeFocus(button, list);
+  if (own) focusAfter = own;
   if (button instanceof HTMLButtonElement) button.disabled = true;
   try {
     await fn();
   } catch (error) {
-    toast("error", "Something went wrong", String(error?.message ?? error));
-    showBanner(String(error?.message ?? error));
+    if (error instanceof Unreachable) serverDown(error, "reach it");
+    else toast("error", "Something went wrong", String(error?.message ?? error));
   } finally {
     if (button instanceof HTMLButtonElement && button.isConnected) button.disabled = false;
+    if (own) {
+      if (focusLost()) restoreFocus(own, list);
+      focusAfter = null;
+    }
   }
 }
 
 function showBanner(text) {
   const banner = $("#banner");
   banner.hidden = !text;
+  banner.dataset.kind = "error";
   replace(banner, text ?? "");
 }
 
@@ -748,30 +932,27 @@ function wire() {
       renderTasks();
     });
   }
-  $("#show-hidden").addEventListener("change", (e) => {
-    state.showHidden = e.target.checked;
-    renderTasks();
-  });
+  $("#show-hidden").addEventListener("change", (e) =>
+    run(null, async () => {
+      state.showHidden = e.target.checked;
+      if (!state.showHidden) state.allTasks = null;
+      else await fetchTasks();
+      renderTasks();
+    }),
+  );
   $("#show-denied").addEventListener("change", (e) => {
     state.showDenied = e.target.checked;
     renderTasks();
   });
-  $("#verify-token").addEventListener("click", () => {
-    state.variant = "edited";
-    accept($("#token").value.trim());
-    render();
-  });
-  $("#tamper").addEventListener("click", () => {
-    state.variant = "tampered";
-    accept(tamper($("#token").value));
-    render();
-  });
+  $("#verify-token").addEventListener("click", (e) => run(e, () => useToken($("#token").value.trim(), "edited")));
+  $("#tamper").addEventListener("click", (e) => run(e, () => useToken(tamper($("#token").value), "tampered")));
   for (const button of document.querySelectorAll("[data-variant]")) {
-    button.addEventListener("click", (e) => run(e, () => signIn(state.persona, button.dataset.variant)));
+    const variant = button.dataset.variant;
+    button.addEventListener("click", (e) => run(e, async () => (variant === "valid" ? signIn(state.persona) : useToken(await fetchToken(state.persona, variant), variant))));
   }
   $("#reset-data").addEventListener("click", (e) =>
     run(e, async () => {
-      await fetch("/api/reset", { method: "POST" });
+      await (await request("/api/reset", { method: "POST" })).text();
       await fetchTasks();
       toast("ok", "Sample tasks restored", "Every task is back to its first state.");
       render();
@@ -783,7 +964,6 @@ function wire() {
 async function boot() {
   await init(); // the browser entry loads the WebAssembly module here
   state.config = await getJSON("/api/config");
-  state.jwks = await getJSON(state.config.jwksUri);
   const select = $("#persona");
   replace(
     select,

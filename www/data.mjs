@@ -53,7 +53,7 @@ export const ROLES = [
   { roleId: "admin", name: "Admin", users: [], groups: ["platform-admins"], mappingRules: ["platform-admins-claim"] },
 ];
 
-/** OIDC mapping rules (claim -> identity). Only the admin persona carries one. */
+/** OIDC mapping rules (claim -> identity). Only the admin persona's token carries the claim. */
 export const MAPPING_RULES = [{ mappingRuleId: "platform-admins-claim", claimName: "groups", claimValue: "platform-admins" }];
 
 /** Tenant membership (direct, by user or client). */
@@ -119,7 +119,10 @@ export const PERSONAS = [
   },
   {
     id: "priya",
-    principal: { type: "USER", id: "priya.nair", mappingRules: ["platform-admins-claim"] },
+    principal: { type: "USER", id: "priya.nair" },
+    // Her identity provider's token says she is in the platform-admins directory group: the
+    // cluster's mapping rule turns that claim into the admin role.
+    claims: { groups: ["platform-admins"] },
     name: "Priya Nair",
     title: "Admin",
     summary: "Wildcard (*) grants on every process and every user task.",
@@ -234,6 +237,7 @@ export function makeTasks(now = Date.now()) {
       formKey: null,
       externalFormReference: null,
       customHeaders: {},
+      tags: [],
     };
   });
 }

@@ -1,13 +1,17 @@
-// camunda-authz demo server: plays Camunda's side for the demo Tasklist page.
+// camunda-authz demo server: the Tasklist backend of the demo page.
 //
-//   node www/server.mjs [--port N] [--quiet]   (default: env PORT, else 8080 or, when that is
-//                                               taken, a free port; --port 0 always picks a free one)
+//   node www/server.mjs [--port N] [--ttl SECONDS] [--quiet]
+//     --port: default env PORT, else 8080 or, when that is taken, a free port; 0 picks a free one
+//     --ttl:  how long a grant set lives, 10 to 3600 seconds (default 900)
 //
-// It holds sample identity, authorizations and user tasks (www/data.mjs) in memory, signs a
-// grant set per persona with an Ed25519 key made at start, serves its JWKS, serves the task
-// list shaped like /v2/user-tasks/search, and performs task actions, enforcing them with the
-// same package the page uses (pkg/node.mjs): verify the bearer grant set, then Authorizer.can.
-// No framework, no dependencies beyond the built package; works offline.
+// At start it makes an Ed25519 signing key and starts the Camunda stand-in with the sample
+// identity and authorizations of www/data.mjs as the cluster (cluster.mjs); every persona's
+// grant set is issued from that cluster by the package's own issuer (camunda-authz/issuer). It
+// serves the JWKS, the task feed (POST /v2/user-tasks/search, filtered for the bearer's grant set
+// with the edge path), a separate demo-only unfiltered feed, and performs task actions, enforcing
+// them with the same package the page uses (pkg/node.mjs): verify the bearer grant set, then
+// Authorizer.explain. Every request must name this server as its Host, and every request that
+// changes something must come from its own origin (guard.mjs). Works offline.
 
 import { createServer } from "node:http";
 import { existsSync } from "node:fs";
@@ -28,17 +32,22 @@ const lib = await import(new URL("../pkg/node.mjs", import.meta.url).href);
 const { Authorizer, AuthzError, verifyGrants, signGrants, generateSigningKey } = lib;
 const data = await import("./data.mjs");
 const { ACTIONS, offeredActions } = await import("./actions.mjs");
+const { Problem, badRequest } = await import("./problem.mjs");
+const { parseSearch, searchTasks } = await import("./search.mjs");
+const { checkRequest } = await import("./guard.mjs");
+const { startCluster } = await import("./cluster.mjs");
 
 // --- Options ---------------------------------------------------------------------------------
 
-function portOption() {
+function option(name) {
   const args = process.argv.slice(2);
   for (let i = 0; i < args.length; i++) {
-    const m = /^--port(?:=(.*))?$/.exec(args[i]);
+    const m = new RegExp(`^--${name}(?:=(.*))?$`).exec(args[i]);
     if (m) return m[1] ?? args[i + 1];
   }
-  return process.env.PORT ?? "8080";
+  return undefined;
 }
+const portOption = () => option("port") ?? process.env.PORT ?? "8080";
 const portChosen = process.argv.slice(2).some((a) => /^--port(=|$)/.test(a)) || process.env.PORT !== undefined;
 const requestedPort = Number(portOption());
 if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
@@ -50,7 +59,12 @@ const QUIET = process.argv.includes("--quiet");
 // --- Keys, issuer, state ---------------------------------------------------------------------
 
 const AUDIENCE = "tasklist";
-const TTL = 15 * 60; // seconds a grant set lives
+const TTL = Number(option("ttl") ?? 15 * 60); // seconds a grant set lives
+if (!Number.isInteger(TTL) || TTL < 10 || TTL > 3600) {
+  console.error(`camunda-authz demo: bad --ttl ${JSON.stringify(option("ttl"))}: 10 to 3600 seconds`);
+  process.exit(2);
+}
+const CLOCK_TOLERANCE = 30; // seconds of clock skew accepted between this server and a browser
 const signingKey = generateSigningKey(`demo-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`);
 const strayKey = generateSigningKey("not-published"); // for the "unknown key" variant
 const JWKS = signingKey.jwks; // public keys only
@@ -68,78 +82,27 @@ const VARIANTS = {
   "unknown-key": "Signed by an unknown key",
 };
 
-// --- Identity: what the cluster resolves before it issues a grant set ----------------------
+// --- Grant sets: issued by the package's issuer from the stand-in cluster (cluster.mjs) -------
 
-function principalOf(persona) {
-  const { type, id } = persona.principal;
-  const member = (list) => (list ?? []).includes(id);
-  const groups = data.GROUPS.filter((g) => member(type === "USER" ? g.users : g.clients)).map((g) => g.groupId);
-  const mappingRules = [...(persona.principal.mappingRules ?? [])];
-  const roles = data.ROLES.filter(
-    (r) =>
-      (type === "USER" ? member(r.users) : member(r.clients)) ||
-      (r.groups ?? []).some((g) => groups.includes(g)) ||
-      (r.mappingRules ?? []).some((m) => mappingRules.includes(m)),
-  ).map((r) => r.roleId);
-  const tenants = Object.entries(data.TENANT_MEMBERS)
-    .filter(([, members]) => members.includes(id))
-    .map(([tenantId]) => tenantId);
-  return { type, id, groups, roles, tenants, mappingRules };
-}
+let cluster = null; // started once the server listens (the issuer needs its URL)
 
-/** The authorizations whose owner is the principal or one of its groups, roles or mapping rules. */
-function authorizationsOf(principal) {
-  const owners = {
-    USER: principal.type === "USER" ? [principal.id] : [],
-    CLIENT: principal.type === "CLIENT" ? [principal.id] : [],
-    GROUP: principal.groups,
-    ROLE: principal.roles,
-    MAPPING_RULE: principal.mappingRules,
-  };
-  return data.AUTHORIZATIONS.filter((a) => (owners[a.ownerType] ?? []).includes(a.ownerId));
-}
+/** Registered claims that signGrants sets itself: dropped before a payload is signed again. */
+const REGISTERED = new Set(["iss", "aud", "exp", "iat", "nbf"]);
 
-function grantPayload(persona) {
-  const principal = principalOf(persona);
-  return {
-    sub: principal.id,
-    jti: randomUUID(),
-    ver: 1,
-    camundaVersion: "8.9",
-    authorizationsEnabled: persona.cluster.authorizationsEnabled,
-    multiTenancyEnabled: persona.cluster.multiTenancyEnabled,
-    principal,
-    authorizations: authorizationsOf(principal),
-  };
-}
-
-function issue(persona, variant = "valid") {
-  const payload = grantPayload(persona);
+async function issue(persona, variant = "valid") {
+  if (!Object.hasOwn(VARIANTS, variant)) throw badRequest(`unknown grant-set variant \`${variant.slice(0, 40)}\`; one of ${Object.keys(VARIANTS).join(", ")}`);
+  const issued = await cluster.issue(persona);
+  if (variant === "valid") return issued.token;
+  // The deliberately bad ones: the same payload, signed again with one thing wrong.
+  const payload = Object.fromEntries(Object.entries(issued.payload).filter(([k]) => !REGISTERED.has(k)));
   const now = Date.now() / 1000;
-  switch (variant) {
-    case "valid":
-      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now });
-    case "expired": // issued an hour ago for 15 minutes
-      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now: now - 3600 });
-    case "wrong-audience":
-      return signGrants(payload, signingKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: "operate", now });
-    case "unknown-key":
-      return signGrants(payload, strayKey.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now });
-    default:
-      throw new Problem(400, "INVALID_ARGUMENT", `unknown grant-set variant \`${variant}\`; one of ${Object.keys(VARIANTS).join(", ")}`);
-  }
+  const sign = (key, options) => signGrants(payload, key.privateJwk, { ttl: TTL, issuer: ISSUER, audience: AUDIENCE, now, ...options });
+  if (variant === "expired") return sign(signingKey, { now: now - 3600 }); // issued an hour ago for 15 minutes
+  if (variant === "wrong-audience") return sign(signingKey, { audience: "operate" });
+  return sign(strayKey, {});
 }
 
 // --- HTTP plumbing ---------------------------------------------------------------------------
-
-class Problem extends Error {
-  constructor(status, title, detail, extra = {}) {
-    super(detail);
-    this.status = status;
-    this.title = title;
-    this.extra = extra;
-  }
-}
 
 const MIME = {
   ".html": "text/html; charset=utf-8",
@@ -166,7 +129,7 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "style.css", "favicon.svg"]);
+const PAGE_FILES = new Set(["index.html", "app.js", "actions.mjs", "toasts.js", "focus.js", "owners.js", "dom.js", "tamper.js", "style.css", "favicon.svg"]);
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { "cache-control": "no-store", "x-content-type-options": "nosniff", ...headers });
@@ -233,7 +196,7 @@ function authenticate(req) {
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new Problem(401, "UNAUTHORIZED", "missing bearer grant set", { code: "ERR_NO_TOKEN" });
   try {
-    const grants = verifyGrants(m[1], JWKS, { issuer: ISSUER, audience: AUDIENCE });
+    const grants = verifyGrants(m[1], JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
     return { grants, authz: new Authorizer(grants), principal: grants.payload.principal };
   } catch (error) {
     if (error instanceof AuthzError) throw new Problem(401, "UNAUTHORIZED", error.message, { code: error.code });
@@ -270,48 +233,6 @@ function requireLifecycle(actionId, task) {
   }
 }
 
-// --- Task search (shape of POST /v2/user-tasks/search) ---------------------------------------
-
-const FILTERS = ["userTaskKey", "state", "assignee", "elementId", "processDefinitionId", "processDefinitionKey", "processInstanceKey", "tenantId", "name"];
-const SORTS = new Set(["creationDate", "completionDate", "dueDate", "followUpDate", "priority", "name"]);
-
-function search(body, visible) {
-  const filter = body.filter ?? {};
-  let items = visible.filter((t) => {
-    for (const f of FILTERS) if (filter[f] !== undefined && t[f] !== filter[f]) return false;
-    if (filter.candidateGroup !== undefined && !t.candidateGroups.includes(filter.candidateGroup)) return false;
-    if (filter.candidateUser !== undefined && !t.candidateUsers.includes(filter.candidateUser)) return false;
-    return true;
-  });
-  const sort = Array.isArray(body.sort) ? body.sort.filter((s) => SORTS.has(s?.field)) : [];
-  if (sort.length) {
-    items = [...items].sort((a, b) => {
-      for (const { field, order } of sort) {
-        const x = a[field] ?? null;
-        const y = b[field] ?? null;
-        if (x === y) continue;
-        if (x === null) return 1; // nulls last
-        if (y === null) return -1;
-        const c = x < y ? -1 : 1;
-        return String(order).toUpperCase() === "DESC" ? -c : c;
-      }
-      return 0;
-    });
-  }
-  const from = Math.max(0, Number(body.page?.from ?? 0) | 0);
-  const limit = Math.min(1000, Math.max(0, Number(body.page?.limit ?? 100) | 0));
-  const page = items.slice(from, from + limit);
-  return {
-    items: page,
-    page: {
-      totalItems: items.length,
-      startCursor: page.length ? Buffer.from(JSON.stringify({ from })).toString("base64url") : null,
-      endCursor: page.length ? Buffer.from(JSON.stringify({ from: from + page.length })).toString("base64url") : null,
-      hasMoreTotalItems: false,
-    },
-  };
-}
-
 // --- Routes ----------------------------------------------------------------------------------
 
 function personaOf(id) {
@@ -320,26 +241,51 @@ function personaOf(id) {
   return persona;
 }
 
-function config() {
+/** The demo-only feed of every task, unfiltered: what "Show hidden tasks" needs, and nothing a real deployment would serve. */
+const UNFILTERED_FEED = "/demo/unfiltered/user-tasks/search";
+
+/** The query parameters of `url`, refusing any not in `allowed` and any given twice (400). */
+function params(url, allowed) {
+  const out = {};
+  for (const [name, value] of url.searchParams) {
+    if (!allowed.includes(name)) throw badRequest(`unknown query parameter \`${name.slice(0, 40)}\`${allowed.length ? `; one of ${allowed.join(", ")}` : ""}`);
+    if (name in out) throw badRequest(`query parameter \`${name}\` given twice`);
+    out[name] = value;
+  }
+  return out;
+}
+
+let personasIssued = null; // the personas with their principals as the issuer resolved them (the sample data does not change)
+
+async function config() {
+  personasIssued ??= Promise.all(data.PERSONAS.map(async (p) => ({ ...p, principal: (await cluster.issue(p)).payload.principal }))).catch((error) => {
+    personasIssued = null;
+    throw error;
+  });
+  const personas = await personasIssued;
   return {
     issuer: ISSUER,
     audience: AUDIENCE,
     jwksUri: "/.well-known/jwks.json",
     ttlSeconds: TTL,
+    clockTolerance: CLOCK_TOLERANCE,
+    feeds: { tasks: "/v2/user-tasks/search", unfiltered: UNFILTERED_FEED },
     variants: VARIANTS,
-    personas: data.PERSONAS.map((p) => ({ ...p, principal: principalOf(p) })),
+    cluster: cluster.url,
+    personas,
     users: data.USERS,
     clients: data.CLIENTS,
     groups: data.GROUPS.map(({ groupId, name, users = [], clients = [] }) => ({ groupId, name, members: [...users, ...clients] })),
-    roles: data.ROLES.map(({ roleId, name }) => ({ roleId, name })),
+    roles: data.ROLES.map(({ roleId, name, users = [], groups = [], mappingRules = [] }) => ({ roleId, name, users, groups, mappingRules })),
+    mappingRules: data.MAPPING_RULES,
     tenants: data.TENANTS,
     processes: data.PROCESSES,
   };
 }
 
 /** What the page should show for a persona, computed here with the package (for the e2e test). */
-function expected(persona) {
-  const grants = verifyGrants(issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE });
+async function expected(persona) {
+  const grants = verifyGrants(await issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
   const authz = new Authorizer(grants);
   const visible = authz.filter(tasks, "search");
   const hidden = tasks.filter((t) => !visible.includes(t));
@@ -358,6 +304,9 @@ async function route(req, res) {
   }
   const path = url.pathname;
   const method = req.method;
+  const refused = checkRequest(method, req.headers, server.address().port);
+  if (refused) throw new Problem(refused.status, refused.title, refused.detail, { code: refused.code });
+  if (!cluster) throw new Problem(503, "UNAVAILABLE", "the demo's cluster is still starting");
 
   // Static: the page and the package.
   if (method === "GET" || method === "HEAD") {
@@ -374,15 +323,20 @@ async function route(req, res) {
       return serveFile(res, PKG, rel);
     }
     if (path === "/.well-known/jwks.json") return json(res, 200, JWKS, { "cache-control": "public, max-age=300" });
-    if (path === "/api/config") return json(res, 200, config());
+    if (path === "/api/config") {
+      params(url, []);
+      return json(res, 200, await config());
+    }
     if (path === "/api/grants") {
-      const persona = personaOf(url.searchParams.get("persona") ?? "");
-      const variant = url.searchParams.get("variant") ?? "valid";
-      const token = issue(persona, variant);
+      const query = params(url, ["persona", "variant"]);
+      if (query.persona === undefined) throw badRequest("missing query parameter `persona`");
+      const persona = personaOf(query.persona);
+      const variant = query.variant ?? "valid";
+      const token = await issue(persona, variant);
       log(`issued ${variant} grant set for ${persona.principal.id}`);
       return json(res, 200, { persona: persona.id, variant, token });
     }
-    if (path === "/api/test/expected") return json(res, 200, expected(personaOf(url.searchParams.get("persona") ?? "")));
+    if (path === "/api/test/expected") return json(res, 200, await expected(personaOf(params(url, ["persona"]).persona ?? "")));
   }
 
   if (method === "POST" && path === "/api/reset") {
@@ -392,14 +346,18 @@ async function route(req, res) {
   }
 
   // The Camunda REST API v2 subset.
+  // What a real deployment sends the browser: the search response filtered for the bearer's
+  // grant set with the edge path (JSON text in, JSON text out; `page` left as it was).
   if (method === "POST" && path === "/v2/user-tasks/search") {
-    const body = await readBody(req);
-    if (!req.headers.authorization) {
-      // The demo's unfiltered feed: the page filters it locally with the package.
-      return json(res, 200, search(body, tasks), { "x-demo-feed": "unfiltered" });
-    }
+    const query = parseSearch(await readBody(req));
     const { authz } = authenticate(req);
-    return json(res, 200, search(body, authz.filter(tasks, "search")), { "x-demo-feed": "filtered-by-server" });
+    const body = authz.filterSearchResponse(JSON.stringify(searchTasks(query, tasks)), "search");
+    return send(res, 200, body, { "content-type": "application/json; charset=utf-8", "x-demo-feed": "edge-filtered" });
+  }
+  // Demo only: every task, unfiltered, so the page can show what the grant set hides and why.
+  if (method === "POST" && path === UNFILTERED_FEED) {
+    const query = parseSearch(await readBody(req));
+    return json(res, 200, searchTasks(query, tasks), { "x-demo-feed": "unfiltered-demo-only" });
   }
 
   const m = /^\/v2\/user-tasks\/(\d{1,20})(\/assignment|\/assignee|\/completion)?$/.exec(path);
@@ -481,15 +439,24 @@ const server = createServer((req, res) => {
   route(req, res).catch((error) => {
     if (res.headersSent) return res.destroy();
     if (error instanceof Problem) return problem(res, req, error);
+    // The issuer could not build a grant set from the cluster: it fails closed, and so do we.
+    if (error instanceof AuthzError && error.code.startsWith("ERR_ISSUER_")) return problem(res, req, new Problem(502, "BAD_GATEWAY", error.message, { code: error.code }));
     console.error(error);
     problem(res, req, new Problem(500, "INTERNAL", String(error?.message ?? error)));
   });
 });
 
-server.on("listening", () => {
+server.on("listening", async () => {
   const { port } = server.address();
   ISSUER = `http://127.0.0.1:${port}`;
+  try {
+    cluster = await startCluster(data, { signingKey: signingKey.privateJwk, issuer: ISSUER, audience: AUDIENCE, ttl: TTL });
+  } catch (error) {
+    console.error(`camunda-authz demo: the stand-in cluster did not start: ${error?.stack ?? error}`);
+    process.exit(1);
+  }
   console.log(`camunda-authz demo: http://127.0.0.1:${port}/`);
+  log(`Camunda stand-in (the demo's cluster) at ${cluster.url}; grant sets issued from it by camunda-authz/issuer`);
   log(`signing key ${signingKey.kid}; JWKS at ${ISSUER}/.well-known/jwks.json; issuer ${ISSUER}, audience ${AUDIENCE}`);
   log("open the URL in a browser; Ctrl-C stops the server");
 });
