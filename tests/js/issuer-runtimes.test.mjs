@@ -230,7 +230,9 @@ test("npx camunda-authz issuer: the installed bin serves grants", async () => {
     CAMUNDA_AUTHZ_AUDIENCE: AUD,
     npm_config_cache: join(CACHE, "npm-cache"),
   };
-  const child = spawn("npx", ["--offline", "--no-install", "camunda-authz", "issuer", "--key", keyFile, "--port", "0"], { cwd: RUN, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // In its own process group: npx starts the bin as a child, and both are stopped together.
+  const child = spawn("npx", ["--offline", "--no-install", "camunda-authz", "issuer", "--key", keyFile, "--port", "0"], { cwd: RUN, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
   child.stderr.setEncoding("utf8").on("data", (d) => (out += d));
@@ -251,8 +253,13 @@ test("npx camunda-authz issuer: the installed bin serves grants", async () => {
     assert.equal(res.status, 200, await res.clone().text());
     judge((await res.json()).token, jwks, "npx");
   } finally {
-    child.kill("SIGTERM");
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
   }
+  await exited;
 });
 
 test("a browser bundle gets the issuer's refusing entry, which throws a clear AuthzError", async () => {
