@@ -283,3 +283,54 @@ test("a browser bundle gets the issuer's refusing entry, which throws a clear Au
   if (loaded) assert.throws(() => loaded.createIssuer({}), refused);
   assert.equal(readFileSync(file, "utf8").includes("client_secret"), false);
 });
+
+test("TypeScript: a strict consumer of camunda-authz/issuer, with Node.js types (nodenext) and without (bundler)", async () => {
+  const dir = join(RUN, "types-issuer");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "consumer.ts"),
+    `import { createIssuer, createIssuerHandler, generateSigningKey, keyRing, AuthzError } from "camunda-authz/issuer";
+import type { IssuedGrants, IssuerOptions } from "camunda-authz/issuer";
+const key = generateSigningKey("k");
+const options: IssuerOptions = {
+  camunda: { restAddress: "https://c.example", auth: { strategy: "OAUTH", oauthUrl: "https://idp/token", clientId: "a", clientSecret: "b" } },
+  signingKey: key.privateJwk, issuer: "https://x", audience: "tasklist", cluster: { multiTenancyEnabled: true }, resourceTypes: ["USER_TASK"],
+};
+const issuer = createIssuer(options);
+const rotated = createIssuer({ ...keyRing({ keys: [key.privateJwk] }), issuer: "https://x", audience: ["a", "b"] });
+export const handler: (request: Request) => Promise<Response> = createIssuerHandler(issuer, { jwksMaxAge: 60 });
+export async function expires(userToken: string): Promise<Date> {
+  try {
+    const issued: IssuedGrants = await issuer.issue({ userToken });
+    const roles: readonly string[] | undefined = issued.payload.principal.roles;
+    void roles;
+    return issued.expiresAt;
+  } catch (error) {
+    if (error instanceof AuthzError && (error.code === "ERR_ISSUER_UPSTREAM" || error.code === "ERR_ISSUER_PRINCIPAL")) return new Date(0);
+    throw error;
+  }
+}
+void rotated.issue({ username: "alice", claims: { groups: ["sales"] } });
+// @ts-expect-error: a strategy Camunda does not have
+createIssuer({ ...options, camunda: { restAddress: "x", auth: { strategy: "KERBEROS" } } });
+`,
+  );
+  writeFileSync(
+    join(dir, "node-only.ts"),
+    `import { createServer } from "node:http";
+import { toNodeListener } from "camunda-authz/issuer";
+import { handler } from "./consumer.js";
+createServer(toNodeListener(handler));
+`,
+  );
+  const base = { strict: true, noEmit: true, target: "es2022", skipLibCheck: false, exactOptionalPropertyTypes: true };
+  const projects = {
+    "tsconfig.node.json": { compilerOptions: { ...base, module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"], types: ["node"], typeRoots: [join(HERE, "node_modules", "@types")] }, files: ["consumer.ts", "node-only.ts"] },
+    "tsconfig.bundler.json": { compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom"], types: [] }, files: ["consumer.ts"] },
+  };
+  for (const [name, config] of Object.entries(projects)) {
+    writeFileSync(join(dir, name), JSON.stringify(config));
+    const r = await run(join(BIN, "tsc"), ["-p", join(dir, name)], { cwd: dir });
+    assert.equal(r.code, 0, `tsc -p ${name}:\n${r.stdout}${r.stderr}`);
+  }
+});
