@@ -1,8 +1,9 @@
 // The issuer as a user installs it (`npm pack` of pkg/, installed offline into a scratch project
 // under .cache/issuer-runtimes/), importing `camunda-authz/issuer` by name so the package's own
 // conditions pick the entry: Deno (only --allow-net to the stand-in and --allow-env), workerd (a
-// Worker bundled as Wrangler does, serving the grants endpoint), `npx camunda-authz issuer`, and
-// a browser bundle, which must get the entry that refuses to run.
+// Worker bundled as Wrangler does, serving the grants endpoint), Vercel's edge-runtime (bundled as
+// Next.js does), `npx camunda-authz issuer`, a strict TypeScript consumer, and a browser bundle,
+// which must get the entry that refuses to run.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -213,6 +214,56 @@ const worker :Workerd.Worker = (
   } finally {
     child.kill("SIGTERM");
   }
+  standin.assertClean();
+});
+
+test("Vercel edge-runtime: an Edge route serving grants, bundled as Next.js does", async () => {
+  const esbuild = await import("esbuild");
+  writeFileSync(
+    join(RUN, "issuer-edge.mjs"),
+    `import { createIssuer, createIssuerHandler } from "camunda-authz/issuer";
+const issuer = createIssuer({ env: process.env, signingKey: JSON.parse(process.env.SIGNING_KEY), issuer: process.env.ISSUER, audience: "tasklist" });
+export default createIssuerHandler(issuer, { grantsPath: "/api/grants" });
+`,
+  );
+  const env = { CAMUNDA_REST_ADDRESS: standin.url, CAMUNDA_OAUTH_URL: standin.oauthUrl, CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId, CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret, SIGNING_KEY: JSON.stringify(key.privateJwk), ISSUER: ISS };
+  // `.wasm?module` imports become the compiled module Next.js injects, compiled outside the sandbox.
+  const modules = {};
+  const built = await esbuild.build({
+    entryPoints: [join(RUN, "issuer-edge.mjs")],
+    bundle: true,
+    format: "iife",
+    globalName: "__edge",
+    platform: "browser",
+    conditions: ["edge-light", "worker", "browser"],
+    define: { "process.env": JSON.stringify(env) },
+    plugins: [
+      {
+        name: "wasm-module-globals",
+        setup(build) {
+          build.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -"?module".length)), namespace: "wasm-global" }));
+          build.onLoad({ filter: /.*/, namespace: "wasm-global" }, async (args) => {
+            modules.__issuerWasm = await WebAssembly.compile(readFileSync(args.path));
+            return { contents: "export default globalThis.__issuerWasm;", loader: "js" };
+          });
+        },
+      },
+    ],
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  });
+  const inputs = Object.keys(built.metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ""));
+  assert.ok(inputs.includes("camunda-authz/issuer/edge-light.js"), "the edge-light entry");
+  const { EdgeRuntime } = await import("edge-runtime");
+  const runtime = new EdgeRuntime({
+    initialCode: `${built.outputFiles[0].text}\naddEventListener("fetch", (event) => event.respondWith(__edge.default(event.request)));`,
+    extend: (context) => Object.assign(context, modules),
+  });
+  const jwks = await (await runtime.dispatchFetch("https://edge.example/.well-known/camunda-grants-jwks.json")).json();
+  const res = await runtime.dispatchFetch("https://edge.example/api/grants", { headers: { authorization: `Bearer ${standin.userToken("alice", { region: "eu" })}` } });
+  assert.equal(res.status, 200, await res.clone().text());
+  judge((await res.json()).token, jwks, "edge-runtime");
   standin.assertClean();
 });
 
