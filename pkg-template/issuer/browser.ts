@@ -24,3 +24,7 @@ export function keyRing(_value: unknown): never {
 export function publicKeyOf(_jwk: unknown): never {
   return refuse();
 }
+export function generateSigningKey(_kid: unknown): never {
+  return refuse();
+}
+export { AuthzError, TASK_WORKER_ROLE } from "../core.js";
