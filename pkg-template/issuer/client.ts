@@ -62,7 +62,7 @@ export function camundaClient(base: string, credentials: Credentials, transport:
     if (res.status === 401 || res.status === 403) {
       const code: IssuerErrorCode = as === "service" ? "ERR_ISSUER_AUTH" : "ERR_ISSUER_PRINCIPAL";
       const who = as === "service" ? "the service account" : "the user token";
-      throw issuerError(code, `the cluster refused ${who} on ${method} ${path} (${res.status})`, as === "service" ? {} : { status: 401 });
+      throw issuerError(code, `the cluster refused ${who} on ${method} ${path} (${res.status})`, as === "service" ? {} : { status: res.status });
     }
     if (!res.ok) throw issuerError("ERR_ISSUER_UPSTREAM", `${method} ${path} failed (${res.status})`);
     try {

@@ -40,7 +40,12 @@ export function runtimeEnv(): Env {
 }
 
 function value(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
+  let v: string | undefined;
+  try {
+    v = env[name]?.trim();
+  } catch {
+    return undefined; // Deno without --allow-env for this name: not set
+  }
   return v === undefined || v === "" ? undefined : v;
 }
 

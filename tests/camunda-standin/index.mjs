@@ -222,7 +222,7 @@ export async function startStandin(data, options = {}) {
       return search(list(data.users).filter((u) => readable("USER", u.username)).map((u) => ({ username: u.username, name: u.name ?? u.username, email: u.email ?? "" })), ["username", "name", "email"]);
     }
     if (p === "/v2/user-tasks/search") {
-      return search(visibleTasks(c), ["state", "assignee", "processDefinitionId", "tenantId", "userTaskKey", "candidateGroup", "candidateUser"].filter(Boolean));
+      return search(visibleTasks(c), ["state", "assignee", "processDefinitionId", "tenantId", "userTaskKey"]);
     }
     const entity = /^\/v2\/(groups|roles|tenants)\//.exec(p)?.[1];
     if (p.endsWith(`/${entity}/search`) && p === `/v2/${entity}/search`) {

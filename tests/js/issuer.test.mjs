@@ -364,3 +364,22 @@ test("the groups claim: with the cluster reading groups from the token, so does 
   assert.deepEqual(payload.principal.roles, ["task-worker"], "roles through the claimed group");
   s.assertClean();
 });
+
+test("the stand-in is held to Camunda's schemas: a response or request outside them is a loud violation", async () => {
+  const data = cluster();
+  data.authorizations.push({ ownerType: "USER", ownerId: "bob", resourceType: "USER_TASK", resourceId: "*", permissionTypes: ["TELEPORT"] });
+  const s = await startStandin(data);
+  try {
+    const error = await rejection(issuerFor(oauth(s)).issue({ username: "bob" }));
+    assert.equal(error.code, "ERR_ISSUER_UPSTREAM", "the violation answers 500");
+    const token = (await (await fetch(s.oauthUrl, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: SERVICE_ACCOUNT.clientId, client_secret: SERVICE_ACCOUNT.clientSecret }) })).json()).access_token;
+    const res = await fetch(`${s.url}/v2/groups/search`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ filter: { groupId: "sales", color: "red" } }) });
+    assert.equal(res.status, 500);
+    assert.equal(s.violations.length, 2);
+    assert.match(s.violations[0], /^response POST \/v2\/authorizations\/search: 8\.9: .*permissionTypes/);
+    assert.match(s.violations[1], /^request POST \/v2\/groups\/search: members no version knows: \$\.filter\.color/);
+    assert.throws(() => s.assertClean(), /2 schema violation/);
+  } finally {
+    await s.close();
+  }
+});
