@@ -44,6 +44,20 @@ impl ErrorCode {
         }
     }
 
+    /// The codes of a token that verification refuses (`jws::verify`, given valid options).
+    pub const GRANTS: [ErrorCode; 10] = [
+        Self::GrantsMalformed,
+        Self::GrantsTooLarge,
+        Self::GrantsAlg,
+        Self::GrantsTyp,
+        Self::GrantsKeyNotFound,
+        Self::GrantsSignature,
+        Self::GrantsExpired,
+        Self::GrantsNotYetValid,
+        Self::GrantsIssuer,
+        Self::GrantsAudience,
+    ];
+
     /// Every code, for documentation and tests.
     pub const ALL: [ErrorCode; 15] = [
         Self::GrantsMalformed,

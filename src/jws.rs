@@ -240,7 +240,8 @@ fn check_times(payload: &GrantSetPayload) -> Result<()> {
     for (name, time) in times {
         if let Some(time) = time.filter(|t| !(-MAX_TIME_SECONDS..=MAX_TIME_SECONDS).contains(t)) {
             return malformed(format!(
-                "the payload: `{name}` {time} is beyond 2^53 seconds from the epoch, what a JavaScript number holds exactly"
+                "the payload: `{name}` ({}) is more than 2^53 seconds from the epoch, beyond what a JavaScript number holds exactly",
+                iso8601(time)
             ));
         }
     }

@@ -218,18 +218,7 @@ fn fixture() -> Fixture {
 // Checks
 // ----------------------------------------------------------------------------------------------
 
-const GRANTS_CODES: &[ErrorCode] = &[
-    ErrorCode::GrantsMalformed,
-    ErrorCode::GrantsTooLarge,
-    ErrorCode::GrantsAlg,
-    ErrorCode::GrantsTyp,
-    ErrorCode::GrantsKeyNotFound,
-    ErrorCode::GrantsSignature,
-    ErrorCode::GrantsExpired,
-    ErrorCode::GrantsNotYetValid,
-    ErrorCode::GrantsIssuer,
-    ErrorCode::GrantsAudience,
-];
+const GRANTS_CODES: &[ErrorCode] = &ErrorCode::GRANTS;
 const PARSE_CODES: &[ErrorCode] = &[ErrorCode::GrantsMalformed, ErrorCode::GrantsTooLarge];
 const PAYLOAD_CODES: &[ErrorCode] = &[ErrorCode::GrantsMalformed];
 const SIGN_CODES: &[ErrorCode] = &[ErrorCode::GrantsMalformed, ErrorCode::ArgumentInvalid];

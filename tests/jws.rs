@@ -2132,6 +2132,18 @@ fn times_beyond_what_a_js_number_holds_are_malformed() {
             "ERR_GRANTS_MALFORMED",
         );
     }
+    let body = serde_json::to_vec(&with(payload(), "exp", json!(limit + 1))).unwrap();
+    let e = run(
+        "exp 2^53 + 1",
+        &forge(&header("k"), &body, &k),
+        &keys,
+        &opts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "the payload: `exp` (+285428751-11-12T07:36:33Z) is more than 2^53 seconds from the epoch, beyond what a JavaScript number holds exactly"
+    );
     accepts(
         "nbf -2^53 and iat -2^53",
         &signed(

@@ -71,18 +71,7 @@ pub fn check_error(what: &str, error: &AuthzError, allowed: &[ErrorCode]) {
 }
 
 /// The codes `jws::verify` may answer with.
-pub const GRANTS_CODES: &[ErrorCode] = &[
-    ErrorCode::GrantsMalformed,
-    ErrorCode::GrantsTooLarge,
-    ErrorCode::GrantsAlg,
-    ErrorCode::GrantsTyp,
-    ErrorCode::GrantsKeyNotFound,
-    ErrorCode::GrantsSignature,
-    ErrorCode::GrantsExpired,
-    ErrorCode::GrantsNotYetValid,
-    ErrorCode::GrantsIssuer,
-    ErrorCode::GrantsAudience,
-];
+pub const GRANTS_CODES: &[ErrorCode] = &ErrorCode::GRANTS;
 
 /// How deeply a value nests (a scalar is 0, `[]` is 1).
 pub fn depth(value: &serde_json::Value) -> usize {
