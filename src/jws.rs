@@ -24,9 +24,10 @@ pub const TYP: &str = "camunda-grants+jwt";
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
 /// The most leeway `clockTolerance` may give `exp` and `nbf`: an hour.
 pub const MAX_CLOCK_TOLERANCE_SECONDS: i64 = 3600;
-/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 seconds, what a JavaScript
-/// number holds exactly (a payload read in JS must mean what it meant here).
-pub const MAX_TIME_SECONDS: i64 = 1 << 53;
+/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 - 1 seconds, the largest
+/// integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`), so that a payload
+/// read in JS means what it meant here (and reading it there cannot fail).
+pub const MAX_TIME_SECONDS: i64 = (1 << 53) - 1;
 /// The lifetime `sign` gives a grant set without an `exp`: 15 minutes.
 pub const DEFAULT_TTL_SECONDS: i64 = 900;
 
@@ -230,7 +231,7 @@ fn check_options(options: &VerifyOptions) -> Result<()> {
     Ok(())
 }
 
-/// `exp`, `nbf` and `iat` within [`MAX_TIME_SECONDS`] of the epoch.
+/// `exp`, `nbf` and `iat` at most [`MAX_TIME_SECONDS`] from the epoch.
 fn check_times(payload: &GrantSetPayload) -> Result<()> {
     let times = [
         ("exp", Some(payload.exp)),
@@ -240,7 +241,7 @@ fn check_times(payload: &GrantSetPayload) -> Result<()> {
     for (name, time) in times {
         if let Some(time) = time.filter(|t| !(-MAX_TIME_SECONDS..=MAX_TIME_SECONDS).contains(t)) {
             return malformed(format!(
-                "the payload: `{name}` ({}) is more than 2^53 seconds from the epoch, beyond what a JavaScript number holds exactly",
+                "the payload: `{name}` ({}) is 2^53 seconds or more from the epoch, beyond what a JavaScript number holds exactly",
                 iso8601(time)
             ));
         }
