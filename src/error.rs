@@ -1,4 +1,4 @@
-//! Errors with stable codes (SPEC section 5). A deny is an answer, never an error.
+//! Errors with stable, documented codes. A deny is an answer, never an error.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -1,5 +1,5 @@
 //! Signed grant sets: a compact JWS (RFC 7515) with EdDSA over Ed25519 (RFC 8037), header `typ`
-//! `camunda-grants+jwt` and a `kid` (SPEC section 4).
+//! `camunda-grants+jwt` and a `kid` (docs/verification.md).
 //!
 //! [`verify`] checks in a fixed order and stops at the first failure: size, three base64url
 //! parts and a JSON header, `alg`, `crit`, `typ`, the key by `kid`, the signature (strict
@@ -152,7 +152,7 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     })
 }
 
-/// Verifies a grant set against a key set, in SPEC section 4's order.
+/// Verifies a grant set against a key set, in the order of docs/verification.md.
 pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<VerifiedGrants> {
     check_options(options)?;
     let parts = parse(

@@ -12,7 +12,7 @@
 //! failure replays; each failure names the round and the input.
 //!
 //! Beyond "never panics" it checks:
-//! - every error carries a SPEC code, and one that the function may return (a verifier error is
+//! - every error carries a documented code, and one that the function may return (a verifier error is
 //!   an `ERR_GRANTS_*`, a JWKS error `ERR_JWKS_INVALID`, ...), with a non-empty message;
 //! - a token that differs from the signed original in any byte never verifies (strict base64url
 //!   and strict Ed25519 make the signed text unique), while the original always does;
@@ -241,13 +241,13 @@ fn guard<T>(what: &str, input: &str, f: impl FnOnce() -> T) -> T {
     }
 }
 
-/// An error must carry a SPEC code from `allowed` and a message.
+/// An error must carry a documented code from `allowed` and a message.
 #[track_caller]
 fn check_error(what: &str, input: &str, error: &AuthzError, allowed: &[ErrorCode]) {
     let code = error.code.as_str();
     assert!(
         code.starts_with("ERR_") && ErrorCode::ALL.contains(&error.code),
-        "{what}: `{code}` is not a SPEC code"
+        "{what}: `{code}` is not a documented code"
     );
     assert!(
         allowed.contains(&error.code),

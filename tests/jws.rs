@@ -6,8 +6,8 @@
     reason = "in a test a panic is a failure report"
 )]
 
-//! Signed grant sets (SPEC section 4): every rejection with its exact error code, in the order
-//! `jws::verify` checks, plus the RFC 8037 test vectors, `sign` and `inspect`.
+//! Signed grant sets (docs/verification.md): every rejection with its exact error code, in the
+//! order `jws::verify` checks, plus the RFC 8037 test vectors, `sign` and `inspect`.
 //!
 //! Valid tokens come from the crate's own `jws::sign`; everything else is built by hand
 //! (base64url of JSON, signed with `ed25519_dalek` where the signature must be real so that a

@@ -1,7 +1,7 @@
 //! The JWS parser and verifier. Invariants: `verify` accepts only a token the fixture keys
 //! signed, byte for byte (a fuzzer cannot sign, so anything else it accepts skipped a check),
 //! and only when an independent Ed25519 check of its signature holds; `parse` and `inspect`
-//! accept whatever `verify` accepts; every error has a verification code and a clean message.
+//! accept whatever `verify` accepts; what it accepts has times JavaScript holds exactly; every error has a verification code and a clean message.
 #![no_main]
 
 use camunda_authz::base64url;
@@ -48,6 +48,12 @@ fuzz_target!(|data: &[u8]| {
                 "verified without a signature that holds"
             );
             assert_eq!(grants.header().alg, "EdDSA");
+            let payload = grants.payload();
+            let times = [Some(payload.exp), payload.nbf, payload.iat];
+            assert!(
+                times.iter().flatten().all(|t| t.unsigned_abs() <= jws::MAX_TIME_SECONDS as u64),
+                "verified a time JavaScript cannot hold exactly"
+            );
             assert!(inspected.is_ok(), "verified but inspect fails");
         }
     }
