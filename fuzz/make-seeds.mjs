@@ -60,6 +60,8 @@ write("search", [
   ...OPS.map((_, i) => Buffer.concat([Buffer.from([i]), text(response(i % 2 ? tasks.slice(0, 6) : decisionTasks))])),
   Buffer.concat([Buffer.from([3]), text(response([]))]),
   Buffer.concat([Buffer.from([0]), text(`{"page":{},"items":[${JSON.stringify(tasks[1] ?? {})}],"items2":[1]}`)]),
+  // What the fuzzer once found: lone surrogate escapes, which JSON.parse (and so the scanner) reads.
+  Buffer.concat([Buffer.from([1]), text('{"items":[{"name":"a \\uDEEE b","candidateGroups":["\\uD800","sales"]}],"page":{}}')]),
 ]);
 
 // records: mode 1 (tasks built from the bytes) and mode 0 (raw little-endian words).

@@ -1299,3 +1299,34 @@ fn tasks_and_task_records_fail_with_their_codes() {
         assert_eq!(error.code, ErrorCode::TaskInvalid);
     }
 }
+
+// ----------------------------------------------------------------------------------------------
+// Regressions from the coverage-guided fuzzers (fuzz/)
+// ----------------------------------------------------------------------------------------------
+
+/// Found by the `search` fuzz target: a response whose item holds a lone surrogate escape
+/// (`\uDEEE`) in a member the scanner only validates. The scanner reads JSON as `JSON.parse`
+/// does, which accepts it, while `json::parse` refuses it; the target's invariant was the one
+/// at fault. What stays true: the response is filtered, not refused; the item is copied byte for
+/// byte; and a lone surrogate in a field the decision reads matches nothing.
+#[test]
+fn a_lone_surrogate_in_a_search_item_is_read_as_json_parse_reads_it() {
+    let authz = Authorizer::from_unverified_payload(
+        GrantSetPayload::parse(payload().to_string().as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let kept = r#"{"userTaskKey":"2251799813685249","processDefinitionId":"payroll","candidateGroups":["sales"],"tenantId":"t1","name":"a \uDEEE b"}"#;
+    let denied = r#"{"userTaskKey":"2251799813685250","processDefinitionId":"payroll","candidateGroups":["\uD800"],"tenantId":"t1"}"#;
+    let text = format!(r#"{{"items":[{kept},{denied}],"page":{{"totalItems":2}}}}"#);
+    assert!(
+        json::parse(text.as_bytes()).is_err(),
+        "json::parse refuses lone surrogates"
+    );
+    let out = authz
+        .filter_search_response(Operation::Search, &text)
+        .unwrap();
+    assert_eq!(
+        out,
+        format!(r#"{{"items":[{kept}],"page":{{"totalItems":2}}}}"#)
+    );
+}
