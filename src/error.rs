@@ -1,4 +1,4 @@
-//! Errors with stable codes (docs/rules.md, section 10). A deny is an answer, never an error.
+//! Errors with stable, documented codes. A deny is an answer, never an error.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -43,6 +43,20 @@ impl ErrorCode {
             Self::ArgumentInvalid => "ERR_ARGUMENT_INVALID",
         }
     }
+
+    /// The codes of a token that verification refuses (`jws::verify`, given valid options).
+    pub const GRANTS: [ErrorCode; 10] = [
+        Self::GrantsMalformed,
+        Self::GrantsTooLarge,
+        Self::GrantsAlg,
+        Self::GrantsTyp,
+        Self::GrantsKeyNotFound,
+        Self::GrantsSignature,
+        Self::GrantsExpired,
+        Self::GrantsNotYetValid,
+        Self::GrantsIssuer,
+        Self::GrantsAudience,
+    ];
 
     /// Every code, for documentation and tests.
     pub const ALL: [ErrorCode; 15] = [

@@ -1,5 +1,5 @@
 //! Signed grant sets: a compact JWS (RFC 7515) with EdDSA over Ed25519 (RFC 8037), header `typ`
-//! `camunda-grants+jwt` and a `kid` (docs/rules.md, section 10).
+//! `camunda-grants+jwt` and a `kid` (docs/verification.md).
 //!
 //! [`verify`] checks in a fixed order and stops at the first failure: size, three base64url
 //! parts and a JSON header, `alg`, `crit`, `typ`, the key by `kid`, the signature (strict
@@ -24,10 +24,9 @@ pub const TYP: &str = "camunda-grants+jwt";
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
 /// The most leeway `clockTolerance` may give `exp` and `nbf`: an hour.
 pub const MAX_CLOCK_TOLERANCE_SECONDS: i64 = 3600;
-/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 - 1 seconds
-/// (`Number.MAX_SAFE_INTEGER`), the largest whole number a JavaScript number holds exactly with
-/// its neighbours distinct (a payload read in JS must mean what it meant here, and the
-/// payload's conversion to JS refuses anything larger).
+/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 - 1 seconds, the largest
+/// integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`), so that a payload
+/// read in JS means what it meant here (and reading it there cannot fail).
 pub const MAX_TIME_SECONDS: i64 = (1 << 53) - 1;
 /// The lifetime `sign` gives a grant set without an `exp`: 15 minutes.
 pub const DEFAULT_TTL_SECONDS: i64 = 900;
@@ -153,7 +152,7 @@ pub fn parse(token: &str, max_token_bytes: usize) -> Result<Parts<'_>> {
     })
 }
 
-/// Verifies a grant set against a key set, in the order of docs/rules.md, section 10.
+/// Verifies a grant set against a key set, in the order of docs/verification.md.
 pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<VerifiedGrants> {
     check_options(options)?;
     let parts = parse(
@@ -232,7 +231,7 @@ fn check_options(options: &VerifyOptions) -> Result<()> {
     Ok(())
 }
 
-/// `exp`, `nbf` and `iat` within [`MAX_TIME_SECONDS`] of the epoch.
+/// `exp`, `nbf` and `iat` at most [`MAX_TIME_SECONDS`] from the epoch.
 fn check_times(payload: &GrantSetPayload) -> Result<()> {
     let times = [
         ("exp", Some(payload.exp)),
@@ -242,7 +241,8 @@ fn check_times(payload: &GrantSetPayload) -> Result<()> {
     for (name, time) in times {
         if let Some(time) = time.filter(|t| !(-MAX_TIME_SECONDS..=MAX_TIME_SECONDS).contains(t)) {
             return malformed(format!(
-                "the payload: `{name}` {time} is beyond 2^53 - 1 seconds from the epoch, what a JavaScript number holds exactly"
+                "the payload: `{name}` ({}) is 2^53 seconds or more from the epoch, beyond what a JavaScript number holds exactly",
+                iso8601(time)
             ));
         }
     }

@@ -147,7 +147,7 @@ impl Run {
     }
 }
 
-/// A grant set as docs/rules.md, section 10 shows it, with the default task-worker role.
+/// A grant set as docs/rules.md shows it, with the default task-worker role.
 fn payload() -> Value {
     json!({
         "iss": "https://tasklist.example.com",

@@ -6,8 +6,8 @@
     reason = "in a test a panic is a failure report"
 )]
 
-//! Signed grant sets (docs/rules.md, section 10): every rejection with its exact code, in the order
-//! `jws::verify` checks, plus the RFC 8037 test vectors, `sign` and `inspect`.
+//! Signed grant sets (docs/verification.md): every rejection with its exact error code, in the
+//! order `jws::verify` checks, plus the RFC 8037 test vectors, `sign` and `inspect`.
 //!
 //! Valid tokens come from the crate's own `jws::sign`; everything else is built by hand
 //! (base64url of JSON, signed with `ed25519_dalek` where the signature must be real so that a
@@ -2105,7 +2105,9 @@ fn clock_tolerance_is_bounded_at_an_hour() {
 fn times_beyond_what_a_js_number_holds_are_malformed() {
     let k = key("k", 1);
     let keys = keyset(&[&k]);
+    // Number.MAX_SAFE_INTEGER: JavaScript reads every integer up to it exactly.
     let limit: i64 = (1 << 53) - 1;
+    assert_eq!(jws::MAX_TIME_SECONDS, limit);
     let options = |now: i64| VerifyOptions { now, ..opts() };
     accepts(
         "exp 2^53 - 1",
@@ -2132,8 +2134,14 @@ fn times_beyond_what_a_js_number_holds_are_malformed() {
             "ERR_GRANTS_MALFORMED",
         );
     }
+    let body = serde_json::to_vec(&with(payload(), "exp", json!(limit + 1))).unwrap();
+    let e = run("exp 2^53", &forge(&header("k"), &body, &k), &keys, &opts()).unwrap_err();
+    assert_eq!(
+        e.message,
+        "the payload: `exp` (+285428751-11-12T07:36:32Z) is 2^53 seconds or more from the epoch, beyond what a JavaScript number holds exactly"
+    );
     accepts(
-        "nbf -(2^53 - 1) and iat -(2^53 - 1)",
+        "nbf and iat at -(2^53 - 1)",
         &signed(
             &with(with(payload(), "nbf", json!(-limit)), "iat", json!(-limit)),
             &k,

@@ -16,7 +16,8 @@ use crate::output::{note, out, pretty, shown};
 use crate::verify::{self, TOKEN_WHAT};
 use crate::{help, Fail, Outcome, EXIT_DENIED};
 
-pub const HELP: &str = "\
+pub const HELP: &str = concat!(
+    "\
 usage: camunda-authz check --jwks JWKS_FILE (--issuer ISS | --any-issuer)
                            (--audience AUD | --any-audience) --task TASK_FILE --operation OP
                            [options] TOKEN|TOKEN_FILE|-
@@ -31,14 +32,9 @@ options:
   --operation OP              get, search, getForm, claim, assign, unassign, complete, update,
                               or all; several by commas or by repeating (required)
   --jwks FILE                 the public keys (required unless --unverified-payload)
-  --issuer ISS                require this iss
-  --any-issuer                accept any iss (or none); one of the two is required
-  --audience AUD              require aud to name AUD; repeat to accept any of several
-  --any-audience              accept any aud (or none); one of the two is required
-  --now SECONDS               the current time for exp and nbf (default: the system clock)
-  --clock-tolerance SECS      leeway for exp and nbf, 0 to 3600 (default 0)
-  --max-token-bytes N         the size bound checked before parsing (default 1048576)
-  --unverified-payload FILE   decide on a grant-set payload file WITHOUT any token or
+",
+    verification_options_help!(),
+    "  --unverified-payload FILE   decide on a grant-set payload file WITHOUT any token or
                               signature, for debugging (a warning is printed); a payload
                               without exp or ver, as given to sign, is accepted; it takes
                               none of the verification options
@@ -49,7 +45,8 @@ output:
   an array of tasks           an array of { index, userTaskKey?, decision | decisions }
 
 exits 0 when every requested decision is allowed and 1 when any is denied.
-";
+"
+);
 
 const CMD: &str = "check";
 

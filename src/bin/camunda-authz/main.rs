@@ -8,6 +8,20 @@
 //! with control characters from input escaped. Exit codes are documented in [`EXIT_CODES`].
 //! Unlike the library, this program may read the system clock: `--now` overrides it.
 
+/// The help lines of the options verify and check share (one list, so the two cannot drift).
+macro_rules! verification_options_help {
+    () => {
+        "  --issuer ISS                require this iss
+  --any-issuer                accept any iss (or none); one of the two is required
+  --audience AUD              require aud to name AUD; repeat to accept any of several
+  --any-audience              accept any aud (or none); one of the two is required
+  --now SECONDS               the current time for exp and nbf (default: the system clock)
+  --clock-tolerance SECS      leeway for exp and nbf, 0 to 3600 (default 0)
+  --max-token-bytes N         the size bound checked before parsing (default 1048576)
+"
+    };
+}
+
 mod args;
 mod check;
 mod files;

@@ -9,7 +9,8 @@ use crate::files::{read_keys, read_token};
 use crate::output::{note, out, pretty, relative, shown};
 use crate::{help, Fail, Outcome};
 
-pub const HELP: &str = "\
+pub const HELP: &str = concat!(
+    "\
 usage: camunda-authz verify --jwks JWKS_FILE (--issuer ISS | --any-issuer)
                             (--audience AUD | --any-audience) [options] TOKEN|TOKEN_FILE|-
 
@@ -18,15 +19,10 @@ payload and its claims: docs/verification.md) and prints the verified payload as
 stdout. on failure it prints `ERR_CODE: message` on stderr and exits 3.
 
 options:
-  --jwks FILE              the public keys: a JWKS, or a single public JWK (required)
-  --issuer ISS             require this iss
-  --any-issuer             accept any iss (or none); one of the two is required
-  --audience AUD           require aud to name AUD; repeat to accept any of several
-  --any-audience           accept any aud (or none); one of the two is required
-  --now SECONDS            the current time for exp and nbf (default: the system clock)
-  --clock-tolerance SECS   leeway for exp and nbf, 0 to 3600 (default 0)
-  --max-token-bytes N      the size bound checked before parsing (default 1048576)
-";
+  --jwks FILE                 the public keys: a JWKS, or a single public JWK (required)
+",
+    verification_options_help!()
+);
 
 const CMD: &str = "verify";
 
