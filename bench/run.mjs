@@ -18,6 +18,7 @@ import * as W from "./workload.mjs";
 import { PlainAuthorizer, importJwks, verifyPlain, OPERATIONS } from "./impl-plain.mjs";
 import { CaslAuthorizer } from "./impl-casl.mjs";
 import { browserFiles } from "./browser-files.mjs";
+import { browserStart } from "./browser.mjs";
 
 const started = performance.now();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -413,6 +414,19 @@ const edgeText = W.searchResponseText(tasks10k);
   log(`cold start (median of ${COLD_RUNS}): ${modes.map((m) => `${m} ${fmtTime(cs[m])}`).join(", ")}`);
 }
 
+// --- 7b. a real browser: page start to the first verified decision in headless Chromium --------
+
+{
+  const task = tasks10k.find((t) => impl.plain.can("search", t) && !W.READABLE_PROCESSES.includes(t.processDefinitionId));
+  try {
+    const r = await browserStart({ input: { token: token2k, jwks: key.jwks, now: W.NOW, issuer: W.ISSUER, audience: W.AUDIENCE, task }, runs: QUICK ? 5 : 15 });
+    Object.assign(row("chromium"), { control: r.control * 1e6, wasm: r.package * 1e6, preloaded: r.preloaded * 1e6, wasmFetches: r.wasmFetches, runs: r.runs });
+    log(`chromium (median of ${r.runs}): control ${r.control.toFixed(1)} ms, package ${r.package.toFixed(1)} ms, preloaded ${r.preloaded.toFixed(1)} ms (the .wasm fetched ${r.wasmFetches}x per preloaded page)`);
+  } catch (e) {
+    log(`chromium: ${e.message}`);
+  }
+}
+
 // --- 8. sizes --------------------------------------------------------------------------------
 
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
@@ -469,6 +483,7 @@ const budgets = {
   edge: { text: "< plain JS", pass: () => (hasEdge ? results.edge.wasm < results.edge.plain : null), figure: () => (hasEdge ? fmtRatio(results.edge.wasm / results.edge.plain) : "n/a") },
   verify: { text: "≤ 200 µs", pass: () => results.verify.wasm <= 200_000, figure: () => fmtTime(results.verify.wasm) },
   cold: { text: "≤ 15 ms", pass: () => results.cold.wasm <= 15e6, figure: () => fmtTime(results.cold.wasm) },
+  chromium: { text: "≤ control + 20 ms", pass: () => (results.chromium?.wasm === undefined ? null : results.chromium.wasm - results.chromium.control <= 20e6), figure: () => (results.chromium?.wasm === undefined ? "n/a" : `+${fmtTime(results.chromium.wasm - results.chromium.control)}`) },
   download: { text: "≤ 48 KB gzip", pass: () => results.download.wasm <= 48 * KB, figure: () => `${(results.download.wasm / KB).toFixed(1)} KB` },
   memory: { text: "≤ 64 KiB", pass: () => results.memory.wasm <= 64 * 1024, figure: () => fmtBytes(results.memory.wasm) },
   grantScaling: { text: "≤ 1.5x", pass: () => results.grantScaling.wasm <= 1.5, figure: () => fmtRatio(results.grantScaling.wasm) },
@@ -506,6 +521,10 @@ add("verify, jose `jwtVerify` (with claims)", "verifyJwt", [cellTime(results.ver
 timeRow("verify 2 KB + build the authorizer", "verifyAuthz", "-");
 timeRow("cold start: script start → first verified decision", "cold");
 timeRow("cold start: process start → first verified decision", "coldProcess", "-");
+if (results.chromium) {
+  const c = results.chromium;
+  add(`Chromium: page start → first verified decision (localhost, gzip; a page importing one trivial module in the plain JS column)`, "chromium", [`${fmtTime(c.control)} (control)`, `${fmtTime(c.wasm)}; ${fmtTime(c.preloaded)} with modulepreload + wasm preload`, "", ""]);
+}
 add("browser download, gzip", "download", [cellKB(results.download.plain), cellKB(results.download.wasm, results.download.plain), cellKB(results.download.casl, results.download.plain), ""]);
 add("wasm memory growth over 1M checks", "memory", ["", `${fmtBytes(results.memory.wasm)} (${fmtBytes(results.memory.before)} → ${fmtBytes(results.memory.after)})`, "", ""]);
 

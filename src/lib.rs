@@ -16,6 +16,7 @@ pub mod model;
 pub mod rules;
 #[cfg(feature = "edge")]
 pub mod search;
+pub mod sorted_map;
 pub mod task;
 pub mod time;
 

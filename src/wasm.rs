@@ -413,3 +413,8 @@ impl Engine {
         Engine::new(Authorizer::new(grants.inner.clone()))
     }
 }
+
+/// A smaller allocator than std's dlmalloc for the shipped module (see docs/size.md).
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
