@@ -6,7 +6,7 @@
 //   package    imports the browser entry, `await init()`, verifyGrants, new Authorizer, can()
 //   preloaded  the same, with the advice of docs/loading.md: <link rel=modulepreload> for the
 //              entry's modules and <link rel=preload as=fetch> for the .wasm in the <head>
-//   node start: node bench/browser.mjs   (uses pkg/ as built; prints the medians)
+//   node bench/browser.mjs [runs] [pkgDir]   (default: 15 runs of pkg/ as built; prints the medians)
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -30,10 +30,15 @@ function page(kind, files, input) {
     kind === "control"
       ? `import { answer } from "/trivial.js";\nwindow.__done = { t: performance.now(), allowed: answer() };`
       : `import init, { verifyGrants, Authorizer } from ${JSON.stringify(entry)};
+const imported = performance.now();
 const { token, jwks, now, issuer, audience, task } = JSON.parse(document.getElementById("input").textContent);
 await init();
-const allowed = new Authorizer(verifyGrants(token, jwks, { now, issuer, audience })).can("search", task);
-window.__done = { t: performance.now(), allowed };`;
+const ready = performance.now();
+const grants = verifyGrants(token, jwks, { now, issuer, audience });
+const verified = performance.now();
+const allowed = new Authorizer(grants).can("search", task);
+const t = performance.now();
+window.__done = { t, allowed, phases: { imported, init: ready - imported, verify: verified - ready, decide: t - verified } };`;
   return `<!doctype html><meta charset="utf-8"><title>${kind}</title>\n${head}\n<script type="application/json" id="input">${JSON.stringify(input).replace(/</g, "\\u003c")}</script>\n<script type="module">\n${body}\n</script>\n`;
 }
 
@@ -89,6 +94,7 @@ export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, run
   });
   const browser = context0.browser();
   const samples = Object.fromEntries(PAGES.map((k) => [k, []]));
+  const phases = Object.fromEntries(PAGES.map((k) => [k, []]));
   const wasmPath = `/pkg/${files.find((f) => f.endsWith(".wasm"))}`;
   let wasmFetches = 0;
   try {
@@ -106,6 +112,7 @@ export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, run
         await tab.close();
         if (browser) await context.close();
         if (i > 0) samples[kind].push(done.t); // the first round warms the server and the browser
+        if (i > 0 && done.phases) phases[kind].push(done.phases);
       }
     }
   } finally {
@@ -118,11 +125,17 @@ export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, run
     const m = s.length >> 1;
     return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
   };
-  return { ...Object.fromEntries(PAGES.map((k) => [k, median(samples[k])])), wasmFetches, runs, files };
+  // Where the time goes (medians of each phase): the modules imported, `await init()` (fetch,
+  // compile, instantiate), the first verifyGrants, new Authorizer + can.
+  const split = Object.fromEntries(
+    PAGES.filter((k) => phases[k].length).map((k) => [k, Object.fromEntries(Object.keys(phases[k][0]).map((p) => [p, median(phases[k].map((x) => x[p]))]))]),
+  );
+  return { ...Object.fromEntries(PAGES.map((k) => [k, median(samples[k])])), phases: split, wasmFetches, runs, files };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const lib = await import(pathToFileURL(path.join(ROOT, "pkg/node.mjs")).href);
+  const pkgDir = path.resolve(process.argv[3] ?? path.join(ROOT, "pkg"));
+  const lib = await import(pathToFileURL(path.join(pkgDir, "node.mjs")).href);
   const W = await import("./workload.mjs");
   const key = lib.generateSigningKey("bench-browser");
   const token = lib.signGrants(W.grantPayload(), key.privateJwk, { now: W.IAT });
@@ -130,5 +143,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const plain = new PlainAuthorizer(W.grantPayload());
   const task = W.generateTasks(2000).find((t) => plain.can("search", t));
   const runs = Number(process.argv[2] ?? 15);
-  console.log(JSON.stringify(await browserStart({ input: { token, jwks: key.jwks, now: W.NOW, issuer: W.ISSUER, audience: W.AUDIENCE, task }, runs })));
+  console.log(JSON.stringify(await browserStart({ input: { token, jwks: key.jwks, now: W.NOW, issuer: W.ISSUER, audience: W.AUDIENCE, task }, runs, pkgDir })));
 }
