@@ -15,11 +15,10 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
 import { basename, dirname, extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
-import { conformance } from "./conformance.mjs";
+import { conformance, runAll } from "./conformance.mjs";
 import { loadCorpus } from "./corpus.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -31,10 +30,15 @@ const FIXTURES = join(HERE, "runtimes");
 const corpus = loadCorpus();
 const EXPECTED_CHECKS = conformance({}, corpus).length;
 
-// The files a user gets, and nothing else: one copy of the .wasm.
+// The files a user gets, and nothing else: the full build's .wasm and the browser build's.
 const PACKED_FILES = [
   "LICENSE",
   "README.md",
+  "browser.d.ts",
+  "browser/core.js",
+  "browser/index.js",
+  "browser/wasm/camunda_authz.js",
+  "browser/wasm/camunda_authz_bg.wasm",
   "core.d.ts",
   "core.js",
   "deno.js",
@@ -116,7 +120,7 @@ const PACKED_FILES = [
   "workerd.js",
 ];
 // What a page without a bundler downloads: the browser entry, the wrapper, the glue, the module.
-const BROWSER_FILES = ["index.js", "core.js", "wasm/camunda_authz.js", "wasm/camunda_authz_bg.wasm"];
+const BROWSER_FILES = ["browser/index.js", "browser/core.js", "browser/wasm/camunda_authz.js", "browser/wasm/camunda_authz_bg.wasm"];
 
 // --- helpers --------------------------------------------------------------------------------
 
@@ -241,8 +245,14 @@ async function prepare() {
   const shared = { "conformance.mjs": readFileSync(join(HERE, "conformance.mjs")), "corpus.js": `export default ${JSON.stringify(corpus)};\n` };
   for (const dir of [runDir, join(runDir, "app")]) {
     for (const [name, text] of Object.entries(shared)) writeFileSync(join(dir, name), text);
-    if (dir !== runDir) copyFileSync(join(runDir, "harness.mjs"), join(dir, "harness.mjs"));
+    if (dir !== runDir) for (const name of ["harness.mjs", "signing.mjs"]) copyFileSync(join(runDir, name), join(dir, name));
   }
+  // The full build's signing answers, replayed in Chromium to the browser build (signing.mjs).
+  const full = await import(pathToFileURL(join(runDir, "node_modules", "camunda-authz", "node.mjs")).href);
+  const { recording } = await import(pathToFileURL(join(runDir, "signing.mjs")).href);
+  const recorder = recording(full);
+  runAll({ ...full, ...recorder.functions }, corpus);
+  for (const dir of [runDir, join(runDir, "app")]) writeFileSync(join(dir, "signing.js"), `export default ${JSON.stringify(recorder.log)};\n`);
   rmSync(packDir, { recursive: true, force: true });
   return { runDir, info, tarball, installed: join(runDir, "node_modules", "camunda-authz") };
 }
@@ -395,7 +405,7 @@ async function resultOf(url, { expectMissing = [], block } = {}) {
 
 // --- the tests ------------------------------------------------------------------------------
 
-test("package: npm pack holds the entries, one .wasm, and an exports map for every runtime", async (t) => {
+test("package: npm pack holds the entries, the two builds' .wasm, and an exports map for every runtime", async (t) => {
   const { info, tarball, installed } = await scratch();
   assert.deepEqual(info.files.map((f) => f.path).sort(), PACKED_FILES, "packed files");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
@@ -414,7 +424,7 @@ test("package: npm pack holds the entries, one .wasm, and an exports map for eve
   const br = (file) => brotliCompressSync(readFileSync(join(installed, file)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
   const sum = (f) => BROWSER_FILES.reduce((n, file) => n + f(file), 0);
   const raw = sum((file) => statSync(join(installed, file)).size);
-  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("wasm/camunda_authz_bg.wasm")} gzip)`);
+  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("browser/wasm/camunda_authz_bg.wasm")} gzip)`);
 });
 
 test("Node 20, ES module (import)", async () => {
@@ -540,13 +550,13 @@ test("Vercel edge-runtime: an Edge function that filters a task list by a signed
 test("Chromium: a plain <script type=module> page, init() from every kind of input, initSync()", async () => {
   const { runDir, installed } = await scratch();
   mkdirSync(join(runDir, "explicit"), { recursive: true });
-  copyFileSync(join(installed, "wasm", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
+  copyFileSync(join(installed, "browser", "wasm", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
   const server = await serve(runDir);
   try {
     for (const mode of ["default", "url", "string", "bytes", "arraybuffer", "response", "promise", "module", "sync"]) {
       const result = await resultOf(
         `${server.url}/browser.html?mode=${mode}`,
-        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/wasm/camunda_authz_bg.wasm" },
+        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/browser/wasm/camunda_authz_bg.wasm" },
       );
       try {
         judge(result, { loadedOnImport: false });
@@ -589,11 +599,10 @@ test("Chromium: an esbuild bundle of the same app (the .wasm copied next to it)"
     metafile: true,
     logLevel: "silent",
   });
-  assert.ok(inputsOf(built.metafile).includes("camunda-authz/index.js"), "the browser entry");
+  assert.ok(inputsOf(built.metafile).includes("camunda-authz/browser/index.js"), "the browser entry (the browser build)");
   copyFileSync(join(runDir, "app", "index.html"), join(dist, "index.html"));
   // esbuild leaves `new URL("camunda_authz_bg.wasm", import.meta.url)` alone: the app ships the file.
-  const wasm = createRequire(join(runDir, "package.json")).resolve("camunda-authz/camunda_authz_bg.wasm");
-  copyFileSync(wasm, join(dist, "camunda_authz_bg.wasm"));
+  copyFileSync(join(runDir, "node_modules", "camunda-authz", "browser", "wasm", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
   const server = await serve(dist);
   try {
     judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
@@ -621,6 +630,27 @@ test("TypeScript: tsc --noEmit --strict on consumers of every API (ESM, CommonJS
   collect("index.d.ts");
   const lib = await import(pathToFileURL(join(installed, "node.mjs")).href);
   assert.deepEqual([...declared].sort(), Object.keys(lib).sort(), "index.d.ts declares every export and nothing else");
+});
+
+test("TypeScript: with the `browser` condition the types are the browser build's (no signGrants, no generateSigningKey)", async () => {
+  const { runDir } = await scratch();
+  const tsc = join(BIN, "tsc");
+  // As a Vite app's tsconfig sets it: verifying type-checks, signing and key generation do not.
+  const browserTypes = join(runDir, "types-browser");
+  mkdirSync(browserTypes, { recursive: true });
+  writeFileSync(join(browserTypes, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "esnext", moduleResolution: "bundler", customConditions: ["browser"], lib: ["es2022", "dom"], types: [] }, files: ["app.ts"] }));
+  const app = (call) => `import init, { verifyGrants, Authorizer, signGrants, generateSigningKey } from "camunda-authz";\nawait init();\nconst grants = verifyGrants("t", { keys: [] }, { issuer: "https://tasklist.example.com", audience: "tasklist" });\nnew Authorizer(grants).can("claim", { userTaskKey: "1" });\nvoid signGrants; void generateSigningKey;\n${call}\nexport {};\n`;
+  const tscOn = async (source) => {
+    writeFileSync(join(browserTypes, "app.ts"), source);
+    return run(tsc, ["-p", join(browserTypes, "tsconfig.json")], { cwd: runDir });
+  };
+  const verifying = await tscOn(app(""));
+  assert.equal(verifying.code, 0, `the browser build's types: verify and decide:\n${verifying.stdout}${verifying.stderr}`);
+  for (const call of ['signGrants({}, "{}");', 'generateSigningKey("k");']) {
+    const refused = await tscOn(app(call));
+    assert.notEqual(refused.code, 0, `the browser build's types must refuse ${call}`);
+    assert.match(refused.stdout, /not callable/, `${call}: ${refused.stdout}`);
+  }
 });
 
 test("publint on the packed tarball (strict)", async () => {
