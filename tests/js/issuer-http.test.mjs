@@ -11,26 +11,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { startStandin } from "../camunda-standin/index.mjs";
-import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
+import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
+import { AUD, ISS, salesPopulation } from "./support/issuer-population.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const lib = await import(new URL("node.mjs", PKG).href);
 const { createIssuer, createIssuerHandler, toNodeListener, keyRing } = await import(new URL("issuer/node.js", PKG).href);
 
-const ISS = "https://tasklist.example.com";
-const AUD = "tasklist";
 const JWKS_PATH = "/.well-known/camunda-grants-jwks.json";
-const data = {
-  users: [{ username: "alice" }],
-  clients: [SERVICE_ACCOUNT],
-  groups: [{ groupId: "sales", users: ["alice"] }],
-  roles: [{ roleId: "task-worker", groups: ["sales"] }],
-  authorizations: [
-    ...serviceAccountAuthorizations(),
-    { ownerType: "ROLE", ownerId: "task-worker", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM", "COMPLETE"] },
-  ],
-};
-const standin = await startStandin(data);
+const standin = await startStandin(salesPopulation());
 const scratch = mkdtempSync(join(tmpdir(), "camunda-authz-issuer-"));
 after(async () => {
   await standin.close();
