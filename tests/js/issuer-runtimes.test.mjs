@@ -6,13 +6,13 @@
 // which must get the entry that refuses to run.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStandin } from "../camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
-import { AUD, ISS, salesPopulation } from "./support/issuer-population.mjs";
+import { startIssuerBin } from "./support/issuer-bin.mjs";
+import { AUD, binEnv, ISS, salesPopulation } from "./support/issuer-population.mjs";
 import { CACHE, installPackage, PKG } from "./support/package.mjs";
 import { run as runFor, runOk as runOkFor } from "./support/run.mjs";
 import { BIN, bundleWorker, denoEnv, inputsOf, startEdge, startWorkerd, workerdConfig, workerdModules } from "./support/runtimes.mjs";
@@ -147,47 +147,23 @@ export default createIssuerHandler(issuer, { grantsPath: "/api/grants" });
 test("npx camunda-authz issuer: the installed bin serves grants", async () => {
   const keyFile = join(RUN, "issuer-key.json");
   writeFileSync(keyFile, JSON.stringify(key.privateJwk));
-  const env = {
-    CAMUNDA_REST_ADDRESS: standin.url,
-    CAMUNDA_BASIC_AUTH_USERNAME: "unused",
-    CAMUNDA_AUTH_STRATEGY: "OAUTH",
-    CAMUNDA_OAUTH_URL: standin.oauthUrl,
-    CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId,
-    CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret,
-    CAMUNDA_AUTHZ_ISSUER: ISS,
-    CAMUNDA_AUTHZ_AUDIENCE: AUD,
-    npm_config_cache: join(CACHE, "npm-cache"),
-  };
+  const env = binEnv(standin, { CAMUNDA_BASIC_AUTH_USERNAME: "unused", npm_config_cache: join(CACHE, "npm-cache") });
   // In its own process group: npx starts the bin as a child, and both are stopped together.
-  const child = spawn("npx", ["--offline", "--no-install", "camunda-authz", "issuer", "--key", keyFile, "--port", "0"], { cwd: RUN, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const exited = new Promise((resolve) => child.on("exit", resolve));
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (out += d));
+  const bin = startIssuerBin("npx", ["--offline", "--no-install", "camunda-authz", "issuer", "--key", keyFile, "--port", "0"], { cwd: RUN, env: { ...process.env, ...env }, detached: true });
   try {
-    const base = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL:\n${out}`)), 30_000);
-      child.stdout.on("data", () => {
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`npx exited (${code}):\n${out}`)));
-    });
+    const base = await bin.started;
     const jwks = await (await fetch(`${base}/.well-known/camunda-grants-jwks.json`)).json();
     const res = await fetch(`${base}/grants`, { method: "POST", headers: { authorization: `Bearer ${standin.userToken("alice", { region: "eu" })}` } });
     assert.equal(res.status, 200, await res.clone().text());
     judge((await res.json()).token, jwks, "npx");
   } finally {
     try {
-      process.kill(-child.pid, "SIGTERM");
+      process.kill(-bin.child.pid, "SIGTERM");
     } catch {
       // already gone
     }
   }
-  await exited;
+  await bin.exited;
 });
 
 test("a browser bundle gets the issuer's refusing entry, which throws a clear AuthzError", async () => {

@@ -21,3 +21,17 @@ export function salesPopulation({ mappingRules = [], authorizations = [] } = {})
     ],
   };
 }
+
+/** The bin's environment: Camunda at the stand-in through its OAuth, issuing for ISS and AUD; `extra` adds or overrides. */
+export function binEnv(standin, extra = {}) {
+  return {
+    CAMUNDA_REST_ADDRESS: standin.url,
+    CAMUNDA_AUTH_STRATEGY: "OAUTH",
+    CAMUNDA_OAUTH_URL: standin.oauthUrl,
+    CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId,
+    CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret,
+    CAMUNDA_AUTHZ_ISSUER: ISS,
+    CAMUNDA_AUTHZ_AUDIENCE: AUD,
+    ...extra,
+  };
+}
