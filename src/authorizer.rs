@@ -8,8 +8,6 @@
 //! to a [`Reach`]: which grants reach it and where it is in its lifecycle, as bit masks; every
 //! operation is a few bit tests. The steps and their order are in [`crate::rules`].
 
-use std::collections::HashMap;
-
 use crate::json::Value;
 use serde::Serialize;
 
@@ -23,6 +21,7 @@ use crate::rules::{
     Alternative, Gate, Hit, Lifecycle, MatchedBy, Operation, Reach, Route, TaskPermission,
     TaskScope, TaskState,
 };
+use crate::sorted_map::SortedMap;
 use crate::task::Task;
 
 /// An interned string; `0` stands for "absent, empty, or not named by any grant".
@@ -52,7 +51,7 @@ struct SymInfo {
 #[derive(Clone, Debug, Default)]
 struct ResourceGrants {
     wildcard: Option<GrantRef>,
-    ids: HashMap<String, GrantRef>,
+    ids: SortedMap<String, GrantRef>,
 }
 
 /// A verified (or trusted) grant set, compiled for decisions.
@@ -62,7 +61,7 @@ pub struct Authorizer {
     /// The release whose types count (`camundaVersion`).
     version: CamundaVersion,
     principal_type: PrincipalType,
-    symbols: HashMap<String, Sym>,
+    symbols: SortedMap<String, Sym>,
     /// Indexed by `Sym`; entry 0 is the "nothing" symbol.
     names: Vec<String>,
     info: Vec<SymInfo>,
@@ -75,7 +74,7 @@ pub struct Authorizer {
     /// (the `Key` row stays empty: key grants live in `SymInfo`).
     task: [[Option<GrantRef>; 4]; 5],
     task_mask: [u8; 5],
-    general: HashMap<(ResourceType, PermissionType), ResourceGrants>,
+    general: SortedMap<(ResourceType, PermissionType), ResourceGrants>,
 }
 
 /// The answer to "may the principal do this", with its reason.
@@ -225,7 +224,7 @@ impl Authorizer {
         let mut this = Authorizer {
             version,
             principal_type,
-            symbols: HashMap::new(),
+            symbols: SortedMap::default(),
             names: vec![String::new()],
             info: vec![SymInfo::default()],
             user: 0,
@@ -233,7 +232,7 @@ impl Authorizer {
             process_wildcard_mask: 0,
             task: [[None; 4]; 5],
             task_mask: [0; 5],
-            general: HashMap::new(),
+            general: SortedMap::default(),
             payload,
         };
         let principal = this.payload.principal.clone();
@@ -305,7 +304,7 @@ impl Authorizer {
         if sym == 0 {
             return 0;
         }
-        self.symbols.insert(text.to_owned(), sym);
+        self.symbols.get_or_insert_with(text.to_owned(), || sym);
         self.names.push(text.to_owned());
         self.info.push(SymInfo::default());
         sym
@@ -369,12 +368,20 @@ impl Authorizer {
             }
             match scope {
                 Scope::Wildcard => {
-                    let entry = self.general.entry((resource, permission)).or_default();
-                    entry.wildcard.get_or_insert(grant);
+                    if let Some(entry) = self
+                        .general
+                        .get_or_insert_with((resource, permission), ResourceGrants::default)
+                    {
+                        entry.wildcard.get_or_insert(grant);
+                    }
                 }
                 Scope::Id(id) => {
-                    let entry = self.general.entry((resource, permission)).or_default();
-                    entry.ids.entry(id.to_owned()).or_insert(grant);
+                    if let Some(entry) = self
+                        .general
+                        .get_or_insert_with((resource, permission), ResourceGrants::default)
+                    {
+                        entry.ids.get_or_insert_with(id.to_owned(), || grant);
+                    }
                 }
                 Scope::Property(_) => {}
             }

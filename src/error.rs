@@ -21,6 +21,8 @@ pub enum ErrorCode {
     TaskInvalid,
     OperationUnknown,
     ArgumentInvalid,
+    /// A function this build leaves out (the browser build has no signing or edge scanner).
+    Unsupported,
 }
 
 impl ErrorCode {
@@ -41,6 +43,7 @@ impl ErrorCode {
             Self::TaskInvalid => "ERR_TASK_INVALID",
             Self::OperationUnknown => "ERR_OPERATION_UNKNOWN",
             Self::ArgumentInvalid => "ERR_ARGUMENT_INVALID",
+            Self::Unsupported => "ERR_UNSUPPORTED",
         }
     }
 
@@ -59,7 +62,7 @@ impl ErrorCode {
     ];
 
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         Self::GrantsMalformed,
         Self::GrantsTooLarge,
         Self::GrantsAlg,
@@ -75,6 +78,7 @@ impl ErrorCode {
         Self::TaskInvalid,
         Self::OperationUnknown,
         Self::ArgumentInvalid,
+        Self::Unsupported,
     ];
 }
 

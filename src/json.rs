@@ -489,7 +489,8 @@ impl<'t> Lexer<'t> {
         }
     }
 
-    /// Validates a string after its `"` without decoding it.
+    /// Validates a string after its `"` without decoding it (for the edge scanner).
+    #[cfg(feature = "edge")]
     pub fn skip_string(&mut self) -> Lexed<()> {
         loop {
             let rest = self.bytes.get(self.at..).unwrap_or_default();

@@ -1,10 +1,14 @@
 //! Ed25519 keys as JWKs (RFC 7517, RFC 8037: `kty` `OKP`, `crv` `Ed25519`) and public key sets.
 
-use ed25519_dalek::{SigningKey, VerifyingKey};
+#[cfg(feature = "sign")]
+use ed25519_dalek::SigningKey;
+use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 
 use crate::base64url;
-use crate::error::{err, AuthzError, ErrorCode, Result};
+#[cfg(feature = "sign")]
+use crate::error::AuthzError;
+use crate::error::{err, ErrorCode, Result};
 use crate::json::{self, Fields, Value};
 
 /// A JWK as JSON: the members this crate reads and writes. Other members are ignored.
@@ -214,11 +218,13 @@ impl KeySet {
 }
 
 /// A private signing key with its kid.
+#[cfg(feature = "sign")]
 pub struct SigningJwk {
     pub kid: String,
     pub key: SigningKey,
 }
 
+#[cfg(feature = "sign")]
 impl SigningJwk {
     /// Reads a private Ed25519 JWK from JSON text; `x`, when present, must belong to `d`.
     pub fn parse_str(text: &str) -> Result<Self> {

@@ -6,16 +6,23 @@
 //! Ed25519), and only then the payload and its claims. Its result, [`VerifiedGrants`], can only
 //! be made here, so nothing unverified reaches an [`crate::Authorizer`] built from it.
 
+#[cfg(feature = "sign")]
 use std::borrow::Cow;
 
-use ed25519_dalek::{Signature, Signer};
+use ed25519_dalek::Signature;
+#[cfg(feature = "sign")]
+use ed25519_dalek::Signer;
 
 use crate::authorizer::validate;
 use crate::base64url;
 use crate::error::{err, AuthzError, ErrorCode, Result};
 use crate::json::{self, Fields, Value};
-use crate::jwk::{KeySet, SigningJwk};
-use crate::model::{Audience, GrantSetPayload, GRANTS_VERSION};
+use crate::jwk::KeySet;
+#[cfg(feature = "sign")]
+use crate::jwk::SigningJwk;
+use crate::model::GrantSetPayload;
+#[cfg(feature = "sign")]
+use crate::model::{Audience, GRANTS_VERSION};
 use crate::time::iso8601;
 
 pub const ALG: &str = "EdDSA";
@@ -307,6 +314,7 @@ fn check_claims(payload: &GrantSetPayload, options: &VerifyOptions) -> Result<()
 }
 
 /// What `sign` fills in.
+#[cfg(feature = "sign")]
 #[derive(Clone, Debug, Default)]
 pub struct SignOptions {
     /// Seconds since the epoch, for `iat` and a default `exp`.
@@ -320,6 +328,7 @@ pub struct SignOptions {
 }
 
 /// Sets member `name` of an object: in place when present, else at the end.
+#[cfg(feature = "sign")]
 fn set<'t>(members: &mut Vec<(Cow<'t, str>, Value<'t>)>, name: &'t str, value: Value<'t>) {
     match members.iter_mut().find(|(k, _)| k == name) {
         Some(member) => member.1 = value,
@@ -331,6 +340,7 @@ fn set<'t>(members: &mut Vec<(Cow<'t, str>, Value<'t>)>, name: &'t str, value: V
 /// are kept, in order, numbers as written). Sets `iat` and `exp` from `ttl` when given (else
 /// keeps the payload's, defaulting `exp` to 15 minutes), `ver`, and `iss`/`aud` from the
 /// options, then checks that the result is a grant set this crate would accept before signing.
+#[cfg(feature = "sign")]
 pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Result<String> {
     let Value::Object(mut members) = part_json(payload_json.as_bytes(), "the payload")? else {
         return malformed("a grant-set payload must be a JSON object");

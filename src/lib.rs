@@ -14,7 +14,9 @@ pub mod jwk;
 pub mod jws;
 pub mod model;
 pub mod rules;
+#[cfg(feature = "edge")]
 pub mod search;
+pub mod sorted_map;
 pub mod task;
 pub mod time;
 
@@ -23,7 +25,9 @@ pub mod wasm;
 
 pub use authorizer::{Authorizer, Decision, ReasonCode, Sym, TaskSyms};
 pub use error::{AuthzError, ErrorCode, Result};
-pub use jwk::{KeySet, SigningJwk};
+pub use jwk::KeySet;
+#[cfg(feature = "sign")]
+pub use jwk::SigningJwk;
 pub use jws::{VerifiedGrants, VerifyOptions};
 pub use model::{Authorization, GrantSetPayload, Principal};
 pub use rules::{MatchedBy, Operation};

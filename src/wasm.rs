@@ -16,6 +16,15 @@ use crate::model::GrantSetPayload;
 use crate::rules::Operation;
 use crate::task::Task;
 
+/// The error of a function the browser build leaves out.
+#[cfg(not(all(feature = "sign", feature = "edge")))]
+fn unsupported(name: &str) -> JsValue {
+    into_error(AuthzError::new(
+        ErrorCode::Unsupported,
+        format!("{name} is not in the browser build; import camunda-authz in Node.js, Deno, workerd or Vercel Edge to use it"),
+    ))
+}
+
 /// The single conversion from a core error to a thrown JavaScript value: an `Error` named
 /// `AuthzError` with a `code` (the wrapper keeps the code of such errors only).
 fn into_error(error: AuthzError) -> JsValue {
@@ -177,11 +186,19 @@ impl Engine {
     /// buffer: a `/v2/user-tasks/search` response as JSON text in, the same text with only the
     /// allowed `items` out (page totals untouched; see [`Authorizer::filter_search_response`]).
     /// The text buffer is released afterwards when it holds more than [`RELEASE_BYTES`].
+    #[cfg(feature = "edge")]
     #[wasm_bindgen(js_name = filterSearchText)]
     pub fn filter_search_text(&mut self, op: &str, len: usize) -> Result<String, JsValue> {
         let filtered = self.filter_text(op, len);
         release_if_large(&mut self.text);
         filtered
+    }
+
+    /// The browser build has no edge scanner: `filterSearchResponse` throws `ERR_UNSUPPORTED`.
+    #[cfg(not(feature = "edge"))]
+    #[wasm_bindgen(js_name = filterSearchText)]
+    pub fn filter_search_text(&self) -> Result<String, JsValue> {
+        Err(unsupported("filterSearchResponse"))
     }
 
     /// `explain(operation, task)`.
@@ -274,6 +291,7 @@ impl Engine {
     }
 
     /// `filterSearchText` before the text buffer is released.
+    #[cfg(feature = "edge")]
     fn filter_text(&self, op: &str, len: usize) -> Result<String, JsValue> {
         let op = operation(op)?;
         let Some(bytes) = self.text.get(..len) else {
@@ -299,8 +317,12 @@ impl Engine {
 
 // --- Signed grant sets -------------------------------------------------------------------------
 
-use crate::jwk::{Jwk, Jwks, KeySet, SigningJwk};
-use crate::jws::{self, SignOptions, VerifiedGrants, VerifyOptions};
+use crate::jwk::KeySet;
+#[cfg(feature = "sign")]
+use crate::jwk::{Jwk, Jwks, SigningJwk};
+#[cfg(feature = "sign")]
+use crate::jws::SignOptions;
+use crate::jws::{self, VerifiedGrants, VerifyOptions};
 use crate::model::Audience;
 
 /// `audience` as JSON text: a string or an array of strings.
@@ -388,6 +410,7 @@ pub fn verify(
 
 /// Signs a grant-set payload (JSON text) with a private JWK (JSON text). `audience_json` is
 /// absent or the JSON text of a string or an array of strings.
+#[cfg(feature = "sign")]
 #[wasm_bindgen]
 pub fn sign(
     payload_json: &str,
@@ -409,6 +432,7 @@ pub fn sign(
 }
 
 /// A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`.
+#[cfg(feature = "sign")]
 #[wasm_bindgen(js_name = generateSigningKey)]
 pub fn generate_signing_key(kid: &str) -> Result<JsValue, JsValue> {
     let key = SigningJwk::generate(kid).map_err(into_error)?;
@@ -429,6 +453,20 @@ pub fn generate_signing_key(kid: &str) -> Result<JsValue, JsValue> {
             keys: vec![public.clone()],
         },
     })
+}
+
+/// The browser build signs nothing: `signGrants` throws `ERR_UNSUPPORTED`.
+#[cfg(not(feature = "sign"))]
+#[wasm_bindgen]
+pub fn sign() -> Result<String, JsValue> {
+    Err(unsupported("signGrants"))
+}
+
+/// The browser build makes no keys: `generateSigningKey` throws `ERR_UNSUPPORTED`.
+#[cfg(not(feature = "sign"))]
+#[wasm_bindgen(js_name = generateSigningKey)]
+pub fn generate_signing_key() -> Result<JsValue, JsValue> {
+    Err(unsupported("generateSigningKey"))
 }
 
 /// Decodes a token without verifying it: the JSON text of `{ header, payload, verified }`
@@ -452,3 +490,8 @@ impl Engine {
         Engine::new(Authorizer::new(grants.inner.clone()))
     }
 }
+
+/// A smaller allocator than std's dlmalloc for the shipped module (see docs/size.md).
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());

@@ -3,7 +3,6 @@
 // `camunda-authz issuer` service (bin) configured by environment variables and a key file.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -11,26 +10,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { startStandin } from "../camunda-standin/index.mjs";
-import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
+import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
+import { startIssuerBin } from "./support/issuer-bin.mjs";
+import { AUD, binEnv, ISS, salesPopulation } from "./support/issuer-population.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const lib = await import(new URL("node.mjs", PKG).href);
 const { createIssuer, createIssuerHandler, toNodeListener, keyRing } = await import(new URL("issuer/node.js", PKG).href);
 
-const ISS = "https://tasklist.example.com";
-const AUD = "tasklist";
 const JWKS_PATH = "/.well-known/camunda-grants-jwks.json";
-const data = {
-  users: [{ username: "alice" }],
-  clients: [SERVICE_ACCOUNT],
-  groups: [{ groupId: "sales", users: ["alice"] }],
-  roles: [{ roleId: "task-worker", groups: ["sales"] }],
-  authorizations: [
-    ...serviceAccountAuthorizations(),
-    { ownerType: "ROLE", ownerId: "task-worker", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM", "COMPLETE"] },
-  ],
-};
-const standin = await startStandin(data);
+const standin = await startStandin(salesPopulation());
 const scratch = mkdtempSync(join(tmpdir(), "camunda-authz-issuer-"));
 after(async () => {
   await standin.close();
@@ -148,46 +137,16 @@ test("node:http through toNodeListener, and Hono, over real HTTP", async () => {
   standin.assertClean();
 });
 
-/** Starts the bin; resolves `{ base, child, output() }` once it prints its URL. */
+/** Starts the bin with only `env` (and PATH); `{ started, exited, child, output() }`. */
 function startBin(args, env) {
   const bin = fileURLToPath(new URL("issuer/bin.js", PKG));
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
-  const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-  const started = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the issuer printed no URL:\n${out}${err}`)), 20_000);
-    child.stdout.on("data", () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error(`the issuer exited (${code})`), { code, out, err }));
-    });
-  });
-  started.catch(() => {}); // a run that is meant to fail is judged by its exit code
-  return { started, exited, child, output: () => out + err };
+  return startIssuerBin(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env } });
 }
 
 test("the bin: `camunda-authz issuer` serves grants and the JWKS from CAMUNDA_* variables and a key file", async () => {
   const keyFile = join(scratch, "key.json");
   writeFileSync(keyFile, JSON.stringify({ keys: [key2.privateJwk, key1.publicJwk] }));
-  const env = {
-    CAMUNDA_REST_ADDRESS: `${standin.url}/v2`,
-    CAMUNDA_AUTH_STRATEGY: "OAUTH",
-    CAMUNDA_OAUTH_URL: standin.oauthUrl,
-    CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId,
-    CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret,
-    CAMUNDA_AUTHZ_ISSUER: ISS,
-    CAMUNDA_AUTHZ_AUDIENCE: AUD,
-    CAMUNDA_AUTHZ_TTL: "120",
-  };
+  const env = binEnv(standin, { CAMUNDA_REST_ADDRESS: `${standin.url}/v2`, CAMUNDA_AUTHZ_TTL: "120" });
   const run = startBin(["issuer", "--key", keyFile, "--port", "0"], env);
   try {
     const base = await run.started;

@@ -1,79 +1,47 @@
 // The issuer as a user installs it (`npm pack` of pkg/, installed offline into a scratch project
-// under .cache/issuer-runtimes/), importing `camunda-authz/issuer` by name so the package's own
+// under .cache/runtimes/ by tests/js/support/package.mjs), importing `camunda-authz/issuer` by name so the package's own
 // conditions pick the entry: Deno (only --allow-net to the stand-in and --allow-env), workerd (a
 // Worker bundled as Wrangler does, serving the grants endpoint), Vercel's edge-runtime (bundled as
 // Next.js does), `npx camunda-authz issuer`, a strict TypeScript consumer, and a browser bundle,
 // which must get the entry that refuses to run.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStandin } from "../camunda-standin/index.mjs";
-import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
+import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
+import { startIssuerBin } from "./support/issuer-bin.mjs";
+import { AUD, binEnv, ISS, salesPopulation } from "./support/issuer-population.mjs";
+import { CACHE, installPackage, PKG } from "./support/package.mjs";
+import { run as runFor, runOk as runOkFor } from "./support/run.mjs";
+import { BIN, bundleWorker, denoEnv, inputsOf, startEdge, startWorkerd, workerdConfig, workerdModules } from "./support/runtimes.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, "..", "..");
-const BIN = join(HERE, "node_modules", ".bin");
-const CACHE = join(ROOT, ".cache", "issuer-runtimes");
-const RUN = join(CACHE, `run-${process.pid}`);
+let RUN;
 const lib = await import(new URL("../../pkg/node.mjs", import.meta.url).href);
 
-const ISS = "https://tasklist.example.com";
-const AUD = "tasklist";
-const data = {
-  users: [{ username: "alice" }],
-  clients: [SERVICE_ACCOUNT],
-  groups: [{ groupId: "sales", users: ["alice"] }],
-  roles: [{ roleId: "task-worker", groups: ["sales"] }],
+const data = salesPopulation({
   mappingRules: [{ mappingRuleId: "eu", claimName: "$.region", claimValue: "eu" }],
-  authorizations: [
-    ...serviceAccountAuthorizations(),
-    { ownerType: "ROLE", ownerId: "task-worker", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM", "COMPLETE"] },
-    { ownerType: "MAPPING_RULE", ownerId: "eu", resourceType: "PROCESS_DEFINITION", resourceId: "invoice", permissionTypes: ["READ_USER_TASK"] },
-  ],
-};
+  authorizations: [{ ownerType: "MAPPING_RULE", ownerId: "eu", resourceType: "PROCESS_DEFINITION", resourceId: "invoice", permissionTypes: ["READ_USER_TASK"] }],
+});
 const EXPECTED = { type: "USER", id: "alice", groups: ["sales"], roles: ["task-worker"], tenants: [], mappingRules: ["eu"] };
 let standin;
 const key = lib.generateSigningKey("runtime-1");
 
-function run(cmd, args, { cwd, env, timeout = 90_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function runOk(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  assert.equal(r.code, 0, `${basename(cmd)} ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return r;
-}
+// The commands here (Deno, tsc) get 90 s.
+const run = (cmd, args, opts) => runFor(cmd, args, { timeout: 90_000, ...opts });
+const runOk = (cmd, args, opts) => runOkFor(cmd, args, { timeout: 90_000, ...opts });
 
 before(async () => {
-  assert.ok(existsSync(join(ROOT, "pkg", "issuer", "index.js")), "pkg/ is missing the issuer: run ./x build first");
+  assert.ok(existsSync(join(PKG, "issuer", "index.js")), "pkg/ is missing the issuer: run ./x build first");
   standin = await startStandin(data);
-  rmSync(RUN, { recursive: true, force: true });
-  mkdirSync(RUN, { recursive: true });
-  const packed = await runOk("npm", ["pack", join(ROOT, "pkg"), "--json", "--pack-destination", RUN, "--cache", join(CACHE, "npm-cache")], { cwd: ROOT });
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
-  writeFileSync(join(RUN, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-  await runOk("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--cache", join(CACHE, "npm-cache"), `./${info.filename}`], { cwd: RUN });
+  ({ runDir: RUN } = await installPackage("issuer"));
 });
 
 after(async () => {
   await standin?.close();
-  rmSync(RUN, { recursive: true, force: true });
+  if (RUN) rmSync(RUN, { recursive: true, force: true });
 });
 
 /** The grant set verifies and names alice's memberships. */
@@ -99,7 +67,7 @@ console.log(JSON.stringify({ byName: byName.token, isDate: byName.expiresAt inst
   const r = await runOk(
     join(BIN, "deno"),
     ["run", "--no-prompt", "--no-lock", "--cached-only", `--allow-net=${host}`, `--allow-env=${Object.keys(env).join(",")}`, "deno-issuer.mjs", JSON.stringify(key.privateJwk), standin.userToken("alice", { region: "eu" })],
-    { cwd: RUN, env: { ...env, DENO_DIR: join(CACHE, "deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" } },
+    { cwd: RUN, env: { ...env, ...denoEnv(join(CACHE, "deno")) } },
   );
   const out = JSON.parse(r.stdout.trim().split("\n").at(-1));
   assert.equal(out.isDate, true);
@@ -109,23 +77,7 @@ console.log(JSON.stringify({ byName: byName.token, isDate: byName.expiresAt inst
   standin.assertClean();
 });
 
-/** esbuild plugin: `.wasm` imports stay imports of a module file next to the bundle (Wrangler's rule). */
-function wasmModuleFiles(outdir) {
-  return {
-    name: "wasm-module-files",
-    setup(build) {
-      build.onResolve({ filter: /\.wasm$/ }, (args) => {
-        const file = join(args.resolveDir, args.path);
-        mkdirSync(outdir, { recursive: true });
-        copyFileSync(file, join(outdir, basename(file)));
-        return { path: `./${basename(file)}`, external: true };
-      });
-    },
-  };
-}
-
 test("workerd: a Worker serving the grants endpoint and the JWKS, configured by its bindings", async () => {
-  const esbuild = await import("esbuild");
   const out = join(RUN, "workerd");
   writeFileSync(
     join(RUN, "issuer-worker.mjs"),
@@ -141,18 +93,8 @@ export default {
 };
 `,
   );
-  const built = await esbuild.build({
-    entryPoints: [join(RUN, "issuer-worker.mjs")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    outfile: join(out, "worker.js"),
-    plugins: [wasmModuleFiles(out)],
-    metafile: true,
-    logLevel: "silent",
-  });
-  const inputs = Object.keys(built.metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ""));
+  const built = await bundleWorker(join(RUN, "issuer-worker.mjs"), out, { outfile: join(out, "worker.js") });
+  const inputs = inputsOf(built.metafile);
   assert.ok(inputs.includes("camunda-authz/issuer/workerd.js"), "the workerd entry");
   assert.ok(!inputs.some((p) => /node-http|bin\.js/.test(p)), "nothing of Node.js in the Worker");
   const text = (name, value) => `(name = "${name}", text = ${JSON.stringify(value)})`;
@@ -165,60 +107,25 @@ export default {
     text("ISSUER", ISS),
     text("AUDIENCE", AUD),
   ];
-  writeFileSync(
-    join(out, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker), (name = "cluster", network = (allow = ["public", "private", "local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  compatibilityDate = "2025-06-01",
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "camunda_authz_bg.wasm", wasm = embed "camunda_authz_bg.wasm"),
-  ],
-  bindings = [ ${bindings.join(", ")} ],
-  globalOutbound = "cluster",
-);
-`,
-  );
-  const child = spawn(join(BIN, "workerd"), ["serve", "config.capnp", "--control-fd=3"], { cwd: out, stdio: ["ignore", "pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-  child.stdout.resume();
+  const modules = workerdModules(["worker.js"], ["camunda_authz_bg.wasm"]);
+  writeFileSync(join(out, "config.capnp"), workerdConfig({ modules, bindings, outbound: true }));
+  const workerd = await startWorkerd(out);
   try {
-    const port = await new Promise((resolve, reject) => {
-      let control = "";
-      const timer = setTimeout(() => reject(new Error(`workerd did not start:\n${stderr}`)), 30_000);
-      child.stdio[3].setEncoding("utf8").on("data", (d) => {
-        control += d;
-        for (const line of control.split("\n").slice(0, -1)) {
-          const msg = JSON.parse(line);
-          if (msg.event === "listen" && msg.socket === "http") {
-            clearTimeout(timer);
-            resolve(msg.port);
-          }
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`workerd exited (${code}):\n${stderr}`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const { base } = workerd;
     const jwks = await (await fetch(`${base}/.well-known/camunda-grants-jwks.json`)).json();
     const res = await fetch(`${base}/grants`, { headers: { authorization: `Bearer ${standin.userToken("alice", { region: "eu" })}` } });
-    assert.equal(res.status, 200, `${await res.clone().text()}\n${stderr}`);
+    assert.equal(res.status, 200, `${await res.clone().text()}\n${workerd.output()}`);
     assert.equal(res.headers.get("cache-control"), "no-store");
     judge((await res.json()).token, jwks, "workerd");
     const refused = await fetch(`${base}/grants`, { headers: { authorization: "Bearer nope" } });
     assert.equal(refused.status, 401);
   } finally {
-    child.kill("SIGTERM");
+    await workerd.close();
   }
   standin.assertClean();
 });
 
 test("Vercel edge-runtime: an Edge route serving grants, bundled as Next.js does", async () => {
-  const esbuild = await import("esbuild");
   writeFileSync(
     join(RUN, "issuer-edge.mjs"),
     `import { createIssuer, createIssuerHandler } from "camunda-authz/issuer";
@@ -227,39 +134,9 @@ export default createIssuerHandler(issuer, { grantsPath: "/api/grants" });
 `,
   );
   const env = { CAMUNDA_REST_ADDRESS: standin.url, CAMUNDA_OAUTH_URL: standin.oauthUrl, CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId, CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret, SIGNING_KEY: JSON.stringify(key.privateJwk), ISSUER: ISS };
-  // `.wasm?module` imports become the compiled module Next.js injects, compiled outside the sandbox.
-  const modules = {};
-  const built = await esbuild.build({
-    entryPoints: [join(RUN, "issuer-edge.mjs")],
-    bundle: true,
-    format: "iife",
-    globalName: "__edge",
-    platform: "browser",
-    conditions: ["edge-light", "worker", "browser"],
-    define: { "process.env": JSON.stringify(env) },
-    plugins: [
-      {
-        name: "wasm-module-globals",
-        setup(build) {
-          build.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -"?module".length)), namespace: "wasm-global" }));
-          build.onLoad({ filter: /.*/, namespace: "wasm-global" }, async (args) => {
-            modules.__issuerWasm = await WebAssembly.compile(readFileSync(args.path));
-            return { contents: "export default globalThis.__issuerWasm;", loader: "js" };
-          });
-        },
-      },
-    ],
-    metafile: true,
-    write: false,
-    logLevel: "silent",
-  });
-  const inputs = Object.keys(built.metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ""));
+  const { built, runtime } = await startEdge(join(RUN, "issuer-edge.mjs"), { "process.env": JSON.stringify(env) });
+  const inputs = inputsOf(built.metafile);
   assert.ok(inputs.includes("camunda-authz/issuer/edge-light.js"), "the edge-light entry");
-  const { EdgeRuntime } = await import("edge-runtime");
-  const runtime = new EdgeRuntime({
-    initialCode: `${built.outputFiles[0].text}\naddEventListener("fetch", (event) => event.respondWith(__edge.default(event.request)));`,
-    extend: (context) => Object.assign(context, modules),
-  });
   const jwks = await (await runtime.dispatchFetch("https://edge.example/.well-known/camunda-grants-jwks.json")).json();
   const res = await runtime.dispatchFetch("https://edge.example/api/grants", { headers: { authorization: `Bearer ${standin.userToken("alice", { region: "eu" })}` } });
   assert.equal(res.status, 200, await res.clone().text());
@@ -270,54 +147,30 @@ export default createIssuerHandler(issuer, { grantsPath: "/api/grants" });
 test("npx camunda-authz issuer: the installed bin serves grants", async () => {
   const keyFile = join(RUN, "issuer-key.json");
   writeFileSync(keyFile, JSON.stringify(key.privateJwk));
-  const env = {
-    CAMUNDA_REST_ADDRESS: standin.url,
-    CAMUNDA_BASIC_AUTH_USERNAME: "unused",
-    CAMUNDA_AUTH_STRATEGY: "OAUTH",
-    CAMUNDA_OAUTH_URL: standin.oauthUrl,
-    CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId,
-    CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret,
-    CAMUNDA_AUTHZ_ISSUER: ISS,
-    CAMUNDA_AUTHZ_AUDIENCE: AUD,
-    npm_config_cache: join(CACHE, "npm-cache"),
-  };
+  const env = binEnv(standin, { CAMUNDA_BASIC_AUTH_USERNAME: "unused", npm_config_cache: join(CACHE, "npm-cache") });
   // In its own process group: npx starts the bin as a child, and both are stopped together.
-  const child = spawn("npx", ["--offline", "--no-install", "camunda-authz", "issuer", "--key", keyFile, "--port", "0"], { cwd: RUN, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const exited = new Promise((resolve) => child.on("exit", resolve));
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d) => (out += d));
+  const bin = startIssuerBin("npx", ["--offline", "--no-install", "camunda-authz", "issuer", "--key", keyFile, "--port", "0"], { cwd: RUN, env: { ...process.env, ...env }, detached: true });
   try {
-    const base = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL:\n${out}`)), 30_000);
-      child.stdout.on("data", () => {
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`npx exited (${code}):\n${out}`)));
-    });
+    const base = await bin.started;
     const jwks = await (await fetch(`${base}/.well-known/camunda-grants-jwks.json`)).json();
     const res = await fetch(`${base}/grants`, { method: "POST", headers: { authorization: `Bearer ${standin.userToken("alice", { region: "eu" })}` } });
     assert.equal(res.status, 200, await res.clone().text());
     judge((await res.json()).token, jwks, "npx");
   } finally {
     try {
-      process.kill(-child.pid, "SIGTERM");
+      process.kill(-bin.child.pid, "SIGTERM");
     } catch {
       // already gone
     }
   }
-  await exited;
+  await bin.exited;
 });
 
 test("a browser bundle gets the issuer's refusing entry, which throws a clear AuthzError", async () => {
   const esbuild = await import("esbuild");
   writeFileSync(join(RUN, "browser-app.mjs"), `import { createIssuer } from "camunda-authz/issuer";\nexport { createIssuer };\n`);
   const built = await esbuild.build({ entryPoints: [join(RUN, "browser-app.mjs")], bundle: true, format: "esm", platform: "browser", write: false, metafile: true, logLevel: "silent" });
-  const inputs = Object.keys(built.metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ""));
+  const inputs = inputsOf(built.metafile);
   assert.ok(inputs.includes("camunda-authz/issuer/browser.js"));
   assert.ok(!inputs.includes("camunda-authz/issuer/issuer.js"), "no issuer code in a browser bundle");
   const file = join(RUN, "browser-bundle.mjs");

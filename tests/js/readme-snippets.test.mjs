@@ -28,7 +28,7 @@ import { readFileSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extract, moduleOf } from "./snippets/extract.mjs";
-import { installPackage } from "./snippets/package.mjs";
+import { installPackage } from "./support/package.mjs";
 import { startRuntime, writeProject } from "./snippets/runtimes.mjs";
 import { makeFixtures } from "./snippets/fixtures.mjs";
 import { checks } from "./snippets/checks.mjs";
@@ -46,7 +46,7 @@ let projectPromise;
 /** The installed package, the block modules and the fixtures, once for every block. */
 function project() {
   projectPromise ??= (async () => {
-    const { runDir } = await installPackage(ROOT, join(ROOT, "pkg"));
+    const { runDir } = await installPackage("snippets");
     // A React app has react and react-dom next to the package: tests/js's own copies.
     for (const name of ["react", "react-dom", "scheduler"]) symlinkSync(join(HERE, "node_modules", name), join(runDir, "node_modules", name), "dir");
     const offsets = await writeProject(runDir, toRun);

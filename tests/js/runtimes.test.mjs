@@ -1,7 +1,8 @@
 // The npm package exactly as a user installs it, in every JavaScript runtime it promises.
 //
 // `npm pack` turns pkg/ (from `./x build`) into a tarball, which is installed (offline: it has no
-// dependencies) into a scratch project under .cache/runtimes/, cached by the tarball's hash.
+// dependencies) into a scratch project under .cache/runtimes/, cached by the tarball's hash
+// (tests/js/support/package.mjs).
 // Every runtime then imports `camunda-authz` by its bare name, so the package's own `exports`
 // conditions choose the entry, and runs the same conformance suite (tests/js/conformance.mjs,
 // copied unchanged) through tests/js/runtimes/harness.mjs:
@@ -11,30 +12,31 @@
 //   then `tsc --strict` on consumer files and publint on the tarball.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { basename, dirname, extname, join, normalize, relative, sep } from "node:path";
+import { dirname, extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
-import { conformance } from "./conformance.mjs";
+import { conformance, runAll } from "./conformance.mjs";
 import { loadCorpus } from "./corpus.mjs";
+import { CACHE, installPackage } from "./support/package.mjs";
+import { run, runOk } from "./support/run.mjs";
+import { BIN, bundleWorker, denoEnv, inputsOf, launchChromium, startEdge, startWorkerd, workerdConfig, workerdModules } from "./support/runtimes.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, "..", "..");
-const PKG = join(ROOT, "pkg");
-const CACHE = join(ROOT, ".cache", "runtimes");
-const BIN = join(HERE, "node_modules", ".bin");
 const FIXTURES = join(HERE, "runtimes");
 const corpus = loadCorpus();
 const EXPECTED_CHECKS = conformance({}, corpus).length;
 
-// The files a user gets, and nothing else: one copy of the .wasm.
+// The files a user gets, and nothing else: the full build's .wasm and the browser build's.
 const PACKED_FILES = [
   "LICENSE",
   "README.md",
+  "browser.d.ts",
+  "browser/core.js",
+  "browser/index.js",
+  "browser/wasm/camunda_authz.js",
+  "browser/wasm/camunda_authz_bg.wasm",
   "core.d.ts",
   "core.js",
   "deno.js",
@@ -116,45 +118,9 @@ const PACKED_FILES = [
   "workerd.js",
 ];
 // What a page without a bundler downloads: the browser entry, the wrapper, the glue, the module.
-const BROWSER_FILES = ["index.js", "core.js", "wasm/camunda_authz.js", "wasm/camunda_authz_bg.wasm"];
+const BROWSER_FILES = ["browser/index.js", "browser/core.js", "browser/wasm/camunda_authz.js", "browser/wasm/camunda_authz_bg.wasm"];
 
 // --- helpers --------------------------------------------------------------------------------
-
-/** Runs a command; resolves `{ code, stdout, stderr }`. Kills it (by its pid) after `timeout` ms. */
-function run(cmd, args, { cwd, env, timeout = 60_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: signal ? `killed by ${signal} (timeout ${timeout} ms?)` : code, stdout, stderr });
-    });
-  });
-}
-
-async function runOk(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  assert.equal(r.code, 0, `${basename(cmd)} ${args.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return r;
-}
-
-function sha256(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === "EPERM";
-  }
-}
 
 function walk(dir, base = dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -191,60 +157,23 @@ function scratch() {
 }
 
 async function prepare() {
-  assert.ok(existsSync(join(PKG, "package.json")), "pkg/ is missing: run ./x build first");
-  mkdirSync(CACHE, { recursive: true });
-  const runDir = join(CACHE, `run-${process.pid}`);
-  // Leftovers of runs that are over (their process is gone).
-  for (const name of readdirSync(CACHE)) {
-    const m = /^(?:run|pack|install-tmp)-(\d+)$/.exec(name);
-    if (m && (Number(m[1]) === process.pid || !pidAlive(Number(m[1])))) rmSync(join(CACHE, name), { recursive: true, force: true });
-  }
-
-  const packDir = join(CACHE, `pack-${process.pid}`);
-  mkdirSync(packDir);
-  const packed = await runOk("npm", ["pack", PKG, "--json", "--pack-destination", packDir, "--cache", join(CACHE, "npm-cache")], { cwd: ROOT });
-  const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")));
-  const tarballPath = join(packDir, info.filename);
-  const tarball = readFileSync(tarballPath);
-  const key = sha256(tarball).slice(0, 16);
-
-  // The install, once per tarball.
-  const installDir = join(CACHE, `install-${key}`);
-  if (!existsSync(join(installDir, ".ready"))) {
-    const tmp = join(CACHE, `install-tmp-${process.pid}`);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
-    copyFileSync(tarballPath, join(tmp, "camunda-authz.tgz"));
-    writeFileSync(join(tmp, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }, null, 2));
-    await runOk("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", "--cache", join(CACHE, "npm-cache"), "./camunda-authz.tgz"], { cwd: tmp });
-    writeFileSync(join(tmp, ".ready"), key);
-    try {
-      renameSync(tmp, installDir);
-    } catch {
-      rmSync(tmp, { recursive: true, force: true }); // a concurrent run installed it first
-    }
-    // Older installs not used for an hour.
-    for (const name of readdirSync(CACHE)) {
-      const dir = join(CACHE, name);
-      if (name.startsWith("install-") && dir !== installDir && !name.startsWith("install-tmp-") && Date.now() - statSync(dir).mtimeMs > 3600_000) {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
-  }
-
+  const installation = await installPackage("run");
+  const { runDir } = installation;
   // This run's project: the installed tree plus the fixtures, the suite and the corpus.
-  mkdirSync(runDir);
-  cpSync(join(installDir, "node_modules"), join(runDir, "node_modules"), { recursive: true });
-  copyFileSync(join(installDir, "package.json"), join(runDir, "package.json"));
   cpSync(FIXTURES, runDir, { recursive: true });
   cpSync(join(HERE, "types"), join(runDir, "types"), { recursive: true });
   const shared = { "conformance.mjs": readFileSync(join(HERE, "conformance.mjs")), "corpus.js": `export default ${JSON.stringify(corpus)};\n` };
   for (const dir of [runDir, join(runDir, "app")]) {
     for (const [name, text] of Object.entries(shared)) writeFileSync(join(dir, name), text);
-    if (dir !== runDir) copyFileSync(join(runDir, "harness.mjs"), join(dir, "harness.mjs"));
+    if (dir !== runDir) for (const name of ["harness.mjs", "signing.mjs"]) copyFileSync(join(runDir, name), join(dir, name));
   }
-  rmSync(packDir, { recursive: true, force: true });
-  return { runDir, info, tarball, installed: join(runDir, "node_modules", "camunda-authz") };
+  // The full build's signing answers, replayed in Chromium to the browser build (signing.mjs).
+  const full = await import(pathToFileURL(join(runDir, "node_modules", "camunda-authz", "node.mjs")).href);
+  const { recording } = await import(pathToFileURL(join(runDir, "signing.mjs")).href);
+  const recorder = recording(full);
+  runAll({ ...full, ...recorder.functions }, corpus);
+  for (const dir of [runDir, join(runDir, "app")]) writeFileSync(join(dir, "signing.js"), `export default ${JSON.stringify(recorder.log)};\n`);
+  return installation;
 }
 
 // --- grant sets for the Worker and Edge endpoints ---------------------------------------------
@@ -302,40 +231,6 @@ async function checkEndpoint(fetchFn) {
   assert.equal(unknown.body.code, "ERR_OPERATION_UNKNOWN");
 }
 
-/** esbuild plugin: `.wasm` imports stay imports of a module file next to the bundle (Wrangler's CompiledWasm rule). */
-function wasmModuleFiles(outdir) {
-  return {
-    name: "wasm-module-files",
-    setup(build) {
-      build.onResolve({ filter: /\.wasm$/ }, (args) => {
-        const file = join(args.resolveDir, args.path);
-        mkdirSync(outdir, { recursive: true });
-        copyFileSync(file, join(outdir, basename(file)));
-        return { path: `./${basename(file)}`, external: true };
-      });
-    },
-  };
-}
-
-/** esbuild plugin: `.wasm?module` imports become the compiled module Next.js injects as a global. */
-function wasmModuleGlobals(globals) {
-  return {
-    name: "wasm-module-globals",
-    setup(build) {
-      build.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({ path: join(args.resolveDir, args.path.slice(0, -"?module".length)), namespace: "wasm-global" }));
-      build.onLoad({ filter: /.*/, namespace: "wasm-global" }, (args) => {
-        const name = `wasm_${sha256(args.path).slice(0, 12)}`;
-        globals.set(name, args.path);
-        return { contents: `export default globalThis[${JSON.stringify(name)}];`, loader: "js" };
-      });
-    },
-  };
-}
-
-function inputsOf(metafile) {
-  return Object.keys(metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ""));
-}
-
 // --- browsers -------------------------------------------------------------------------------
 
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
@@ -359,12 +254,7 @@ function serve(dir) {
 
 let browserPromise;
 function chromium() {
-  browserPromise ??= import("playwright-core").then(({ chromium }) =>
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    }),
-  );
+  browserPromise ??= launchChromium();
   return browserPromise;
 }
 after(async () => {
@@ -395,7 +285,7 @@ async function resultOf(url, { expectMissing = [], block } = {}) {
 
 // --- the tests ------------------------------------------------------------------------------
 
-test("package: npm pack holds the entries, one .wasm, and an exports map for every runtime", async (t) => {
+test("package: npm pack holds the entries, the two builds' .wasm, and an exports map for every runtime", async (t) => {
   const { info, tarball, installed } = await scratch();
   assert.deepEqual(info.files.map((f) => f.path).sort(), PACKED_FILES, "packed files");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
@@ -414,7 +304,7 @@ test("package: npm pack holds the entries, one .wasm, and an exports map for eve
   const br = (file) => brotliCompressSync(readFileSync(join(installed, file)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
   const sum = (f) => BROWSER_FILES.reduce((n, file) => n + f(file), 0);
   const raw = sum((file) => statSync(join(installed, file)).size);
-  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("wasm/camunda_authz_bg.wasm")} gzip)`);
+  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("browser/wasm/camunda_authz_bg.wasm")} gzip)`);
 });
 
 test("Node 20, ES module (import)", async () => {
@@ -435,103 +325,36 @@ test("Deno, with no permission flags", async () => {
   const { runDir } = await scratch();
   const r = await runOk(join(BIN, "deno"), ["run", "--no-prompt", "--no-lock", "--cached-only", "deno.mjs"], {
     cwd: runDir,
-    env: { DENO_DIR: join(CACHE, "deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    env: denoEnv(join(CACHE, "deno")),
   });
   judge(lastJsonLine(r.stdout, "deno"), { loadedOnImport: true });
 });
 
 test("workerd: a Worker that filters a task list by a signed grant set", async () => {
   const { runDir } = await scratch();
-  const esbuild = await import("esbuild");
   const out = join(runDir, "workerd");
-  const built = await esbuild.build({
-    entryPoints: [join(runDir, "worker.mjs")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    outfile: join(out, "worker.js"),
-    plugins: [wasmModuleFiles(out)],
-    metafile: true,
-    logLevel: "silent",
-  });
+  const built = await bundleWorker(join(runDir, "worker.mjs"), out, { outfile: join(out, "worker.js") });
   assert.ok(inputsOf(built.metafile).includes("camunda-authz/workerd.js"), "Wrangler's conditions pick the workerd entry");
   const { jwksText } = await endpointCase();
   writeFileSync(join(out, "jwks.json"), jwksText);
-  writeFileSync(
-    join(out, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  compatibilityDate = "2025-06-01",
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "camunda_authz_bg.wasm", wasm = embed "camunda_authz_bg.wasm"),
-  ],
-  bindings = [ (name = "JWKS", text = embed "jwks.json") ],
-);
-`,
-  );
-  // workerd reports its port on the control descriptor (fd 3) once it listens.
-  const child = spawn(join(BIN, "workerd"), ["serve", "config.capnp", "--control-fd=3"], { cwd: out, stdio: ["ignore", "pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
-  child.stdout.resume();
+  const modules = workerdModules(["worker.js"], ["camunda_authz_bg.wasm"]);
+  writeFileSync(join(out, "config.capnp"), workerdConfig({ modules, bindings: ['(name = "JWKS", text = embed "jwks.json")'] }));
+  const workerd = await startWorkerd(out);
   try {
-    const port = await new Promise((resolve, reject) => {
-      let control = "";
-      const timer = setTimeout(() => reject(new Error(`workerd did not start:\n${stderr}`)), 30_000);
-      child.stdio[3].setEncoding("utf8").on("data", (d) => {
-        control += d;
-        for (const line of control.split("\n").slice(0, -1)) {
-          const msg = JSON.parse(line);
-          if (msg.event === "listen" && msg.socket === "http") {
-            clearTimeout(timer);
-            resolve(msg.port);
-          }
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`workerd exited (${code}):\n${stderr}`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const { base } = workerd;
     judge(await (await fetch(`${base}/conformance`)).json(), { loadedOnImport: true });
     await checkEndpoint((path, init) => fetch(base + path, init));
   } finally {
-    child.kill("SIGTERM");
+    await workerd.close();
   }
 });
 
 test("Vercel edge-runtime: an Edge function that filters a task list by a signed grant set", async () => {
   const { runDir } = await scratch();
-  const esbuild = await import("esbuild");
   const { jwksText } = await endpointCase();
-  const globals = new Map();
-  const built = await esbuild.build({
-    entryPoints: [join(runDir, "edge.mjs")],
-    bundle: true,
-    format: "iife",
-    globalName: "__edge",
-    platform: "browser",
-    conditions: ["edge-light", "worker", "browser"],
-    define: { "process.env.JWKS": JSON.stringify(jwksText) },
-    plugins: [wasmModuleGlobals(globals)],
-    metafile: true,
-    write: false,
-    logLevel: "silent",
-  });
+  const { built, globals, runtime } = await startEdge(join(runDir, "edge.mjs"), { "process.env.JWKS": JSON.stringify(jwksText) });
   assert.ok(inputsOf(built.metafile).includes("camunda-authz/edge-light.js"), "Next.js's conditions pick the edge-light entry");
   assert.equal(globals.size, 1, "one .wasm?module import");
-  // As Next.js does, the module is compiled outside the sandbox (another realm) and injected.
-  const modules = {};
-  for (const [name, file] of globals) modules[name] = await WebAssembly.compile(readFileSync(file));
-  const { EdgeRuntime } = await import("edge-runtime");
-  const runtime = new EdgeRuntime({
-    initialCode: `${built.outputFiles[0].text}\naddEventListener("fetch", (event) => event.respondWith(__edge.default(event.request)));`,
-    extend: (context) => Object.assign(context, modules),
-  });
   const dispatch = (path, init) => runtime.dispatchFetch(`https://edge.example${path}`, init);
   judge(await (await dispatch("/conformance")).json(), { loadedOnImport: true });
   await checkEndpoint(dispatch);
@@ -540,13 +363,13 @@ test("Vercel edge-runtime: an Edge function that filters a task list by a signed
 test("Chromium: a plain <script type=module> page, init() from every kind of input, initSync()", async () => {
   const { runDir, installed } = await scratch();
   mkdirSync(join(runDir, "explicit"), { recursive: true });
-  copyFileSync(join(installed, "wasm", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
+  copyFileSync(join(installed, "browser", "wasm", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
   const server = await serve(runDir);
   try {
     for (const mode of ["default", "url", "string", "bytes", "arraybuffer", "response", "promise", "module", "sync"]) {
       const result = await resultOf(
         `${server.url}/browser.html?mode=${mode}`,
-        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/wasm/camunda_authz_bg.wasm" },
+        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/browser/wasm/camunda_authz_bg.wasm" },
       );
       try {
         judge(result, { loadedOnImport: false });
@@ -589,11 +412,10 @@ test("Chromium: an esbuild bundle of the same app (the .wasm copied next to it)"
     metafile: true,
     logLevel: "silent",
   });
-  assert.ok(inputsOf(built.metafile).includes("camunda-authz/index.js"), "the browser entry");
+  assert.ok(inputsOf(built.metafile).includes("camunda-authz/browser/index.js"), "the browser entry (the browser build)");
   copyFileSync(join(runDir, "app", "index.html"), join(dist, "index.html"));
   // esbuild leaves `new URL("camunda_authz_bg.wasm", import.meta.url)` alone: the app ships the file.
-  const wasm = createRequire(join(runDir, "package.json")).resolve("camunda-authz/camunda_authz_bg.wasm");
-  copyFileSync(wasm, join(dist, "camunda_authz_bg.wasm"));
+  copyFileSync(join(runDir, "node_modules", "camunda-authz", "browser", "wasm", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
   const server = await serve(dist);
   try {
     judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
@@ -621,6 +443,27 @@ test("TypeScript: tsc --noEmit --strict on consumers of every API (ESM, CommonJS
   collect("index.d.ts");
   const lib = await import(pathToFileURL(join(installed, "node.mjs")).href);
   assert.deepEqual([...declared].sort(), Object.keys(lib).sort(), "index.d.ts declares every export and nothing else");
+});
+
+test("TypeScript: with the `browser` condition the types are the browser build's (no signGrants, no generateSigningKey)", async () => {
+  const { runDir } = await scratch();
+  const tsc = join(BIN, "tsc");
+  // As a Vite app's tsconfig sets it: verifying type-checks, signing and key generation do not.
+  const browserTypes = join(runDir, "types-browser");
+  mkdirSync(browserTypes, { recursive: true });
+  writeFileSync(join(browserTypes, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "esnext", moduleResolution: "bundler", customConditions: ["browser"], lib: ["es2022", "dom"], types: [] }, files: ["app.ts"] }));
+  const app = (call) => `import init, { verifyGrants, Authorizer, signGrants, generateSigningKey } from "camunda-authz";\nawait init();\nconst grants = verifyGrants("t", { keys: [] }, { issuer: "https://tasklist.example.com", audience: "tasklist" });\nnew Authorizer(grants).can("claim", { userTaskKey: "1" });\nvoid signGrants; void generateSigningKey;\n${call}\nexport {};\n`;
+  const tscOn = async (source) => {
+    writeFileSync(join(browserTypes, "app.ts"), source);
+    return run(tsc, ["-p", join(browserTypes, "tsconfig.json")], { cwd: runDir });
+  };
+  const verifying = await tscOn(app(""));
+  assert.equal(verifying.code, 0, `the browser build's types: verify and decide:\n${verifying.stdout}${verifying.stderr}`);
+  for (const call of ['signGrants({}, "{}");', 'generateSigningKey("k");']) {
+    const refused = await tscOn(app(call));
+    assert.notEqual(refused.code, 0, `the browser build's types must refuse ${call}`);
+    assert.match(refused.stdout, /not callable/, `${call}: ${refused.stdout}`);
+  }
 });
 
 test("publint on the packed tarball (strict)", async () => {

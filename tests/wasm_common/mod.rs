@@ -102,13 +102,14 @@ fn task_records_cross_in_bulk() {
     // Write four records through the same path the JS wrapper uses (7 header words: key,
     // process, assignee, tenant, state, users, groups): `sales` as a candidate group; nothing;
     // `sales` and state COMPLETED; `sales` and an assignee outside the vocabulary.
+    // Everything that may allocate comes before the view: growing memory detaches its buffer.
+    let completed = task_states().iter().position(|s| s == "COMPLETED").unwrap() as u32 + 1;
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().into();
     let view = js_sys::Uint32Array::new_with_byte_offset_and_length(
         &memory.buffer(),
         engine.scratch(31) as u32,
         31,
     );
-    let completed = task_states().iter().position(|s| s == "COMPLETED").unwrap() as u32 + 1;
     let other = u32::MAX;
     view.copy_from(&[
         0, 0, 0, 0, 0, 0, 1, sales, //

@@ -3,6 +3,7 @@
 // conformance suite unchanged, and returns a JSON-able report for the test to judge.
 import { runAll } from "./conformance.mjs";
 import corpus from "./corpus.js";
+import { replaying, unsupported } from "./signing.mjs";
 
 const FUNCTIONS = ["default", "init", "initSync", "wasmMemoryBytes", "verifyGrants", "signGrants", "generateSigningKey", "inspectGrants", "AuthzError", "Authorizer", "VerifiedGrants"];
 
@@ -11,8 +12,9 @@ const FUNCTIONS = ["default", "init", "initSync", "wasmMemoryBytes", "verifyGran
  * @param options.initInput an async function giving `[input]`, what to pass to `init()` (default: nothing)
  * @param options.syncInput an async function giving what to pass to `initSync()` first (default: nothing)
  * @param options.failFirst a URL that does not hold the module: init() must reject with ERR_INIT and a later init() still work
+ * @param options.signingLog for the browser build (which cannot sign): the full build's recorded signing answers (signing.mjs)
  */
-export async function exercise(lib, { initInput, syncInput, failFirst } = {}) {
+export async function exercise(lib, { initInput, syncInput, failFirst, signingLog } = {}) {
   const problems = [];
   const report = { loadedOnImport: lib.wasmMemoryBytes?.() > 0, problems };
   for (const name of FUNCTIONS) if (typeof lib[name] !== "function") problems.push(`export ${name} is ${typeof lib[name]}, not a function`);
@@ -47,6 +49,10 @@ export async function exercise(lib, { initInput, syncInput, failFirst } = {}) {
   report.memoryBytes = lib.wasmMemoryBytes();
   if (!(report.memoryBytes > 0)) problems.push("wasmMemoryBytes() is 0 after init");
 
+  if (signingLog !== undefined) {
+    problems.push(...unsupported(lib, payload));
+    lib = { ...lib, ...replaying(lib, signingLog) };
+  }
   Object.assign(report, runAll(lib, corpus));
   return report;
 }

@@ -7,15 +7,14 @@
 //   browser  headless Chromium, a fresh page per block; the blocks bundled as an app's build
 //            would (esbuild, browser conditions, the .wasm copied next to the bundle, as the npm
 //            README says for esbuild), so the block's own `await init()` fetches the .wasm
-import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { basename, dirname, extname, join, normalize, relative, sep } from "node:path";
+import { dirname, extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { BIN, bundleWorker, denoEnv, launchChromium, spawnServer, startWorkerd as serveWorker, workerdConfig, workerdModules } from "../support/runtimes.mjs";
 import { moduleOf } from "./extract.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const BIN = join(HERE, "..", "node_modules", ".bin");
 const LOADERS = { js: null, ts: "ts", jsx: "jsx", tsx: "tsx" };
 
 /** Writes the harness, one module per block and one entry per runtime into `runDir`. */
@@ -74,58 +73,10 @@ async function startNode(runDir) {
   return shared(call, async () => {});
 }
 
-/**
- * Spawns a server process; resolves `{ base, close }` once a JSON line on the descriptor
- * `portFrom` names its port (Deno's onListen line, workerd's control message). `close` kills it.
- */
-function spawnServer(cmd, args, { cwd, env, stdio, portFrom }) {
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio });
-  let output = "";
-  child.stderr.setEncoding("utf8").on("data", (d) => (output += d));
-  const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${basename(cmd)} did not start in 60 s:\n${output}`)), 60_000);
-    let text = "";
-    child.stdio[portFrom].setEncoding("utf8").on("data", (d) => {
-      const lines = (text + d).split("\n");
-      text = lines.pop();
-      for (const line of lines) {
-        let msg = null;
-        try {
-          msg = JSON.parse(line);
-        } catch {
-          // a block's own output
-        }
-        const found = msg?.port !== undefined && (msg.event === undefined || (msg.event === "listen" && msg.socket === "http"));
-        if (found) {
-          clearTimeout(timer);
-          resolve(msg.port);
-        }
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`${basename(cmd)} exited (${code}):\n${output}`)));
-  });
-  const close = async () => {
-    if (child.exitCode === null) {
-      const gone = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await gone;
-      clearTimeout(hard);
-    }
-  };
-  return port.then(
-    (p) => ({ base: `http://127.0.0.1:${p}`, close }),
-    async (error) => {
-      await close();
-      throw error;
-    },
-  );
-}
-
 async function startDeno(runDir) {
   const { base, close } = await spawnServer(join(BIN, "deno"), ["run", "--no-prompt", "--no-lock", "--cached-only", "--allow-net=127.0.0.1", "entry-deno.mjs"], {
     cwd: runDir,
-    env: { DENO_DIR: join(runDir, "..", "deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    env: denoEnv(join(runDir, "..", "deno")),
     stdio: ["ignore", "pipe", "pipe"],
     portFrom: 1,
   });
@@ -133,57 +84,14 @@ async function startDeno(runDir) {
 }
 
 async function startWorkerd(runDir) {
-  const esbuild = await import("esbuild");
   const out = join(runDir, "workerd");
-  await esbuild.build({
-    entryPoints: [join(runDir, "entry-workerd.mjs")],
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    outdir: out,
-    plugins: [wasmModuleFiles(out)],
-    logLevel: "silent",
-  });
+  await bundleWorker(join(runDir, "entry-workerd.mjs"), out, { splitting: true, outdir: out, metafile: false });
   const modules = walk(out).filter((f) => f.endsWith(".js"));
   modules.sort((a, b) => (a === "entry-workerd.js" ? -1 : b === "entry-workerd.js" ? 1 : a.localeCompare(b)));
   const wasm = walk(out).filter((f) => f.endsWith(".wasm"));
-  const list = [...modules.map((f) => `(name = "${f}", esModule = embed "${f}")`), ...wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`)];
-  writeFileSync(
-    join(out, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker), (name = "internet", network = (allow = ["public", "private", "local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  compatibilityDate = "2025-06-01",
-  modules = [ ${list.join(", ")} ],
-  globalOutbound = "internet",
-);
-`,
-  );
-  const { base, close } = await spawnServer(join(BIN, "workerd"), ["serve", "config.capnp", "--control-fd=3"], {
-    cwd: out,
-    stdio: ["ignore", "ignore", "pipe", "pipe"],
-    portFrom: 3,
-  });
+  writeFileSync(join(out, "config.capnp"), workerdConfig({ modules: workerdModules(modules, wasm), outbound: true }));
+  const { base, close } = await serveWorker(out);
   return shared(over(base), close);
-}
-
-/** esbuild plugin: `.wasm` imports stay imports of a module file next to the bundle (Wrangler's CompiledWasm rule). */
-function wasmModuleFiles(outdir) {
-  return {
-    name: "wasm-module-files",
-    setup(build) {
-      build.onResolve({ filter: /\.wasm$/ }, (args) => {
-        mkdirSync(outdir, { recursive: true });
-        copyFileSync(join(args.resolveDir, args.path), join(outdir, basename(args.path)));
-        return { path: `./${basename(args.path)}`, external: true };
-      });
-    },
-  };
 }
 
 function walk(dir, base = dir) {
@@ -240,16 +148,10 @@ async function startBrowser(runDir, fixtures) {
   const dist = join(runDir, "browser");
   await bundleForBrowser(runDir, dist);
   const server = await serveProject(dist, fixtures);
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium
-    .launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    })
-    .catch(async (error) => {
-      await server.close();
-      throw error;
-    });
+  const browser = await launchChromium().catch(async (error) => {
+    await server.close();
+    throw error;
+  });
   return {
     async session() {
       const page = await browser.newPage();
