@@ -19,7 +19,7 @@ use crate::authorizer::{Authorizer, Sym, TaskSyms, OTHER_ASSIGNEE};
 use crate::error::{err, AuthzError, ErrorCode, Result};
 use crate::json::{Lexed, Lexer};
 use crate::rules::{Operation, TaskState, STATE_UNKNOWN};
-use crate::task::{not_an_object, Fault};
+use crate::task::{not_an_object, Fault, MAX_CANDIDATES};
 
 impl Authorizer {
     /// Filters a `/v2/user-tasks/search` response: returns the same JSON object as text with
@@ -83,6 +83,8 @@ enum Field {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum List {
     Ok,
+    /// More entries than [`MAX_CANDIDATES`] (how many), whatever they hold.
+    TooMany(usize),
     /// Not an array (kind), or an array holding a non-string (`element` true).
     Wrong {
         kind: &'static str,
@@ -334,6 +336,7 @@ impl<'a> Scanner<'a> {
                 element: true,
             } => bad(name, Fault::NotStringItem(kind)).map(|_| ()),
             List::Wrong { kind, .. } => bad(name, Fault::NotStrings(kind)).map(|_| ()),
+            List::TooMany(n) => bad(name, Fault::TooMany(n)).map(|_| ()),
         };
         let process = string("processDefinitionId", process)?;
         let assignee = string("assignee", assignee)?;
@@ -408,12 +411,14 @@ impl<'a> Scanner<'a> {
             }
         }
         let mut state = List::Ok;
+        let mut entries = 0_usize;
         self.lex.ws();
         if self.lex.peek() == Some(b']') {
             self.lex.at += 1;
             return Ok(state);
         }
         loop {
+            entries += 1;
             self.lex.ws();
             if self.lex.peek() == Some(b'"') {
                 self.lex.at += 1;
@@ -436,7 +441,12 @@ impl<'a> Scanner<'a> {
                 }
             }
             if self.next_or_close(b']', "expected `,` or `]`")? {
-                return Ok(state);
+                // The bound comes first, as in `Task::from_json` and the JavaScript wrapper.
+                return Ok(if entries > MAX_CANDIDATES {
+                    List::TooMany(entries)
+                } else {
+                    state
+                });
             }
         }
     }
@@ -673,6 +683,31 @@ mod tests {
             }
         }
         assert!(checked > 20, "only {checked} checks");
+    }
+
+    /// A candidate list over the bound is refused by both readers with the same words, before
+    /// its entries are looked at (so a long list of numbers says "entries", not "strings").
+    #[test]
+    fn a_candidate_list_over_the_bound_is_refused_by_both_readers() {
+        let authz = authorizer(&grants());
+        for (len, entry) in [
+            (MAX_CANDIDATES + 1, json!("sales")),
+            (MAX_CANDIDATES + 7, json!(1)),
+        ] {
+            let task =
+                json!({ "processDefinitionId": "invoice", "candidateGroups": vec![entry; len] });
+            let (got, message) =
+                code(authz.filter_search_response(Operation::Get, &response(&[task.clone()])));
+            assert_eq!(got, ErrorCode::TaskInvalid);
+            let direct = crate::task::Task::from_json(&ours(&task)).unwrap_err();
+            assert_eq!(direct.code, ErrorCode::TaskInvalid);
+            assert_eq!(message, format!("item 0 of `items`: {}", direct.message));
+            assert!(message.contains(&format!("has {len} entries")), "{message}");
+        }
+        let at_bound = json!({ "candidateGroups": vec![json!("sales"); MAX_CANDIDATES] });
+        assert!(authz
+            .filter_search_response(Operation::Get, &response(&[at_bound]))
+            .is_ok());
     }
 
     /// With several bad fields, the error names the one `Task::from_json` names: the checks

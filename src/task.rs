@@ -38,6 +38,9 @@ impl<'a> Task<'a> {
         let strings = |name: &str| -> Result<Vec<&'a str>> {
             match value.get(name) {
                 None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Array(items)) if items.len() > MAX_CANDIDATES => {
+                    invalid(name, Fault::TooMany(items.len()))
+                }
                 Some(Value::Array(items)) => items
                     .iter()
                     .map(|item| match item {
@@ -90,7 +93,13 @@ pub enum Fault<'a> {
     NotStringItem(&'static str),
     /// A `userTaskKey` that is not a decimal string (the key, when the reader has it).
     NotDecimal(Option<&'a str>),
+    /// A candidate list with more than [`MAX_CANDIDATES`] entries (how many).
+    TooMany(usize),
 }
+
+/// The most entries a candidate list (`candidateUsers`, `candidateGroups`) may hold; the
+/// JavaScript wrapper refuses longer lists before reading them, with the same words.
+pub const MAX_CANDIDATES: usize = 65_536;
 
 impl Fault<'_> {
     pub fn message(&self, name: &str) -> String {
@@ -100,6 +109,9 @@ impl Fault<'_> {
             Fault::NotStringItem(kind) => format!("must hold only strings, not {kind}"),
             Fault::NotDecimal(Some(key)) => format!("must be a decimal string, not `{key}`"),
             Fault::NotDecimal(None) => "must be a decimal string".to_owned(),
+            Fault::TooMany(n) => {
+                format!("has {n} entries, more than the bound of {MAX_CANDIDATES}")
+            }
         };
         format!("task field `{name}` {what}")
     }
