@@ -696,8 +696,10 @@ mod tests {
         ] {
             let task =
                 json!({ "processDefinitionId": "invoice", "candidateGroups": vec![entry; len] });
-            let (got, message) =
-                code(authz.filter_search_response(Operation::Get, &response(&[task.clone()])));
+            let (got, message) = code(
+                authz
+                    .filter_search_response(Operation::Get, &response(std::slice::from_ref(&task))),
+            );
             assert_eq!(got, ErrorCode::TaskInvalid);
             let direct = crate::task::Task::from_json(&ours(&task)).unwrap_err();
             assert_eq!(direct.code, ErrorCode::TaskInvalid);
