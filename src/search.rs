@@ -756,21 +756,6 @@ mod tests {
     const PROCESSES: &[&str] = &["invoice", "order", "Invoice", "", "in\"voice", "ünïcode"];
     const USERS: &[&str] = &["demo", "anna", "Demo", "", "de\\mo", "😀"];
     const GROUPS: &[&str] = &["sales", "ops", "Sales", "", "ops/eu"];
-    /// Every state, and strings that are none.
-    const STATES: &[&str] = &[
-        "CREATED",
-        "CREATING",
-        "ASSIGNING",
-        "UPDATING",
-        "COMPLETING",
-        "COMPLETED",
-        "CANCELING",
-        "CANCELED",
-        "FAILED",
-        "created",
-        "",
-        "DONE",
-    ];
 
     fn grants() -> Value {
         json!({
@@ -823,7 +808,7 @@ mod tests {
             let state = if rng.below(2) == 0 {
                 "CREATED"
             } else {
-                rng.pick(STATES)
+                rng.pick(&common::DRAWN_STATES)
             };
             task.insert("state".into(), null_or(rng, json!(state)));
         }

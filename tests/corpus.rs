@@ -186,20 +186,9 @@ fn tasks_the_api_cannot_send_say_so() {
                 let state = &task["state"];
                 let odd_state = task.is_object()
                     && task.get("state").is_some()
-                    && !state.as_str().is_some_and(|s| {
-                        [
-                            "CREATING",
-                            "CREATED",
-                            "ASSIGNING",
-                            "UPDATING",
-                            "COMPLETING",
-                            "COMPLETED",
-                            "CANCELING",
-                            "CANCELED",
-                            "FAILED",
-                        ]
-                        .contains(&s)
-                    });
+                    && !state
+                        .as_str()
+                        .is_some_and(|s| common::API_STATES.contains(&s));
                 if odd_state {
                     assert!(
                         case["notFromApi"]

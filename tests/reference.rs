@@ -192,19 +192,6 @@ const PERMISSIONS: &[&str] = &[
     "TELEPORT",
 ];
 const VERSIONS: &[&str] = &["8.8", "8.9", "8.10", "8.11", "8.7"];
-/// Every state, one the API does not have, and (as `None`) none.
-const STATES: &[&str] = &[
-    "CREATED",
-    "CREATING",
-    "ASSIGNING",
-    "UPDATING",
-    "COMPLETING",
-    "COMPLETED",
-    "CANCELING",
-    "CANCELED",
-    "FAILED",
-    "DONE",
-];
 const PROPERTIES: &[&str] = &["assignee", "candidateUsers", "candidateGroups", "priority"];
 
 fn payload(rng: &mut Rng) -> GrantSetPayload {
@@ -317,7 +304,7 @@ fn task<'a>(rng: &mut Rng) -> Task<'a> {
         state: match rng.below(6) {
             0 => None,
             1..=3 => Some("CREATED"),
-            _ => Some(rng.pick(STATES)),
+            _ => Some(rng.pick(&common::DRAWN_STATES)),
         },
     }
 }

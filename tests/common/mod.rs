@@ -7,6 +7,35 @@ use std::path::Path;
 
 use serde_json::Value;
 
+/// The states of Camunda's `UserTaskStateEnum`, written here independently of the crate's list,
+/// and strings the tests draw that are none of them.
+pub const API_STATES: [&str; 9] = [
+    "CREATED",
+    "CREATING",
+    "ASSIGNING",
+    "UPDATING",
+    "COMPLETING",
+    "COMPLETED",
+    "CANCELING",
+    "CANCELED",
+    "FAILED",
+];
+/// The states above, and strings a task may hold that are none of them.
+pub const DRAWN_STATES: [&str; 12] = [
+    "CREATED",
+    "CREATING",
+    "ASSIGNING",
+    "UPDATING",
+    "COMPLETING",
+    "COMPLETED",
+    "CANCELING",
+    "CANCELED",
+    "FAILED",
+    "created",
+    "",
+    "DONE",
+];
+
 /// The decision corpus (`tests/corpus/*.json`) as `(file name, document)`, in file-name order.
 pub fn corpus() -> Vec<(String, Value)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
