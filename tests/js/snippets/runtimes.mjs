@@ -121,7 +121,11 @@ async function bundleForBrowser(runDir, dist) {
     define: { "process.env.NODE_ENV": '"production"' },
     logLevel: "silent",
   });
-  copyFileSync(join(runDir, "node_modules", "camunda-authz", "wasm", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
+  // What the npm README tells esbuild users: the module `camunda-authz/camunda_authz_bg.wasm`
+  // names under the browser condition (the browser build's), next to the bundle.
+  const pkg = join(runDir, "node_modules", "camunda-authz");
+  const target = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).exports["./camunda_authz_bg.wasm"];
+  copyFileSync(join(pkg, typeof target === "string" ? target : target.browser), join(dist, "camunda_authz_bg.wasm"));
 }
 
 /**
