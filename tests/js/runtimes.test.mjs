@@ -35,6 +35,16 @@ const PACKED_FILES = [
   "browser.d.ts",
   "browser/core.js",
   "browser/index.js",
+  "browser/react.js",
+  "browser/session-backoff.js",
+  "browser/session-denied.js",
+  "browser/session-errors.js",
+  "browser/session-fetch.js",
+  "browser/session-keys.js",
+  "browser/session-options.js",
+  "browser/session-timers.js",
+  "browser/session-wake.js",
+  "browser/session.js",
   "browser/wasm/camunda_authz.js",
   "browser/wasm/camunda_authz_bg.wasm",
   "core.d.ts",
@@ -118,7 +128,13 @@ const PACKED_FILES = [
   "workerd.js",
 ];
 // What a page without a bundler downloads: the browser entry, the wrapper, the glue, the module.
-const BROWSER_FILES = ["browser/index.js", "browser/core.js", "browser/wasm/camunda_authz.js", "browser/wasm/camunda_authz_bg.wasm"];
+const BROWSER_FILES = [
+  "browser/index.js",
+  "browser/core.js",
+  ...["", "-backoff", "-denied", "-errors", "-fetch", "-keys", "-options", "-timers", "-wake"].map((part) => `browser/session${part}.js`),
+  "browser/wasm/camunda_authz.js",
+  "browser/wasm/camunda_authz_bg.wasm",
+];
 
 // --- helpers --------------------------------------------------------------------------------
 
