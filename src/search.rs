@@ -808,7 +808,7 @@ mod tests {
             let state = if rng.below(2) == 0 {
                 "CREATED"
             } else {
-                rng.pick(&common::DRAWN_STATES)
+                rng.state()
             };
             task.insert("state".into(), null_or(rng, json!(state)));
         }

@@ -304,7 +304,7 @@ fn task<'a>(rng: &mut Rng) -> Task<'a> {
         state: match rng.below(6) {
             0 => None,
             1..=3 => Some("CREATED"),
-            _ => Some(rng.pick(&common::DRAWN_STATES)),
+            _ => Some(rng.state()),
         },
     }
 }

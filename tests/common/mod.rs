@@ -7,8 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-/// The states of Camunda's `UserTaskStateEnum`, written here independently of the crate's list,
-/// and strings the tests draw that are none of them.
+/// The states of Camunda's `UserTaskStateEnum`, written here independently of the crate's list.
 pub const API_STATES: [&str; 9] = [
     "CREATED",
     "CREATING",
@@ -20,21 +19,8 @@ pub const API_STATES: [&str; 9] = [
     "CANCELED",
     "FAILED",
 ];
-/// The states above, and strings a task may hold that are none of them.
-pub const DRAWN_STATES: [&str; 12] = [
-    "CREATED",
-    "CREATING",
-    "ASSIGNING",
-    "UPDATING",
-    "COMPLETING",
-    "COMPLETED",
-    "CANCELING",
-    "CANCELED",
-    "FAILED",
-    "created",
-    "",
-    "DONE",
-];
+/// Strings a task may hold in `state` that are no state of the API.
+pub const NOT_STATES: [&str; 3] = ["created", "", "DONE"];
 
 /// The decision corpus (`tests/corpus/*.json`) as `(file name, document)`, in file-name order.
 pub fn corpus() -> Vec<(String, Value)> {
@@ -79,6 +65,14 @@ impl Rng {
     }
     pub fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
+    }
+    /// A task `state`: one of [`API_STATES`] three times in four, else one of [`NOT_STATES`].
+    pub fn state(&mut self) -> &'static str {
+        if self.chance(75) {
+            self.pick(&API_STATES)
+        } else {
+            self.pick(&NOT_STATES)
+        }
     }
     pub fn some<'a>(&mut self, items: &[&'a str], n: usize) -> Vec<&'a str> {
         (0..self.below(n + 1)).map(|_| self.pick(items)).collect()
