@@ -753,7 +753,7 @@ export class Authorizer {
     } catch (error) {
       throw taskError(error);
     }
-    return call(() => this.#engine.explain(operation, text), "ERR_TASK_INVALID");
+    return JSON.parse(call(() => this.#engine.explain(operation, text), "ERR_TASK_INVALID"));
   }
 
   /** Any resource: `isAuthorized("PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "invoice")`. */
@@ -765,12 +765,12 @@ export class Authorizer {
   /** `isAuthorized` with its reason. */
   explainAuthorized(resourceType, permissionType, resourceId) {
     resourceArguments(resourceType, permissionType, resourceId);
-    return call(() => this.#engine.explainAuthorized(resourceType, permissionType, resourceId));
+    return JSON.parse(call(() => this.#engine.explainAuthorized(resourceType, permissionType, resourceId)));
   }
 
   /** The grant-set payload this Authorizer decides by. */
   get payload() {
-    return call(() => this.#engine.payload());
+    return JSON.parse(call(() => this.#engine.payload()));
   }
 }
 
@@ -799,12 +799,12 @@ export class VerifiedGrants {
   }
   /** The verified payload (a fresh copy on first read, then the same frozen object). */
   get payload() {
-    this.#payload ??= deepFreeze(call(() => this.#grants.payload()));
+    this.#payload ??= deepFreeze(JSON.parse(call(() => this.#grants.payload())));
     return this.#payload;
   }
   /** The protected header: `{ alg, typ, kid }`. */
   get header() {
-    return call(() => this.#grants.header());
+    return JSON.parse(call(() => this.#grants.header()));
   }
   /** When the grant set expires, as a Date. */
   get expiresAt() {

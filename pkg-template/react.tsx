@@ -6,7 +6,7 @@
 
 import { createContext, useCallback, useContext, useMemo, useSyncExternalStore } from "react";
 import type { ReactNode } from "react";
-import { AuthzError } from "./core.js";
+import { AuthzError } from "./index.js";
 import type { Actions, Authorizer, Explanation, Operation, Task } from "./core.js";
 import type { DeniedAuthorizer, DeniedExplanation, GrantSession, GrantSessionState } from "./session.js";
 

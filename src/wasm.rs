@@ -39,12 +39,26 @@ fn into_error(error: AuthzError) -> JsValue {
     js.into()
 }
 
+/// A value as a JavaScript object (the generated key of the full build).
+#[cfg(feature = "sign")]
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).map_err(|e| {
         into_error(AuthzError::new(
             ErrorCode::ArgumentInvalid,
             format!("cannot convert to JavaScript: {e}"),
+        ))
+    })
+}
+
+/// A value as JSON text, which the wrapper turns into an object with `JSON.parse`: smaller in
+/// the module than building the object through serde-wasm-bindgen (no JS string cache), and
+/// read as the wrapper reads every other JSON.
+fn to_text<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|_| {
+        into_error(AuthzError::new(
+            ErrorCode::ArgumentInvalid,
+            "cannot convert to JSON".to_owned(),
         ))
     })
 }
@@ -117,6 +131,7 @@ fn grow<T: Copy + Default>(buffer: &mut Vec<T>, len: usize) -> usize {
 pub const RELEASE_BYTES: usize = 16 << 20;
 
 /// Frees `buffer` when it holds more than [`RELEASE_BYTES`].
+#[cfg(feature = "edge")]
 fn release_if_large<T>(buffer: &mut Vec<T>) {
     if buffer.capacity().saturating_mul(std::mem::size_of::<T>()) > RELEASE_BYTES {
         *buffer = Vec::new();
@@ -202,11 +217,11 @@ impl Engine {
     }
 
     /// `explain(operation, task)`.
-    pub fn explain(&self, op: &str, task_json: &str) -> Result<JsValue, JsValue> {
+    pub fn explain(&self, op: &str, task_json: &str) -> Result<String, JsValue> {
         let op = operation(op)?;
         let value = task_value(task_json)?;
         let task = Task::from_json(&value).map_err(into_error)?;
-        to_js(&self.authorizer.explain(op, &task))
+        to_text(&self.authorizer.explain(op, &task))
     }
 
     /// `isAuthorized(resourceType, permissionType, resourceId)` with its explanation.
@@ -216,8 +231,8 @@ impl Engine {
         resource_type: &str,
         permission_type: &str,
         resource_id: &str,
-    ) -> Result<JsValue, JsValue> {
-        to_js(
+    ) -> Result<String, JsValue> {
+        to_text(
             &self
                 .authorizer
                 .is_authorized(resource_type, permission_type, resource_id),
@@ -237,8 +252,8 @@ impl Engine {
     }
 
     /// The grant-set payload, as a plain object.
-    pub fn payload(&self) -> Result<JsValue, JsValue> {
-        to_js(self.authorizer.payload())
+    pub fn payload(&self) -> Result<String, JsValue> {
+        to_text(self.authorizer.payload())
     }
 }
 
@@ -370,12 +385,12 @@ pub struct Grants {
 
 #[wasm_bindgen]
 impl Grants {
-    pub fn payload(&self) -> Result<JsValue, JsValue> {
-        to_js(self.inner.payload())
+    pub fn payload(&self) -> Result<String, JsValue> {
+        to_text(self.inner.payload())
     }
 
-    pub fn header(&self) -> Result<JsValue, JsValue> {
-        to_js(self.inner.header())
+    pub fn header(&self) -> Result<String, JsValue> {
+        to_text(self.inner.header())
     }
 }
 

@@ -33,20 +33,9 @@ const PACKED_FILES = [
   "LICENSE",
   "README.md",
   "browser.d.ts",
-  "browser/core.js",
+  "browser/camunda_authz_bg.wasm",
   "browser/index.js",
   "browser/react.js",
-  "browser/session-backoff.js",
-  "browser/session-denied.js",
-  "browser/session-errors.js",
-  "browser/session-fetch.js",
-  "browser/session-keys.js",
-  "browser/session-options.js",
-  "browser/session-timers.js",
-  "browser/session-wake.js",
-  "browser/session.js",
-  "browser/wasm/camunda_authz.js",
-  "browser/wasm/camunda_authz_bg.wasm",
   "core.d.ts",
   "core.js",
   "deno.js",
@@ -127,14 +116,9 @@ const PACKED_FILES = [
   "wasm/camunda_authz_bg.wasm",
   "workerd.js",
 ];
-// What a page without a bundler downloads: the browser entry, the wrapper, the glue, the module.
-const BROWSER_FILES = [
-  "browser/index.js",
-  "browser/core.js",
-  ...["", "-backoff", "-denied", "-errors", "-fetch", "-keys", "-options", "-timers", "-wake"].map((part) => `browser/session${part}.js`),
-  "browser/wasm/camunda_authz.js",
-  "browser/wasm/camunda_authz_bg.wasm",
-];
+// What a page without a bundler downloads: the browser entry (one module: the wrapper, the grant
+// session and the glue) and the module it loads.
+const BROWSER_FILES = ["browser/index.js", "browser/camunda_authz_bg.wasm"];
 
 // --- helpers --------------------------------------------------------------------------------
 
@@ -320,7 +304,7 @@ test("package: npm pack holds the entries, the two builds' .wasm, and an exports
   const br = (file) => brotliCompressSync(readFileSync(join(installed, file)), { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
   const sum = (f) => BROWSER_FILES.reduce((n, file) => n + f(file), 0);
   const raw = sum((file) => statSync(join(installed, file)).size);
-  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("browser/wasm/camunda_authz_bg.wasm")} gzip)`);
+  t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("browser/camunda_authz_bg.wasm")} gzip)`);
 });
 
 test("Node 20, ES module (import)", async () => {
@@ -379,13 +363,13 @@ test("Vercel edge-runtime: an Edge function that filters a task list by a signed
 test("Chromium: a plain <script type=module> page, init() from every kind of input, initSync()", async () => {
   const { runDir, installed } = await scratch();
   mkdirSync(join(runDir, "explicit"), { recursive: true });
-  copyFileSync(join(installed, "browser", "wasm", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
+  copyFileSync(join(installed, "browser", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
   const server = await serve(runDir);
   try {
     for (const mode of ["default", "url", "string", "bytes", "arraybuffer", "response", "promise", "module", "sync"]) {
       const result = await resultOf(
         `${server.url}/browser.html?mode=${mode}`,
-        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/browser/wasm/camunda_authz_bg.wasm" },
+        mode === "default" ? { expectMissing: ["/missing.wasm"] } : { block: "/node_modules/camunda-authz/browser/camunda_authz_bg.wasm" },
       );
       try {
         judge(result, { loadedOnImport: false });
@@ -431,7 +415,7 @@ test("Chromium: an esbuild bundle of the same app (the .wasm copied next to it)"
   assert.ok(inputsOf(built.metafile).includes("camunda-authz/browser/index.js"), "the browser entry (the browser build)");
   copyFileSync(join(runDir, "app", "index.html"), join(dist, "index.html"));
   // esbuild leaves `new URL("camunda_authz_bg.wasm", import.meta.url)` alone: the app ships the file.
-  copyFileSync(join(runDir, "node_modules", "camunda-authz", "browser", "wasm", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
+  copyFileSync(join(runDir, "node_modules", "camunda-authz", "browser", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
   const server = await serve(dist);
   try {
     judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
