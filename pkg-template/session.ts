@@ -229,9 +229,15 @@ class Session implements GrantSession {
   async #attempt(): Promise<VerifiedGrants> {
     let grants: VerifiedGrants;
     try {
-      await init(); // the browser entry needs the module loaded; elsewhere it already is
-      const token = await this.#fetchGrants();
-      grants = await this.#verify(token);
+      // The module, the grant set and the key set load at once: over a network each is a round
+      // trip, and one after the other the first decision would wait for all three. They are
+      // awaited in this order, so a failure is reported as before (the grant set's first).
+      const loading = init(); // the browser entry needs the module loaded; elsewhere it already is
+      const token = (async () => this.#fetchGrants())();
+      const jwks = this.#keys.get();
+      for (const pending of [loading, token, jwks]) pending.catch(() => {}); // awaited below
+      await loading;
+      grants = await this.#verify(await token, jwks);
     } catch (error) {
       const failure = asSessionError(error, "ERR_GRANTS_UNAVAILABLE", "cannot fetch the grant set");
       if (!this.#closed) this.#failed(failure);
@@ -241,10 +247,10 @@ class Session implements GrantSession {
     return grants;
   }
 
-  /** Verifies against the key set, fetched again once when the token names an unknown key. */
-  async #verify(token: string): Promise<VerifiedGrants> {
+  /** Verifies against the key set (`keys`, being fetched), fetched again once when the token names an unknown key. */
+  async #verify(token: string, keys: Promise<Jwks>): Promise<VerifiedGrants> {
     const verify = (jwks: Jwks) => verifyGrants(token, jwks, { ...this.#verifyOptions, now: this.#now() / 1000 });
-    const jwks = await this.#keys.get();
+    const jwks = await keys;
     try {
       return verify(jwks);
     } catch (error) {

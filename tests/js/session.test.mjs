@@ -147,6 +147,44 @@ test("the first grant set: loading, then verified with the subject and a Date of
   session.close();
 });
 
+test("the first attempt fetches the grant set and the key set at once, not one after the other", async () => {
+  // Over a network each fetch is a round trip: one after the other, the first decision waits for
+  // both. The session asks for both before either answers.
+  const time = fakeTime();
+  const server = fakeIssuer(time);
+  const started = [];
+  const answers = [];
+  const later = (name, fetch) => () => {
+    started.push(name);
+    return new Promise((resolve, reject) => answers.push(() => fetch().then(resolve, reject)));
+  };
+  const session = createGrantSession({
+    fetchGrants: later("grants", server.fetchGrants),
+    fetchJwks: later("jwks", server.fetchJwks),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    now: time.now,
+    timers: time.timers,
+    wake: null,
+  });
+  await settle();
+  assert.deepEqual(started.sort(), ["grants", "jwks"], "both requests are out before either answers");
+  for (const answer of answers) answer();
+  const grants = await session.ready;
+  assert.equal(grants.payload.sub, "demo");
+  session.close();
+});
+
+test("when the grant set cannot be fetched, the error is the grant set's even if the key set fails too", async () => {
+  const time = fakeTime();
+  const server = fakeIssuer(time);
+  server.down = true;
+  const session = createGrantSession({ fetchGrants: server.fetchGrants, fetchJwks: server.fetchJwks, issuer: ISSUER, audience: AUDIENCE, now: time.now, timers: time.timers, wake: null });
+  await assert.rejects(session.ready, (error) => error.code === "ERR_GRANTS_UNAVAILABLE");
+  assert.equal(session.state.code, "ERR_GRANTS_UNAVAILABLE");
+  session.close();
+});
+
 test("renews refreshBefore seconds before exp: 60 by default, a fifth of a short lifetime, or as given", async () => {
   for (const [ttl, refreshBefore, lead] of [
     [900, undefined, 60],
