@@ -110,13 +110,19 @@ function wakeSource() {
   };
 }
 
-function setup({ ttl, random = () => 0.5, ...options } = {}) {
+/**
+ * A session over the fake issuer. `down`: the issuer is down from the start. `wrapFetch(name,
+ * fetch)`: what the session is given instead of the issuer's fetchGrants ("grants") and
+ * fetchJwks ("jwks").
+ */
+function setup({ ttl, random = () => 0.5, down = false, wrapFetch = (name, fetch) => fetch, ...options } = {}) {
   const time = fakeTime();
   const server = fakeIssuer(time, { ttl });
+  server.down = down;
   const wake = wakeSource();
   const session = createGrantSession({
-    fetchGrants: server.fetchGrants,
-    fetchJwks: server.fetchJwks,
+    fetchGrants: wrapFetch("grants", server.fetchGrants),
+    fetchJwks: wrapFetch("jwks", server.fetchJwks),
     issuer: ISSUER,
     audience: AUDIENCE,
     now: time.now,
@@ -150,23 +156,13 @@ test("the first grant set: loading, then verified with the subject and a Date of
 test("the first attempt fetches the grant set and the key set at once, not one after the other", async () => {
   // Over a network each fetch is a round trip: one after the other, the first decision waits for
   // both. The session asks for both before either answers.
-  const time = fakeTime();
-  const server = fakeIssuer(time);
   const started = [];
   const answers = [];
   const later = (name, fetch) => () => {
     started.push(name);
     return new Promise((resolve, reject) => answers.push(() => fetch().then(resolve, reject)));
   };
-  const session = createGrantSession({
-    fetchGrants: later("grants", server.fetchGrants),
-    fetchJwks: later("jwks", server.fetchJwks),
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    now: time.now,
-    timers: time.timers,
-    wake: null,
-  });
+  const { session } = setup({ wrapFetch: later });
   await settle();
   assert.deepEqual(started.sort(), ["grants", "jwks"], "both requests are out before either answers");
   for (const answer of answers) answer();
@@ -176,10 +172,7 @@ test("the first attempt fetches the grant set and the key set at once, not one a
 });
 
 test("when the grant set cannot be fetched, the error is the grant set's even if the key set fails too", async () => {
-  const time = fakeTime();
-  const server = fakeIssuer(time);
-  server.down = true;
-  const session = createGrantSession({ fetchGrants: server.fetchGrants, fetchJwks: server.fetchJwks, issuer: ISSUER, audience: AUDIENCE, now: time.now, timers: time.timers, wake: null });
+  const { session } = setup({ down: true });
   await assert.rejects(session.ready, (error) => error.code === "ERR_GRANTS_UNAVAILABLE");
   assert.equal(session.state.code, "ERR_GRANTS_UNAVAILABLE");
   session.close();
