@@ -24,7 +24,7 @@
 // A failure names the README and the line: of the block, and of the error where it maps back.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extract, moduleOf } from "./snippets/extract.mjs";
@@ -126,6 +126,23 @@ test("the READMEs' code blocks follow the snippet convention", () => {
   const unknown = blocks.flatMap((b) => b.checks.filter((c) => !(c in checks)).map((c) => `${b.file}:${b.line}: unknown snippet-check \`${c}\``));
   assert.deepEqual(unknown, [], `known checks: ${Object.keys(checks).join(", ")}`);
   for (const file of READMES) assert.ok(toRun.some((b) => b.file === file), `${file} has JavaScript blocks that run`);
+});
+
+// Blocks that never run (the <link> tags of the loading advice, shell lines) still name the
+// package's files: each /node_modules/camunda-authz/... path in the docs a user reads must be a
+// file of the installed package.
+const PATH_DOCS = [...READMES, "docs/loading.md"];
+
+test("every /node_modules/camunda-authz/ path in the READMEs and docs/loading.md is a file of the package", async () => {
+  const { runDir } = await project();
+  const missing = PATH_DOCS.flatMap((file) =>
+    readFileSync(join(ROOT, file), "utf8")
+      .split("\n")
+      .flatMap((text, i) => [...text.matchAll(/\/node_modules\/camunda-authz\/([\w./-]+)/g)].map((m) => ({ at: `${file}:${i + 1}`, path: m[1] })))
+      .filter(({ path }) => !existsSync(join(runDir, "node_modules", "camunda-authz", path)))
+      .map(({ at, path }) => `${at}: ${path}`),
+  );
+  assert.deepEqual(missing, []);
 });
 
 for (const block of blocks) {
