@@ -1,4 +1,6 @@
-// The demo Tasklist page. Everything that decides is camunda-authz, loaded from /pkg/:
+// The demo Tasklist page. Everything that decides is camunda-authz, loaded as a browser app gets
+// it through the package's browser entry (/pkg/browser/index.js, the browser build: one module
+// and its .wasm):
 //   verifyGrants(token, jwks, { issuer, audience })  the signed grant set, checked offline
 //   new Authorizer(grants)                          then, locally and synchronously:
 //   authz.filter(tasks, "search")                   which tasks you see
@@ -9,7 +11,7 @@
 // deployment sends: the search response filtered for this grant set by the server's edge path;
 // only "Show hidden tasks" reads the demo's separate unfiltered feed.
 
-import init, { verifyGrants, inspectGrants, Authorizer, AuthzError, createGrantSession } from "/pkg/index.js";
+import init, { verifyGrants, inspectGrants, Authorizer, AuthzError, createGrantSession } from "/pkg/browser/index.js";
 import { ACTIONS } from "/actions.mjs";
 import { toast as showToast } from "/toasts.js";
 import { describe as describeFocus, restore as restoreFocus, focusLost } from "/focus.js";

@@ -153,6 +153,20 @@ test("the server lists six personas, one of each kind the issue asks for", () =>
   assert.equal(config.personas.find((p) => p.id === "lena").cluster.multiTenancyEnabled, true);
 });
 
+test("the page loads camunda-authz as a browser app gets it: the browser entry's two files, nothing of the full build", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const loaded = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/pkg/")) loaded.push(path);
+  });
+  await page.goto(`${base}#mia`);
+  await page.waitForSelector('body[data-persona="mia"][data-status="verified"]');
+  await context.close();
+  assert.deepEqual(loaded.sort(), ["/pkg/browser/camunda_authz_bg.wasm", "/pkg/browser/index.js"]);
+});
+
 /** Facts about each persona that hold whatever the evaluator says, so a bug on both sides still fails. */
 const INVARIANTS = {
   mia(view, tasks) {
