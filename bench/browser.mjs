@@ -43,7 +43,7 @@ window.__done = { t, allowed, phases: { imported, init: ready - imported, verify
 }
 
 /** Serves the pages and pkg/ gzip -9 on 127.0.0.1 (an ephemeral port); counts requests by path. */
-function serve(pkgDir, pages) {
+export function serve(pkgDir, pages) {
   const gz = new Map();
   const counts = new Map();
   const body = (p) => {
@@ -75,6 +75,40 @@ function serve(pkgDir, pages) {
   );
 }
 
+/** Headless Chromium with a fresh user data directory; runs use `browser.newContext()` (empty cache). */
+export async function launch(extraArgs = []) {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "camunda-authz-bench-chromium-"));
+  const { chromium } = await import(pathToFileURL(path.join(ROOT, "tests/js/node_modules/playwright-core/index.mjs")).href);
+  const context0 = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", ...extraArgs],
+  });
+  return { context0, browser: context0.browser(), userDataDir };
+}
+
+/** The median of `xs` (numbers). */
+export function median(xs) {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The page input for the command line: a grant set of the workload signed with a fresh key, its
+ * JWKS, and a task it allows to search. Needs the full build (signing) in `pkgDir`.
+ */
+export async function benchInput(pkgDir) {
+  const lib = await import(pathToFileURL(path.join(pkgDir, "node.mjs")).href);
+  const W = await import("./workload.mjs");
+  const key = lib.generateSigningKey("bench-browser");
+  const token = lib.signGrants(W.grantPayload(), key.privateJwk, { now: W.IAT });
+  const { PlainAuthorizer } = await import("./impl-plain.mjs");
+  const plain = new PlainAuthorizer(W.grantPayload());
+  const task = W.generateTasks(2000).find((t) => plain.can("search", t));
+  return { token, jwks: key.jwks, now: W.NOW, issuer: W.ISSUER, audience: W.AUDIENCE, task };
+}
+
 /**
  * Medians (ms) from page start to the first verified decision, per page kind, over `runs`
  * fresh contexts each. `input` is `{ token, jwks, now, issuer, audience, task }` with a task the
@@ -85,14 +119,7 @@ export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, run
   const files = browserFiles(pkgDir);
   const pages = new Map(PAGES.map((k) => [`/${k}.html`, page(k, files, input)]));
   const server = await serve(pkgDir, pages);
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), "camunda-authz-bench-chromium-"));
-  const { chromium } = await import(pathToFileURL(path.join(ROOT, "tests/js/node_modules/playwright-core/index.mjs")).href);
-  const context0 = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
-  const browser = context0.browser();
+  const { context0, browser, userDataDir } = await launch();
   const samples = Object.fromEntries(PAGES.map((k) => [k, []]));
   const phases = Object.fromEntries(PAGES.map((k) => [k, []]));
   const wasmPath = `/pkg/${files.find((f) => f.endsWith(".wasm"))}`;
@@ -120,11 +147,6 @@ export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, run
     await server.close();
     rmSync(userDataDir, { recursive: true, force: true });
   }
-  const median = (xs) => {
-    const s = xs.slice().sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   // Where the time goes (medians of each phase): the modules imported, `await init()` (fetch,
   // compile, instantiate), the first verifyGrants, new Authorizer + can.
   const split = Object.fromEntries(
@@ -135,13 +157,6 @@ export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, run
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const pkgDir = path.resolve(process.argv[3] ?? path.join(ROOT, "pkg"));
-  const lib = await import(pathToFileURL(path.join(pkgDir, "node.mjs")).href);
-  const W = await import("./workload.mjs");
-  const key = lib.generateSigningKey("bench-browser");
-  const token = lib.signGrants(W.grantPayload(), key.privateJwk, { now: W.IAT });
-  const { PlainAuthorizer } = await import("./impl-plain.mjs");
-  const plain = new PlainAuthorizer(W.grantPayload());
-  const task = W.generateTasks(2000).find((t) => plain.can("search", t));
   const runs = Number(process.argv[2] ?? 15);
-  console.log(JSON.stringify(await browserStart({ input: { token, jwks: key.jwks, now: W.NOW, issuer: W.ISSUER, audience: W.AUDIENCE, task }, runs, pkgDir })));
+  console.log(JSON.stringify(await browserStart({ input: await benchInput(pkgDir), runs, pkgDir })));
 }
