@@ -261,11 +261,15 @@ after(async () => {
   if (browserPromise) await (await browserPromise).close();
 });
 
-/** Opens `url`, waits for `window.__result` and returns it; page errors and failed loads fail the test. */
-async function resultOf(url, { expectMissing = [], block } = {}) {
+/**
+ * Opens `url`, waits for `window.__result` and returns it; page errors and failed loads fail the
+ * test. `requests`, when given, collects the path of every request the page makes.
+ */
+async function resultOf(url, { expectMissing = [], block, requests } = {}) {
   const browser = await chromium();
   const page = await browser.newPage();
   if (block) await page.route(`**${block}`, (route) => route.abort());
+  if (requests) page.on("request", (r) => requests.push(new URL(r.url()).pathname));
   const trouble = [];
   const expected = (u) => new URL(u).pathname === "/favicon.ico" || expectMissing.includes(new URL(u).pathname);
   page.on("pageerror", (e) => trouble.push(`page error: ${e.message}`));
@@ -378,6 +382,28 @@ test("Chromium: a plain <script type=module> page, init() from every kind of inp
         throw error;
       }
     }
+  } finally {
+    await server.close();
+  }
+});
+
+test("Chromium: the npm README's <head> tags for loading early: each of the two files is fetched once, and the page decides", async () => {
+  const { runDir, installed } = await scratch();
+  // The README's own block, as a user pastes it: the tags that name the browser entry's files.
+  const readme = readFileSync(join(installed, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => b.includes("modulepreload"));
+  assert.equal(blocks.length, 1, "the npm README has one html block with the loading tags");
+  // browser.html with the tags in its head (after the import map, which must come first).
+  const plain = readFileSync(join(runDir, "browser.html"), "utf8");
+  const importMap = plain.match(/<script type="importmap">.*<\/script>\n/)[0];
+  writeFileSync(join(runDir, "early.html"), plain.replace(importMap, `${importMap}${blocks[0]}`));
+  const server = await serve(runDir);
+  try {
+    const requests = [];
+    judge(await resultOf(`${server.url}/early.html?mode=early`, { requests }), { loadedOnImport: false });
+    const count = (file) => requests.filter((p) => p === `/node_modules/camunda-authz/browser/${file}`).length;
+    assert.equal(count("index.js"), 1, `the entry is fetched once: ${requests.join(", ")}`);
+    assert.equal(count("camunda_authz_bg.wasm"), 1, `init() takes the preloaded .wasm instead of fetching it again: ${requests.join(", ")}`);
   } finally {
     await server.close();
   }
