@@ -153,7 +153,7 @@ test("the server lists six personas, one of each kind the issue asks for", () =>
   assert.equal(config.personas.find((p) => p.id === "lena").cluster.multiTenancyEnabled, true);
 });
 
-test("the page loads camunda-authz as a browser app gets it: the browser entry's two files, nothing of the full build", async () => {
+test("the page loads camunda-authz as a browser app gets it: the browser entry's two files, each once (the head preloads them), nothing of the full build", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const loaded = [];
@@ -164,6 +164,7 @@ test("the page loads camunda-authz as a browser app gets it: the browser entry's
   await page.goto(`${base}#mia`);
   await page.waitForSelector('body[data-persona="mia"][data-status="verified"]');
   await context.close();
+  // Once each: index.html preloads both, and a preload the page did not reuse would show twice.
   assert.deepEqual(loaded.sort(), ["/pkg/browser/camunda_authz_bg.wasm", "/pkg/browser/index.js"]);
 });
 
