@@ -13,15 +13,14 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { dirname, extname, join, normalize, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
 import { conformance, runAll } from "./conformance.mjs";
 import { loadCorpus } from "./corpus.mjs";
 import { CACHE, installPackage } from "./support/package.mjs";
 import { run, runOk } from "./support/run.mjs";
-import { BIN, bundleWorker, denoEnv, inputsOf, launchChromium, startEdge, startWorkerd, workerdConfig, workerdModules } from "./support/runtimes.mjs";
+import { BIN, bundleWorker, denoEnv, inputsOf, launchChromium, serveDir, startEdge, startWorkerd, workerdConfig, workerdModules } from "./support/runtimes.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, "runtimes");
@@ -233,25 +232,6 @@ async function checkEndpoint(fetchFn) {
 
 // --- browsers -------------------------------------------------------------------------------
 
-const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
-
-/** Serves `dir` on 127.0.0.1 (an ephemeral port); resolves `{ url, close }`. */
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    const file = join(dir, path.endsWith("/") ? `${path}index.html` : path);
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })),
-  );
-}
-
 let browserPromise;
 function chromium() {
   browserPromise ??= launchChromium();
@@ -368,7 +348,7 @@ test("Chromium: a plain <script type=module> page, init() from every kind of inp
   const { runDir, installed } = await scratch();
   mkdirSync(join(runDir, "explicit"), { recursive: true });
   copyFileSync(join(installed, "browser", "camunda_authz_bg.wasm"), join(runDir, "explicit", "camunda_authz_bg.wasm"));
-  const server = await serve(runDir);
+  const server = await serveDir(runDir);
   try {
     for (const mode of ["default", "url", "string", "bytes", "arraybuffer", "response", "promise", "module", "sync"]) {
       const result = await resultOf(
@@ -397,7 +377,7 @@ test("Chromium: the npm README's <head> tags for loading early: each of the two 
   const plain = readFileSync(join(runDir, "browser.html"), "utf8");
   const importMap = plain.match(/<script type="importmap">.*<\/script>\n/)[0];
   writeFileSync(join(runDir, "early.html"), plain.replace(importMap, `${importMap}${blocks[0]}`));
-  const server = await serve(runDir);
+  const server = await serveDir(runDir);
   try {
     const requests = [];
     judge(await resultOf(`${server.url}/early.html?mode=early`, { requests }), { loadedOnImport: false });
@@ -416,7 +396,7 @@ test("Chromium: a Vite production build of an app importing the package", async 
   await build({ root: join(runDir, "app"), configFile: false, logLevel: "silent", build: { outDir: dist, emptyOutDir: true } });
   const wasm = walk(dist).filter((f) => f.endsWith(".wasm"));
   assert.equal(wasm.length, 1, `one .wasm emitted: ${walk(dist).join(", ")}`);
-  const server = await serve(dist);
+  const server = await serveDir(dist);
   try {
     judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
   } finally {
@@ -442,7 +422,7 @@ test("Chromium: an esbuild bundle of the same app (the .wasm copied next to it)"
   copyFileSync(join(runDir, "app", "index.html"), join(dist, "index.html"));
   // esbuild leaves `new URL("camunda_authz_bg.wasm", import.meta.url)` alone: the app ships the file.
   copyFileSync(join(runDir, "node_modules", "camunda-authz", "browser", "camunda_authz_bg.wasm"), join(dist, "camunda_authz_bg.wasm"));
-  const server = await serve(dist);
+  const server = await serveDir(dist);
   try {
     judge(await resultOf(`${server.url}/index.html`), { loadedOnImport: false });
   } finally {
