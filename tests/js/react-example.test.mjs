@@ -8,108 +8,22 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { register } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { ROOT, describeServerRendering, loadBindings, useReactFrom } from "./support/react-bindings.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MODULES = pathToFileURL(join(ROOT, "tests", "js", "node_modules", "x.js")).href;
 const SHOTS = join(ROOT, "artifacts", "screenshots");
 
 // pkg/react.js imports "react", which a user's app installs; here it comes from tests/js.
-register(
-  "data:text/javascript," +
-    encodeURIComponent(`export function resolve(s, c, next) {
-      return /^react(-dom)?(\\/|$)/.test(s) ? next(s, { ...c, parentURL: ${JSON.stringify(MODULES)} }) : next(s, c);
-    }`),
-);
+useReactFrom(join(ROOT, "tests", "js"));
+const loaded = await loadBindings();
 
-const lib = await import(pathToFileURL(join(ROOT, "pkg", "node.mjs")).href);
-const { createGrantSession, generateSigningKey, signGrants, AuthzError } = lib;
-const bindings = await import(pathToFileURL(join(ROOT, "pkg", "react.js")).href);
-const { GrantSessionProvider, useGrantSession, useAuthorizer, useActions, useCan, Can } = bindings;
-const { createElement: h } = await import("react");
-const { renderToString } = await import("react-dom/server");
+describeServerRendering("React 19, react-dom/server", loaded);
 
-const TASK = { userTaskKey: "1", processDefinitionId: "invoice", candidateGroups: ["sales"], state: "CREATED" };
-
-function sessionFor({ authorizations, fail = false }) {
-  const key = generateSigningKey("ssr");
-  const payload = { sub: "ana", ver: 1, authorizationsEnabled: true, principal: { type: "USER", id: "ana", groups: ["sales"] }, authorizations };
-  return createGrantSession({
-    fetchGrants: async () => {
-      if (fail) throw new Error("connection refused");
-      return signGrants(payload, key.privateJwk, { ttl: 900, issuer: "https://i.example", audience: "tasklist" });
-    },
-    fetchJwks: async () => key.jwks,
-    issuer: "https://i.example",
-    audience: "tasklist",
-    wake: null,
-  });
-}
-
-function Probe() {
-  const { status, subject, code } = useGrantSession();
-  const authz = useAuthorizer();
-  const actions = useActions(TASK);
-  const canClaim = useCan("claim", TASK);
-  return h(
-    "div",
-    null,
-    h("p", { id: "state" }, `${status}:${subject ?? "-"}:${code ?? "-"}`),
-    h("p", { id: "verified" }, String(authz.verified !== false)),
-    h("p", { id: "actions" }, Object.keys(actions).filter((k) => actions[k]).join(",")),
-    h("p", { id: "claim" }, String(canClaim)),
-    h(Can, { operation: "complete", task: TASK, fallback: (why) => h("em", null, `denied:${why.code}`) }, h("button", null, "Complete")),
-    h(Can, { operation: "claim", task: TASK }, h("button", null, "Assign to me")),
-  );
-}
-
-const render = (session) => renderToString(h(GrantSessionProvider, { session }, h(Probe)));
-
-describe("camunda-authz/react under server rendering (react-dom/server)", () => {
-  test("importing the bindings in Node touches no window or document", () => {
-    assert.equal(typeof globalThis.window, "undefined");
-    assert.equal(typeof globalThis.document, "undefined");
-    assert.equal(typeof GrantSessionProvider, "function");
-  });
-
-  test("a verified session renders the allowed buttons and the fallback with the reason code", async () => {
-    const session = sessionFor({ authorizations: [{ ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] }] });
-    await session.ready;
-    const html = render(session);
-    assert.match(html, /<p id="state">verified:ana:-<\/p>/);
-    assert.match(html, /<p id="verified">true<\/p>/);
-    assert.match(html, /<p id="actions">get,search,getForm,claim<\/p>/);
-    assert.match(html, /<p id="claim">true<\/p>/);
-    assert.match(html, /<button>Assign to me<\/button>/);
-    assert.match(html, /<em>denied:no-grant<\/em>/);
-    assert.doesNotMatch(html, /Complete<\/button>/);
-    session.close();
-  });
-
-  test("a loading or failed session renders every action denied, with the session's code", async () => {
-    const loading = sessionFor({ authorizations: [] });
-    assert.match(render(loading), /<p id="state">loading:-:-<\/p>.*<p id="actions"><\/p>.*<em>denied:no-verified-grants<\/em>/s);
-    loading.close();
-    const failed = sessionFor({ authorizations: [], fail: true });
-    await failed.ready.catch(() => {});
-    const html = render(failed);
-    assert.match(html, /<p id="state">error:-:ERR_GRANTS_UNAVAILABLE<\/p>/);
-    assert.match(html, /<p id="verified">false<\/p>/);
-    assert.doesNotMatch(html, /<button>/);
-    failed.close();
-  });
-
-  test("the example type-checks against the built declarations (tsc --strict, no skipLibCheck)", () => {
-    const tsc = join(ROOT, "tests", "js", "node_modules", ".bin", "tsc");
-    const r = spawnSync(tsc, ["-p", join(ROOT, "examples", "react", "tsconfig.json")], { encoding: "utf8", timeout: 120_000 });
-    assert.equal(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
-  });
-
-  test("a hook outside a provider throws an AuthzError naming the provider", () => {
-    assert.throws(() => renderToString(h(Probe)), (e) => e instanceof AuthzError && e.code === "ERR_ARGUMENT_INVALID" && /GrantSessionProvider/.test(e.message));
-  });
+test("the example type-checks against the built declarations and React 19's types (tsc --strict, no skipLibCheck)", () => {
+  const tsc = join(ROOT, "tests", "js", "node_modules", ".bin", "tsc");
+  const r = spawnSync(tsc, ["-p", join(ROOT, "examples", "react", "tsconfig.json")], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
 });
 
 // --- The example in Chromium ----------------------------------------------------------------

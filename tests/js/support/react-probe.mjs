@@ -1,0 +1,30 @@
+// What the React tests render, in Node and in a page alike (no Node.js imports here): a task, a
+// grant that lets ana's group claim it, and a component that reads every hook of
+// camunda-authz/react and both forms of <Can>.
+
+export const TASK = { userTaskKey: "1", processDefinitionId: "invoice", candidateGroups: ["sales"], state: "CREATED" };
+export const CLAIM_BY_GROUP = [{ ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] }];
+
+/** A grant payload for ana (group sales) with `authorizations`. */
+export const payloadFor = (authorizations) => ({ sub: "ana", ver: 1, authorizationsEnabled: true, principal: { type: "USER", id: "ana", groups: ["sales"] }, authorizations });
+
+/** A component that reads every hook and both forms of `<Can>`; `h` is React's createElement. */
+export function probeOf(h, { useGrantSession, useAuthorizer, useActions, useCan, Can }) {
+  return function Probe() {
+    const { status, subject, code } = useGrantSession();
+    const authz = useAuthorizer();
+    const actions = useActions(TASK);
+    const canClaim = useCan("claim", TASK);
+    return h(
+      "div",
+      null,
+      h("p", { id: "state" }, `${status}:${subject ?? "-"}:${code ?? "-"}`),
+      h("p", { id: "verified" }, String(authz.verified !== false)),
+      h("p", { id: "actions" }, Object.keys(actions).filter((k) => actions[k]).join(",")),
+      h("p", { id: "claim" }, String(canClaim)),
+      h(Can, { operation: "complete", task: TASK, fallback: (why) => h("em", null, `denied:${why.code}`) }, h("button", null, "Complete")),
+      h(Can, { operation: "claim", task: TASK }, h("button", null, "Assign to me")),
+    );
+  };
+}
+
