@@ -8,7 +8,9 @@
 //   Every other block needs a language (```sh, ```console, ...) and never runs.
 // - Words after the language choose the runtimes: `node` (the default), `deno`, `workerd`,
 //   `browser` (headless Chromium, a fresh page per block, bundled by esbuild as an app would be,
-//   the block's own `await init()` loads the .wasm), `edge` = node deno workerd. ```js edge, ```js browser. A block
+//   the block's own `await init()` loads the .wasm), `edge` = node deno workerd, `service` (the
+//   block is a server program of its own, run with node against the Camunda stand-in: CAMUNDA_*,
+//   PORT and USER_TOKEN in its environment). ```js edge, ```js browser. A block
 //   that exports a fetch handler must name its runtimes (edge code never defaults to Node alone).
 // - Each block is its own ES module. Names it uses without defining them come from a fixed set
 //   of fixture globals: token, jwks, tasks, task, upstream, authz, render, app,
@@ -94,7 +96,7 @@ async function runBlock(block, name) {
   const started = await runtime(name).catch((error) => {
     throw new Error(`${block.file}:${block.line}: ${name} did not start: ${mapBack(offsets, error.message)}`);
   });
-  const { call, page, problems: pageProblems, close } = await started.session();
+  const { call, page, service, problems: pageProblems, close } = await started.session();
   try {
     const res = await call(`/run/${block.id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
     const result = await res.json();
@@ -107,7 +109,7 @@ async function runBlock(block, name) {
     }
     for (const check of block.checks) {
       try {
-        await checks[check]({ fetch, data, cluster, page });
+        await checks[check]({ fetch, data, cluster, page, service });
       } catch (error) {
         const message = mapBack(offsets, `${where}, snippet-check ${check}: ${error.message}`);
         if (typeof error.stack === "string") error.stack = error.stack.replace(error.message, message);

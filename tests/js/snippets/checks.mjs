@@ -1,8 +1,10 @@
 // Named checks a README block can ask for with `<!-- snippet-check: NAME -->`: what the test
-// asserts about the block beyond running it. Each gets `{ fetch, data, cluster, page }`:
+// asserts about the block beyond running it. Each gets `{ fetch, data, cluster, page, service }`:
 // `fetch(path, init)` reaches the block's fetch handler or `app` routes in the runtime under
-// test, `data` is the fixture data (tests/js/snippets/fixtures.mjs), `cluster` the fake
-// Orchestration Cluster, `page` the block's Playwright page (browser only).
+// test (for a service block, the program's own HTTP server), `data` is the fixture data
+// (tests/js/snippets/fixtures.mjs), `cluster` the fake Orchestration Cluster, `page` the block's
+// Playwright page (browser only), `service` `{ userToken, user }` (service blocks only: a bearer
+// token the Camunda stand-in knows, and its user).
 import assert from "node:assert/strict";
 import * as jose from "jose";
 import { SEARCH, USER, VISIBLE } from "./fixtures.mjs";
@@ -53,5 +55,25 @@ export const checks = {
     assert.equal(protectedHeader.alg, "EdDSA");
     assert.deepEqual(payload.principal, { type: "USER", id: USER.name, groups: USER.groups, roles: ["task-worker"] }, "the signed-in user is the principal");
     assert.ok(payload.exp - payload.iat <= 900, "a short-lived grant set");
+  },
+
+  /**
+   * An issuer service against the Camunda stand-in: it publishes its JWKS, and `GET /grants` with
+   * the user's bearer token gives `{ token, expiresAt }`, a grant set for that user, read from the
+   * cluster (the user's role through its group), which jose verifies against the JWKS.
+   */
+  async "issuer-service"({ fetch, data, service }) {
+    const keys = await fetch("/.well-known/camunda-grants-jwks.json");
+    assert.equal(keys.status, 200, `the JWKS: ${keys.status} ${await keys.clone().text()}`);
+    const jwks = await keys.json();
+    const res = await fetch("/grants", { headers: { authorization: `Bearer ${service.userToken}` } });
+    const text = await res.text();
+    assert.equal(res.status, 200, `GET /grants: ${res.status} ${text}`);
+    const { token, expiresAt } = JSON.parse(text);
+    const { payload } = await jose.jwtVerify(token, jose.createLocalJWKSet(jwks), { issuer: data.issuer, audience: data.audience, typ: "camunda-grants+jwt" });
+    assert.equal(new Date(payload.exp * 1000).toISOString(), expiresAt);
+    assert.equal(payload.principal.id, service.user, "the bearer's user is the principal");
+    assert.deepEqual(payload.principal.roles, ["task-worker"], "its role, through its group, read from the cluster");
+    assert.ok(payload.authorizations.some((a) => a.ownerType === "ROLE" && a.ownerId === "task-worker"), "the role's authorizations, read from the cluster");
   },
 };

@@ -7,6 +7,9 @@
 //   browser  headless Chromium, a fresh page per block; the blocks bundled as an app's build
 //            would (esbuild, browser conditions, the .wasm copied next to the bundle, as the npm
 //            README says for esbuild), so the block's own `await init()` fetches the .wasm
+//   service  not a harness: each block is its own Node.js program (a server), run against the
+//            Camunda stand-in; see startService
+import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, extname, join, normalize, relative, sep } from "node:path";
@@ -55,10 +58,11 @@ export async function writeProject(runDir, blocks) {
 
 /**
  * Starts `runtime` for the project in `runDir`; resolves `{ session(), close() }`. A session is
- * `{ call, problems, close }` (and `page` in the browser), shared by every block but in the browser.
+ * `{ call, problems, close }` (and `page` in the browser, `service` for a service block), shared
+ * by every block but in the browser and for services.
  */
 export async function startRuntime(runtime, runDir, fixtures) {
-  const start = { node: startNode, deno: startDeno, workerd: startWorkerd, browser: startBrowser }[runtime];
+  const start = { node: startNode, deno: startDeno, workerd: startWorkerd, browser: startBrowser, service: startService }[runtime];
   return start(runDir, fixtures);
 }
 
@@ -186,4 +190,79 @@ async function startBrowser(runDir, fixtures) {
       await server.close();
     },
   };
+}
+
+/**
+ * A `service` block is a program of its own (an issuer, say): each one runs as a Node.js process
+ * in the project, with the Camunda stand-in (tests/camunda-standin, the issuer suites'
+ * population) behind `CAMUNDA_*` as Camunda's SDKs read them, `PORT` to listen on and
+ * `USER_TOKEN`, a bearer token the stand-in knows for user alice. `/run/ID` starts the block and
+ * waits until it answers HTTP; `/serve/ID/PATH` is PATH on it. Its checks get
+ * `service = { userToken, user }`.
+ */
+async function startService(runDir) {
+  const { startStandin } = await import("../../camunda-standin/index.mjs");
+  const { binEnv, salesPopulation } = await import("../support/issuer-population.mjs");
+  const standin = await startStandin(salesPopulation());
+  const running = new Map(); // block id -> { base, close }
+  const userToken = standin.userToken("alice");
+  const call = async (path, init) => {
+    const [, kind, id, ...rest] = path.split("/");
+    if (kind === "run") {
+      const port = await freePort();
+      const env = { ...binEnv(standin), PORT: String(port), USER_TOKEN: userToken };
+      try {
+        running.set(id, await startProgram(join(runDir, "blocks", `${id}.mjs`), { cwd: runDir, env, port }));
+      } catch (error) {
+        return Response.json({ ok: false, error: error.message });
+      }
+      return Response.json({ ok: true, fetchHandler: false, routes: [] });
+    }
+    const program = running.get(id);
+    if (!program) return Response.json({ error: `nothing at ${path}` }, { status: 404 });
+    return fetch(`${program.base}/${rest.join("/")}`, init);
+  };
+  return {
+    session: () => ({ call, problems: () => [], service: { userToken, user: "alice" }, close: async () => {} }),
+    async close() {
+      for (const program of running.values()) program.close();
+      await standin.close();
+    },
+  };
+}
+
+/** A port nothing listens on now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+/** Runs `node file`; resolves `{ base, close }` once 127.0.0.1:`port` answers HTTP, rejects with its output if it exits first or stays silent for 30 s. */
+function startProgram(file, { cwd, env, port }) {
+  const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) stream.setEncoding("utf8").on("data", (d) => (output += d));
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const base = `http://127.0.0.1:${port}`;
+  const close = () => child.kill();
+  return (async () => {
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      if (exited) throw new Error(`the program exited before it listened:\n${output}`);
+      try {
+        await fetch(`${base}/`);
+        return { base, close };
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    close();
+    throw new Error(`the program did not listen on ${port} within 30 s:\n${output}`);
+  })();
 }
