@@ -11,27 +11,20 @@
 //                   into the compile step
 //   node bench/browser-floor.mjs [runs] [pkgDir]   (default 15 runs of pkg/; prints medians, ms)
 import path from "node:path";
-import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { benchInput, launch, median, serve } from "./browser.mjs";
+import { benchInput, loadPages, medians, pageHtml } from "./browser.mjs";
 import { browserFiles } from "./browser-files.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-function page(body, input) {
-  return `<!doctype html><meta charset="utf-8"><title>floor</title>
-<script type="application/json" id="input">${JSON.stringify(input).replace(/</g, "\\u003c")}</script>
-<script type="module">\n${body}\n</script>\n`;
-}
-
 function bodies(entry, wasm) {
   const timed = (label) => `t.push(["${label}", performance.now()]);`;
   return {
-    control: `import { answer } from "/trivial.js";\nwindow.__done = { total: performance.now(), ok: answer() };`,
+    control: `import { answer } from "/trivial.js";\nwindow.__done = { total: performance.now(), allowed: answer() };`,
     second: `import { answer } from "/trivial.js";
 const start = performance.now();
 await (await fetch(${JSON.stringify(wasm)})).arrayBuffer();
-window.__done = { total: performance.now(), fetch: performance.now() - start, ok: answer() };`,
+window.__done = { total: performance.now(), fetch: performance.now() - start, allowed: answer() };`,
     work: `import init, { verifyGrants, Authorizer } from ${JSON.stringify(entry)};
 const { token, jwks, now, issuer, audience, task } = JSON.parse(document.getElementById("input").textContent);
 const bytes = await (await fetch(${JSON.stringify(wasm)})).arrayBuffer();
@@ -40,11 +33,11 @@ const module = await WebAssembly.compile(bytes); ${timed("compile")}
 await init(module); ${timed("instantiate")}
 const grants = verifyGrants(token, jwks, { now, issuer, audience }); ${timed("verify, first")}
 verifyGrants(token, jwks, { now, issuer, audience }); ${timed("verify, second")}
-const ok = new Authorizer(grants).can("search", task); ${timed("decide, first")}
+const allowed = new Authorizer(grants).can("search", task); ${timed("decide, first")}
 new Authorizer(grants).can("search", task); ${timed("decide, second")}
 const out = {};
 for (let i = 1; i < t.length; i++) out[t[i][0]] = t[i][1] - t[i - 1][1];
-window.__done = { ...out, ok };`,
+window.__done = { ...out, allowed };`,
   };
 }
 
@@ -53,29 +46,9 @@ async function measure({ pkgDir, input, runs, kinds, extraArgs }) {
   const files = browserFiles(pkgDir);
   const wasm = `/pkg/${files.find((f) => f.endsWith(".wasm"))}`;
   const all = bodies(`/pkg/${files[0]}`, wasm);
-  const server = await serve(pkgDir, new Map(kinds.map((k) => [`/${k}.html`, page(all[k], input)])));
-  const { context0, browser, userDataDir } = await launch(extraArgs);
-  const samples = Object.fromEntries(kinds.map((k) => [k, []]));
-  try {
-    for (let i = 0; i < runs + 1; i++) {
-      for (const kind of i % 2 ? [...kinds].reverse() : kinds) {
-        const context = await browser.newContext();
-        const tab = await context.newPage();
-        await tab.goto(`${server.url}/${kind}.html`);
-        const done = await tab.waitForFunction(() => window.__done, null, { timeout: 30_000 }).then((h) => h.jsonValue());
-        await context.close();
-        if (done.ok !== true) throw new Error(`browser floor: ${kind} decided ${done.ok}, expected true`);
-        if (i > 0) samples[kind].push(done); // the first round warms the server and the browser
-      }
-    }
-  } finally {
-    await context0.close();
-    await server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-  }
-  return Object.fromEntries(
-    kinds.map((k) => [k, Object.fromEntries(Object.keys(samples[k][0]).filter((f) => f !== "ok").map((f) => [f, median(samples[k].map((s) => s[f]))]))]),
-  );
+  const pages = new Map(kinds.map((k) => [`/${k}.html`, pageHtml("floor", "", all[k], input)]));
+  const samples = await loadPages({ pkgDir, pages, kinds, runs, extraArgs });
+  return Object.fromEntries(kinds.map((k) => [k, medians(samples[k])]));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -39,7 +39,12 @@ const verified = performance.now();
 const allowed = new Authorizer(grants).can("search", task);
 const t = performance.now();
 window.__done = { t, allowed, phases: { imported, init: ready - imported, verify: verified - ready, decide: t - verified } };`;
-  return `<!doctype html><meta charset="utf-8"><title>${kind}</title>\n${head}\n<script type="application/json" id="input">${JSON.stringify(input).replace(/</g, "\\u003c")}</script>\n<script type="module">\n${body}\n</script>\n`;
+  return pageHtml(kind, head, body, input);
+}
+
+/** A page: `head`, the input as JSON in `#input`, and `body` as its module script. */
+export function pageHtml(title, head, body, input) {
+  return `<!doctype html><meta charset="utf-8"><title>${title}</title>\n${head}\n<script type="application/json" id="input">${JSON.stringify(input).replace(/</g, "\\u003c")}</script>\n<script type="module">\n${body}\n</script>\n`;
 }
 
 /** Serves the pages and pkg/ gzip -9 on 127.0.0.1 (an ephemeral port); counts requests by path. */
@@ -94,6 +99,51 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Each numeric field's median over `values` (objects with the same fields). */
+export function medians(values) {
+  return Object.fromEntries(
+    Object.keys(values[0])
+      .filter((f) => typeof values[0][f] === "number")
+      .map((f) => [f, median(values.map((v) => v[f]))]),
+  );
+}
+
+/**
+ * Loads each page of `kinds` (`/KIND.html` from `pages`, and `pkgDir` under `/pkg/`) `runs` times,
+ * each load in a fresh context (an empty cache, as on a first visit), the kinds interleaved in
+ * alternating order after one warm-up round; returns each kind's `window.__done` values, which
+ * must say `allowed: true`. With `counted` (a path), each value gets `fetches`: how often that
+ * path was requested during its load.
+ */
+export async function loadPages({ pkgDir, pages, kinds, runs, extraArgs = [], counted }) {
+  const server = await serve(pkgDir, pages);
+  const { context0, browser, userDataDir } = await launch(extraArgs);
+  const samples = Object.fromEntries(kinds.map((k) => [k, []]));
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      for (const kind of i % 2 ? [...kinds].reverse() : kinds) {
+        // A fresh context: an empty cache, as on a first visit. (The persistent context above only
+        // keeps the user data directory fresh; runs use new incognito-like contexts.)
+        const context = browser ? await browser.newContext() : context0;
+        const tab = await context.newPage();
+        const before = server.counts.get(counted) ?? 0;
+        await tab.goto(`${server.url}/${kind}.html`);
+        const done = await tab.waitForFunction(() => window.__done, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+        if (done.allowed !== true) throw new Error(`browser bench: ${kind} decided ${done.allowed}, expected true`);
+        if (counted !== undefined) done.fetches = (server.counts.get(counted) ?? 0) - before;
+        await tab.close();
+        if (browser) await context.close();
+        if (i > 0) samples[kind].push(done); // the first round warms the server and the browser
+      }
+    }
+  } finally {
+    await context0.close();
+    await server.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+  return samples;
+}
+
 /**
  * The page input for the command line: a grant set of the workload signed with a fresh key, its
  * JWKS, and a task it allows to search. Needs the full build (signing) in `pkgDir`.
@@ -118,41 +168,13 @@ export async function benchInput(pkgDir) {
 export async function browserStart({ pkgDir = path.join(ROOT, "pkg"), input, runs = 15 }) {
   const files = browserFiles(pkgDir);
   const pages = new Map(PAGES.map((k) => [`/${k}.html`, page(k, files, input)]));
-  const server = await serve(pkgDir, pages);
-  const { context0, browser, userDataDir } = await launch();
-  const samples = Object.fromEntries(PAGES.map((k) => [k, []]));
-  const phases = Object.fromEntries(PAGES.map((k) => [k, []]));
-  const wasmPath = `/pkg/${files.find((f) => f.endsWith(".wasm"))}`;
-  let wasmFetches = 0;
-  try {
-    for (let i = 0; i < runs + 1; i++) {
-      for (const kind of i % 2 ? [...PAGES].reverse() : PAGES) {
-        // A fresh context: an empty cache, as on a first visit. (The persistent context above only
-        // keeps the user data directory fresh; runs use new incognito-like contexts.)
-        const context = browser ? await browser.newContext() : context0;
-        const tab = await context.newPage();
-        const before = server.counts.get(wasmPath) ?? 0;
-        await tab.goto(`${server.url}/${kind}.html`);
-        const done = await tab.waitForFunction(() => window.__done, null, { timeout: 30_000 }).then((h) => h.jsonValue());
-        if (done.allowed !== true) throw new Error(`browser bench: ${kind} decided ${done.allowed}, expected true`);
-        if (kind === "preloaded" && i > 0) wasmFetches = Math.max(wasmFetches, (server.counts.get(wasmPath) ?? 0) - before);
-        await tab.close();
-        if (browser) await context.close();
-        if (i > 0) samples[kind].push(done.t); // the first round warms the server and the browser
-        if (i > 0 && done.phases) phases[kind].push(done.phases);
-      }
-    }
-  } finally {
-    await context0.close();
-    await server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-  }
+  const counted = `/pkg/${files.find((f) => f.endsWith(".wasm"))}`;
+  const samples = await loadPages({ pkgDir, pages, kinds: PAGES, runs, counted });
   // Where the time goes (medians of each phase): the modules imported, `await init()` (fetch,
   // compile, instantiate), the first verifyGrants, new Authorizer + can.
-  const split = Object.fromEntries(
-    PAGES.filter((k) => phases[k].length).map((k) => [k, Object.fromEntries(Object.keys(phases[k][0]).map((p) => [p, median(phases[k].map((x) => x[p]))]))]),
-  );
-  return { ...Object.fromEntries(PAGES.map((k) => [k, median(samples[k])])), phases: split, wasmFetches, runs, files };
+  const split = Object.fromEntries(PAGES.filter((k) => samples[k][0].phases).map((k) => [k, medians(samples[k].map((s) => s.phases))]));
+  const wasmFetches = Math.max(0, ...samples.preloaded.map((s) => s.fetches));
+  return { ...Object.fromEntries(PAGES.map((k) => [k, median(samples[k].map((s) => s.t))])), phases: split, wasmFetches, runs, files };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
