@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ROOT, describeServerRendering, loadBindings, useReactFrom } from "./support/react-bindings.mjs";
-import { CLAIM_BY_GROUP, payloadFor } from "./support/react-probe.mjs";
+import { ROOT, describeServerRendering, loadBindings, signFor, useReactFrom } from "./support/react-bindings.mjs";
+import { CLAIM_BY_GROUP } from "./support/react-probe.mjs";
 import { launchChromium, serveDir } from "./support/runtimes.mjs";
 
 const REACT18 = join(ROOT, "tests", "js", "react18");
@@ -35,15 +35,14 @@ import { createElement as h } from "react";
 import { createRoot } from "react-dom/client";
 import { createGrantSession } from "camunda-authz";
 import * as bindings from "camunda-authz/react";
-import { probeOf } from "PROBE";
+import { ISSUED, probeOf } from "PROBE";
 const { GrantSessionProvider, useGrantSession } = bindings;
 const { tokens, jwks } = window.__fixtures;
 let issued = 0;
 const session = createGrantSession({
   fetchGrants: async () => tokens[Math.min(issued++, tokens.length - 1)],
   fetchJwks: async () => jwks,
-  issuer: "https://i.example",
-  audience: "tasklist",
+  ...ISSUED,
   wake: null,
 });
 const seen = (window.__seen = []);
@@ -79,8 +78,7 @@ test("Chromium, React 18 createRoot: loading, then verified with the granted but
 
   const { lib } = loaded;
   const key = lib.generateSigningKey("react18");
-  const sign = (authorizations) => lib.signGrants(payloadFor(authorizations), key.privateJwk, { ttl: 900, issuer: "https://i.example", audience: "tasklist" });
-  const fixtures = { tokens: [sign(CLAIM_BY_GROUP), sign([])], jwks: key.jwks };
+  const fixtures = { tokens: [signFor(lib, key, CLAIM_BY_GROUP), signFor(lib, key, [])], jwks: key.jwks };
   writeFileSync(
     join(dir, "dist", "index.html"),
     `<!doctype html><meta charset="utf-8"><div id="root"></div>\n<script>window.__fixtures = ${JSON.stringify(fixtures)};</script>\n<script type="module" src="/app.js"></script>\n`,

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { register } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { CLAIM_BY_GROUP, payloadFor, probeOf } from "./react-probe.mjs";
+import { CLAIM_BY_GROUP, ISSUED, payloadFor, probeOf } from "./react-probe.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -33,17 +33,19 @@ export async function loadBindings() {
   return { lib, bindings, React, renderToString };
 }
 
+/** A grant set for ana with `authorizations`, signed with `key` (from `lib.generateSigningKey`). */
+export const signFor = (lib, key, authorizations) => lib.signGrants(payloadFor(authorizations), key.privateJwk, { ttl: 900, ...ISSUED });
+
 /** A session over an in-process issuer; `fail` makes every fetch of the grant set fail. */
 export function sessionFor(lib, { authorizations, fail = false }) {
   const key = lib.generateSigningKey("ssr");
   return lib.createGrantSession({
     fetchGrants: async () => {
       if (fail) throw new Error("connection refused");
-      return lib.signGrants(payloadFor(authorizations), key.privateJwk, { ttl: 900, issuer: "https://i.example", audience: "tasklist" });
+      return signFor(lib, key, authorizations);
     },
     fetchJwks: async () => key.jwks,
-    issuer: "https://i.example",
-    audience: "tasklist",
+    ...ISSUED,
     wake: null,
   });
 }

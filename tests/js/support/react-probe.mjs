@@ -5,6 +5,9 @@
 export const TASK = { userTaskKey: "1", processDefinitionId: "invoice", candidateGroups: ["sales"], state: "CREATED" };
 export const CLAIM_BY_GROUP = [{ ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] }];
 
+/** Who issues the tests' grant sets and for whom: the signer's and the session's options alike. */
+export const ISSUED = { issuer: "https://i.example", audience: "tasklist" };
+
 /** A grant payload for ana (group sales) with `authorizations`. */
 export const payloadFor = (authorizations) => ({ sub: "ana", ver: 1, authorizationsEnabled: true, principal: { type: "USER", id: "ana", groups: ["sales"] }, authorizations });
 
