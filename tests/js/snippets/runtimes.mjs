@@ -204,31 +204,32 @@ async function startService(runDir) {
   const { startStandin } = await import("../../camunda-standin/index.mjs");
   const { binEnv, salesPopulation } = await import("../support/issuer-population.mjs");
   const standin = await startStandin(salesPopulation());
-  const running = new Map(); // block id -> { base, close }
   const userToken = standin.userToken("alice");
-  const call = async (path, init) => {
-    const [, kind, id, ...rest] = path.split("/");
-    if (kind === "run") {
-      const port = await freePort();
-      const env = { ...binEnv(standin), PORT: String(port), USER_TOKEN: userToken };
-      try {
-        running.set(id, await startProgram(join(runDir, "blocks", `${id}.mjs`), { cwd: runDir, env, port }));
-      } catch (error) {
-        return Response.json({ ok: false, error: error.message });
+  // One session per block: its program runs until the block's checks are done.
+  const session = () => {
+    const running = new Map(); // block id -> { base, close }
+    const call = async (path, init) => {
+      const [, kind, id, ...rest] = path.split("/");
+      if (kind === "run") {
+        const port = await freePort();
+        const env = { ...binEnv(standin), PORT: String(port), USER_TOKEN: userToken };
+        try {
+          running.set(id, await startProgram(join(runDir, "blocks", `${id}.mjs`), { cwd: runDir, env, port }));
+        } catch (error) {
+          return Response.json({ ok: false, error: error.message });
+        }
+        return Response.json({ ok: true, fetchHandler: false, routes: [] });
       }
-      return Response.json({ ok: true, fetchHandler: false, routes: [] });
-    }
-    const program = running.get(id);
-    if (!program) return Response.json({ error: `nothing at ${path}` }, { status: 404 });
-    return fetch(`${program.base}/${rest.join("/")}`, init);
-  };
-  return {
-    session: () => ({ call, problems: () => [], service: { userToken, user: "alice" }, close: async () => {} }),
-    async close() {
+      const program = running.get(id);
+      if (!program) return Response.json({ error: `nothing at ${path}` }, { status: 404 });
+      return fetch(`${program.base}/${rest.join("/")}`, init);
+    };
+    const close = async () => {
       for (const program of running.values()) program.close();
-      await standin.close();
-    },
+    };
+    return { call, problems: () => [], service: { userToken, user: "alice" }, close };
   };
+  return { session, close: () => standin.close() };
 }
 
 /** A port nothing listens on now. */
