@@ -15,7 +15,7 @@ use crate::error::{err, ErrorCode, Result};
 use crate::jws::VerifiedGrants;
 use crate::model::{
     Authorization, CamundaVersion, GrantSetPayload, OwnerType, PermissionType, PrincipalType,
-    ResourceType, Scope, TaskProperty, GRANTS_VERSION,
+    ResourceType, Scope, TaskProperty,
 };
 use crate::rules::{
     Alternative, Gate, Hit, Lifecycle, MatchedBy, Operation, Reach, Route, TaskPermission,
@@ -212,7 +212,7 @@ impl Authorizer {
     /// Compiles a grant-set payload WITHOUT any signature check. For tests and for the server
     /// that issues grant sets; anything else verifies a token with [`crate::jws::verify`].
     pub fn from_unverified_payload(payload: GrantSetPayload) -> Result<Self> {
-        validate(&payload)?;
+        payload.validate()?;
         Ok(Self::compile(payload))
     }
 
@@ -804,39 +804,6 @@ fn owner_phrase(grant: Option<&Authorization>) -> String {
     grant.map_or_else(String::new, |g| {
         format!(" to {} `{}`", g.owner_type, g.owner_id)
     })
-}
-
-/// The structural rules of a payload that its reader does not check.
-pub fn validate(payload: &GrantSetPayload) -> Result<()> {
-    payload.version()?;
-    if payload.ver != GRANTS_VERSION {
-        return err(
-            ErrorCode::GrantsMalformed,
-            format!(
-                "unsupported grant-set version `{}`; this build reads version {GRANTS_VERSION}",
-                payload.ver
-            ),
-        );
-    }
-    let principal = &payload.principal;
-    if PrincipalType::parse(&principal.kind).is_none() {
-        return err(
-            ErrorCode::GrantsMalformed,
-            format!("principal type `{}` is not USER or CLIENT", principal.kind),
-        );
-    }
-    if principal.id.is_empty() {
-        return err(ErrorCode::GrantsMalformed, "principal id is empty");
-    }
-    for (index, authorization) in payload.authorizations.iter().enumerate() {
-        if authorization.scope().is_none() {
-            return err(
-                ErrorCode::GrantsMalformed,
-                format!("authorization {index} must have exactly one of `resourceId` and `resourcePropertyName`"),
-            );
-        }
-    }
-    Ok(())
 }
 
 /// The record format the JavaScript glue writes for each task, all `u32`:

@@ -13,7 +13,6 @@ use ed25519_dalek::Signature;
 #[cfg(feature = "sign")]
 use ed25519_dalek::Signer;
 
-use crate::authorizer::validate;
 use crate::base64url;
 use crate::error::{err, AuthzError, ErrorCode, Result};
 use crate::json::{self, Fields, Value};
@@ -213,7 +212,7 @@ pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Ver
     let payload = GrantSetPayload::from_json(part_json(&parts.payload_bytes, "the payload")?)?;
     check_times(&payload)?;
     check_claims(&payload, options)?;
-    validate(&payload)?;
+    payload.validate()?;
     Ok(VerifiedGrants {
         header: parts.header,
         payload,
@@ -382,7 +381,7 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
     }
     let payload = Value::Object(members);
     let payload_json = payload.to_json();
-    validate(&GrantSetPayload::from_json(payload)?)?;
+    GrantSetPayload::from_json(payload)?.validate()?;
     let mut header = format!(r#"{{"alg":"{ALG}","typ":"{TYP}","kid":"#);
     json::quote(&key.kid, &mut header);
     header.push('}');

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::error::{ErrorCode, Result};
+use crate::error::{err, ErrorCode, Result};
 use crate::json::{Fields, Value};
 
 macro_rules! string_enum {
@@ -455,6 +455,40 @@ impl GrantSetPayload {
     /// The release named by `camundaVersion` (absent: the newest known).
     pub fn version(&self) -> Result<CamundaVersion> {
         CamundaVersion::of_payload(self.camunda_version.as_deref())
+    }
+
+    /// The structural rules of a payload that its reader does not check.
+    pub fn validate(&self) -> Result<()> {
+        let payload = self;
+        payload.version()?;
+        if payload.ver != GRANTS_VERSION {
+            return err(
+                ErrorCode::GrantsMalformed,
+                format!(
+                    "unsupported grant-set version `{}`; this build reads version {GRANTS_VERSION}",
+                    payload.ver
+                ),
+            );
+        }
+        let principal = &payload.principal;
+        if PrincipalType::parse(&principal.kind).is_none() {
+            return err(
+                ErrorCode::GrantsMalformed,
+                format!("principal type `{}` is not USER or CLIENT", principal.kind),
+            );
+        }
+        if principal.id.is_empty() {
+            return err(ErrorCode::GrantsMalformed, "principal id is empty");
+        }
+        for (index, authorization) in payload.authorizations.iter().enumerate() {
+            if authorization.scope().is_none() {
+                return err(
+                    ErrorCode::GrantsMalformed,
+                    format!("authorization {index} must have exactly one of `resourceId` and `resourcePropertyName`"),
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Reads a payload from JSON text (`ERR_GRANTS_MALFORMED` when it is not one). Members this
