@@ -2,10 +2,10 @@
 // compiled WebAssembly.Module (dynamic compilation is not allowed there). The module loads on
 // import; `await init()` is harmless.
 import wasm from "./wasm/camunda_authz_bg.wasm?module";
-import { initSync } from "./core.js";
+import { initSync } from "./core/index.js";
 
 initSync(wasm);
 
-export * from "./core.js";
-export * from "./session.js";
-export { default } from "./core.js";
+export * from "./core/index.js";
+export * from "./session/index.js";
+export { default } from "./core/index.js";

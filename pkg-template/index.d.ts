@@ -1,5 +1,5 @@
 // Type declarations of the package's main entry: the same for every runtime (browser, bundlers,
 // Node.js ESM and CommonJS, Deno, workerd, Vercel Edge).
-export * from "./core.js";
-export * from "./session.js";
-export { default } from "./core.js";
+export * from "./core/index.js";
+export * from "./session/index.js";
+export { default } from "./core/index.js";

@@ -4,6 +4,6 @@
 // The package ships this file minified as `browser/index.js`, next to the browser build (verify,
 // decide, explain; `signGrants`, `generateSigningKey` and `filterSearchResponse` throw
 // `ERR_UNSUPPORTED` there): that is what the `browser`, `worker` and `default` conditions load.
-export * from "./core.js";
-export * from "./session.js";
-export { default } from "./core.js";
+export * from "./core/index.js";
+export * from "./session/index.js";
+export { default } from "./core/index.js";

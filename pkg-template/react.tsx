@@ -7,8 +7,7 @@
 import { createContext, useCallback, useContext, useMemo, useSyncExternalStore } from "react";
 import type { ReactNode } from "react";
 import { AuthzError } from "./index.js";
-import type { Actions, Authorizer, Explanation, Operation, Task } from "./core.js";
-import type { DeniedAuthorizer, DeniedExplanation, GrantSession, GrantSessionState } from "./session.js";
+import type { Actions, Authorizer, DeniedAuthorizer, DeniedExplanation, Explanation, GrantSession, GrantSessionState, Operation, Task } from "./index.js";
 
 const SessionContext = createContext<GrantSession | null>(null);
 SessionContext.displayName = "GrantSession";

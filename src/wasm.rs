@@ -2,7 +2,7 @@
 //! conversions, and turning [`AuthzError`] into a thrown `Error` with a `code` (the package's
 //! JavaScript wrapper rethrows it as its `AuthzError` class).
 //!
-//! The wrapper (`pkg-template/core.js`) interns task strings through [`Engine::vocabulary`] and
+//! The wrapper (`pkg-template/core/`, its `TaskRecords`) interns task strings through [`Engine::vocabulary`] and
 //! writes task records (see [`crate::authorizer::RECORD_HEADER`]) into a scratch buffer inside
 //! wasm memory, so a task list crosses the boundary in bulk, as integers.
 

@@ -1,7 +1,7 @@
 // The authorizations that apply to a principal: `POST /v2/authorizations/search` for each owner
 // (the principal, each of its groups, roles and mapping rules), every page, as the REST API
 // returns them (with `authorizationKey`, kept for explanations).
-import type { Authorization } from "../core.js";
+import type { Authorization } from "../core/index.js";
 import type { CamundaClient } from "./client.js";
 import { issuerError } from "./errors.js";
 import type { AuthorizationItem } from "./shapes.js";

@@ -1,6 +1,6 @@
 // Where the issuer reaches the cluster and as whom: an options object, or the environment
 // variables Camunda's own SDKs read (CAMUNDA_REST_ADDRESS, CAMUNDA_AUTH_STRATEGY, ...).
-import { AuthzError } from "../core.js";
+import { AuthzError } from "../core/index.js";
 
 /** How the service account authenticates to the cluster. */
 export type CamundaAuth =

@@ -2,8 +2,8 @@
 // marked `"sideEffects": false`, so the WebAssembly module is loaded where it is needed: the
 // functions that sign (createIssuer, generateSigningKey) first run the entry's `load`, which
 // calls the idempotent `initSync` with the module as the runtime imports it.
-import { generateSigningKey as generate } from "../core.js";
-import type { SigningKey } from "../core.js";
+import { generateSigningKey as generate } from "../core/index.js";
+import type { SigningKey } from "../core/index.js";
 import { createIssuer as create } from "./issuer.js";
 import type { Issuer, IssuerOptions } from "./issuer.js";
 

@@ -1,6 +1,6 @@
 // The issuer's failures: AuthzErrors with one of three codes. A message names the request and
 // the status, never a secret, a token or a response body (which could echo one).
-import { AuthzError } from "../core.js";
+import { AuthzError } from "../core/index.js";
 
 export type IssuerErrorCode = "ERR_ISSUER_AUTH" | "ERR_ISSUER_PRINCIPAL" | "ERR_ISSUER_UPSTREAM";
 

@@ -4,7 +4,7 @@
 //     200 { token, expiresAt } (expiresAt ISO 8601), Cache-Control: no-store
 //     401 / 403 / 502 as application/problem+json with the error's `code`
 //   GET {jwksPath}: the public keys, with a short max-age so a rotation reaches verifiers soon.
-import { AuthzError } from "../core.js";
+import { AuthzError } from "../core/index.js";
 import { statusOf } from "./errors.js";
 import type { Issuer } from "./issuer.js";
 

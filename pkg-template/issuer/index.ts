@@ -11,4 +11,4 @@ export { keyRing, publicKeyOf } from "./keys.js";
 export type { KeyRing } from "./keys.js";
 export type { Claims } from "./claims.js";
 export type { IssuerErrorCode } from "./errors.js";
-export { AuthzError, generateSigningKey, TASK_WORKER_ROLE } from "../core.js";
+export { AuthzError, generateSigningKey, TASK_WORKER_ROLE } from "../core/index.js";

@@ -2,8 +2,8 @@
 // (memberships.ts), collects the authorizations of the principal and of each group, role and
 // mapping rule (authorizations.ts), and signs them. Any failure fails the issue: a grant set is
 // never built from partial data.
-import { AuthzError, inspectGrants, signGrants } from "../core.js";
-import type { Authorization, Ed25519PrivateJwk, GrantSetPayload, Jwks, PublicJwk } from "../core.js";
+import { AuthzError, inspectGrants, signGrants } from "../core/index.js";
+import type { Authorization, Ed25519PrivateJwk, GrantSetPayload, Jwks, PublicJwk } from "../core/index.js";
 import { credentials } from "./auth.js";
 import type { Credentials } from "./auth.js";
 import { ownerAuthorizations, checkCanSeeAuthorizations } from "./authorizations.js";

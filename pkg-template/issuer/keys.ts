@@ -1,8 +1,8 @@
 // Keys for the issuer: the public half of a private JWK, and a key ring for rotation (the
 // current signing key plus older public keys that verifiers still need until their last grant
 // set expired).
-import { AuthzError } from "../core.js";
-import type { Ed25519PrivateJwk, Ed25519PublicJwk, Jwks, PublicJwk } from "../core.js";
+import { AuthzError } from "../core/index.js";
+import type { Ed25519PrivateJwk, Ed25519PublicJwk, Jwks, PublicJwk } from "../core/index.js";
 
 /** The public JWK of a private Ed25519 JWK (`d` dropped), marked for signatures. */
 export function publicKeyOf(privateJwk: Ed25519PrivateJwk): Ed25519PublicJwk {

@@ -2,7 +2,7 @@
 // The issuer in Node.js: the module is read next to the package's glue and loaded before the
 // first signature.
 import { readFileSync } from "node:fs";
-import { initSync } from "../core.js";
+import { initSync } from "../core/index.js";
 import { loaded } from "./entry.js";
 
 export * from "./index.js";

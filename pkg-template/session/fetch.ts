@@ -2,10 +2,10 @@
 // failure or a timeout becomes an AuthzError with the session's code. Types here are structural,
 // so the declarations need neither the DOM nor Node.js types.
 
-import type { Jwks } from "./core.js";
-import { asSessionError, sessionError } from "./session-errors.js";
-import type { SessionErrorCode } from "./session-errors.js";
-import type { Timers } from "./session-timers.js";
+import type { Jwks } from "../core/index.js";
+import { asSessionError, sessionError } from "./errors.js";
+import type { SessionErrorCode } from "./errors.js";
+import type { Timers } from "./timers.js";
 
 /** The part of a fetch `Response` the session reads. */
 export interface FetchResponseLike {

@@ -1,115 +1,28 @@
-// A grant session keeps a verified grant set current in a frontend: it fetches and verifies the
-// grant set, renews it before it expires and when a sleeping tab wakes, follows the issuer's key
-// rotation, keeps a still-valid grant set while a renewal fails (retrying with backoff), and
-// fails closed once the grant set has expired. Nothing here touches `window` or `document` at
-// import time: the wake-up listeners are added when a session is made.
+// The Session class: it fetches and verifies the grant set, renews it before it expires and when a
+// sleeping tab wakes, follows the issuer's key rotation, keeps a still-valid grant set while a
+// renewal fails (retrying with backoff), and fails closed once the grant set has expired. Nothing
+// here touches `window` or `document` at import time: the wake-up listeners are added when a
+// session is made.
 
-import init, { Authorizer, AuthzError, verifyGrants } from "./core.js";
-import type { Jwks, VerifiedGrants, VerifyOptions } from "./core.js";
-import { backoffDelay } from "./session-backoff.js";
-import { deniedAuthorizer } from "./session-denied.js";
-import type { DeniedAuthorizer } from "./session-denied.js";
-import { asSessionError, sessionError } from "./session-errors.js";
-import type { SessionError, SessionErrorCode } from "./session-errors.js";
-import { fetchGrantsFrom, fetchJwksFrom, platformFetch } from "./session-fetch.js";
-import { nullableOption, secondsOption, source } from "./session-options.js";
-import type { FetchLike, HeadersSource } from "./session-fetch.js";
-import { createKeySet } from "./session-keys.js";
-import { platformTimers, Timer } from "./session-timers.js";
-import type { Timers } from "./session-timers.js";
-import { browserWake } from "./session-wake.js";
-import type { WakeSource } from "./session-wake.js";
-
-export type { DeniedAuthorizer, DeniedCode, DeniedDecision, DeniedExplanation } from "./session-denied.js";
-export type { SessionError, SessionErrorCode } from "./session-errors.js";
-export type { FetchLike, FetchResponseLike, HeadersSource } from "./session-fetch.js";
-export type { Timers } from "./session-timers.js";
-export type { WakeSource } from "./session-wake.js";
-
-/** Options of `createGrantSession`. Durations are in seconds. */
-export interface GrantSessionOptions {
-  /** Where to GET the grant set: the compact token as the body, or JSON with a `token` member. */
-  grantsUrl?: string;
-  /** Headers for each GET of `grantsUrl`, e.g. `() => ({ authorization: \`Bearer ${userToken}\` })` for camunda-authz/issuer's handler. */
-  grantsHeaders?: HeadersSource;
-  /** Or: a function that resolves the compact token (it must get a fresh one on each call). */
-  fetchGrants?: () => Promise<string>;
-  /** Where to GET the issuer's public keys (a JWKS). */
-  jwksUrl?: string;
-  /** Or: a function that resolves the JWKS. */
-  fetchJwks?: () => Promise<Jwks>;
-  /** The expected `iss`; `null` skips the check on purpose. */
-  issuer: string | null;
-  /** The expected `aud` (one of them); `null` skips the check on purpose. */
-  audience: string | readonly string[] | null;
-  /** Leeway for `exp` and `nbf` (default 0, at most 3600). */
-  clockTolerance?: number;
-  /** Renew this long before `exp` (default 60, or a fifth of a lifetime under 5 minutes; at most half the lifetime). */
-  refreshBefore?: number;
-  /** After a fetch of the key set, an unknown `kid` waits this long before the next fetch (default 30). */
-  jwksCooldown?: number;
-  /** The key set is fetched again after this long (default 600). */
-  jwksMaxAge?: number;
-  /** A fetch from `grantsUrl` or `jwksUrl` fails after this long (default 10). */
-  timeout?: number;
-  /** Retries of a failed renewal wait `initialDelay * 2^n`, at most `maxDelay`, with jitter (defaults 1 and 60). */
-  retry?: { initialDelay?: number; maxDelay?: number };
-  /** The `fetch` that `grantsUrl` and `jwksUrl` use (default the platform's). */
-  fetch?: FetchLike;
-  /** The clock, in milliseconds since the epoch (default `Date.now`). */
-  now?: () => number;
-  /** Timers (default the platform's). */
-  timers?: Timers;
-  /** A number in [0, 1) for the jitter (default `Math.random`). */
-  random?: () => number;
-  /** When to check the grant set at once (default: the page becoming visible, the network returning); `null` for none. */
-  wake?: WakeSource | null;
-}
-
-/** A failure the session is living with: the last renewal's. */
-export interface SessionFailure {
-  readonly code: SessionErrorCode;
-  readonly message: string;
-}
-
-/** What a session holds now. A new object on every change. */
-export interface GrantSessionState {
-  /** `loading` until the first answer; `verified` while a grant set is valid; `error` while none is. */
-  readonly status: "loading" | "verified" | "error";
-  /** With `error`: why no grant set is valid (`ERR_GRANTS_EXPIRED` once one has expired). */
-  readonly code?: SessionErrorCode;
-  /** With `error`: the same for people. */
-  readonly message?: string;
-  /** The principal of the current (or, with `error`, the last) grant set. */
-  readonly subject?: string;
-  /** When that grant set expires (or expired). */
-  readonly expiresAt?: Date;
-  /** The last renewal failed with this; with `verified`, the grant set in use is still valid. */
-  readonly lastError?: SessionFailure;
-  /** When the next retry of a failed renewal is due. */
-  readonly retryAt?: Date;
-}
-
-/** A verified grant set kept current. */
-export interface GrantSession {
-  /** The first verified grant set; rejects with the first attempt's AuthzError (the session keeps retrying). */
-  readonly ready: Promise<VerifiedGrants>;
-  /** The current Authorizer, or a fail-closed one that denies everything while no grant set is valid. */
-  readonly authorizer: Authorizer | DeniedAuthorizer;
-  /** The current grant set while it is valid, else `null`. */
-  readonly grants: VerifiedGrants | null;
-  readonly state: GrantSessionState;
-  /** Calls `listener` on every change of `state` (and `authorizer`); returns the function that stops it. */
-  subscribe(listener: (state: GrantSessionState) => void): () => void;
-  /** Renews now; concurrent calls share one request. Rejects with the AuthzError of a failed renewal. */
-  refresh(): Promise<void>;
-  /** Stops timers and listeners; the session then keeps what it has and fetches nothing more. */
-  close(): void;
-}
+import init, { Authorizer, AuthzError, verifyGrants } from "../core/index.js";
+import type { Jwks, VerifiedGrants, VerifyOptions } from "../core/index.js";
+import { backoffDelay } from "./backoff.js";
+import { deniedAuthorizer } from "./denied.js";
+import type { DeniedAuthorizer } from "./denied.js";
+import { asSessionError, sessionError } from "./errors.js";
+import type { SessionError } from "./errors.js";
+import { fetchGrantsFrom, fetchJwksFrom, platformFetch } from "./fetch.js";
+import { nullableOption, secondsOption, source } from "./options.js";
+import type { FetchLike } from "./fetch.js";
+import { createKeySet } from "./keys.js";
+import { platformTimers, Timer } from "./timers.js";
+import type { GrantSession, GrantSessionOptions, GrantSessionState, SessionFailure } from "./types.js";
+import { browserWake } from "./wake.js";
 
 const LOADING: GrantSessionState = Object.freeze({ status: "loading" });
 
-class Session implements GrantSession {
+/** A verified grant set kept current (what `createGrantSession` makes). */
+export class Session implements GrantSession {
   readonly ready: Promise<VerifiedGrants>;
   #fetchGrants: () => Promise<string>;
   #keys: ReturnType<typeof createKeySet>;
@@ -364,13 +277,3 @@ class Session implements GrantSession {
     }
   }
 }
-
-/**
- * A grant session: fetches and verifies a grant set and keeps it current. Pass exactly one of
- * `grantsUrl` and `fetchGrants`, one of `jwksUrl` and `fetchJwks`, and `issuer` and `audience`
- * (or `null` for each check skipped on purpose). Throws `ERR_ARGUMENT_INVALID` for a bad option.
- */
-export function createGrantSession(options: GrantSessionOptions): GrantSession {
-  return new Session(options);
-}
-

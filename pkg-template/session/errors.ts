@@ -1,8 +1,8 @@
 // The error codes a grant session adds to the package's, and the one way it turns anything thrown
 // (a network failure, an HTTP status, a refused token) into an AuthzError.
 
-import { AuthzError } from "./core.js";
-import type { ErrorCode } from "./core.js";
+import { AuthzError } from "../core/index.js";
+import type { ErrorCode } from "../core/index.js";
 
 /**
  * The codes a session reports: the package's, among them `ERR_GRANTS_UNAVAILABLE` (the grant set

@@ -3,8 +3,8 @@
 // at most once per `cooldown` (so a token with a made-up `kid` cannot make the page hammer the
 // server). A fetch replaces the whole set, so a key the issuer removed is gone after it.
 
-import type { Jwks } from "./core.js";
-import { sessionError } from "./session-errors.js";
+import type { Jwks } from "../core/index.js";
+import { sessionError } from "./errors.js";
 
 export interface KeySetOptions {
   /** Milliseconds after a fetch during which an unknown `kid` does not fetch again (default 30000). */

@@ -3,9 +3,9 @@
 // and its explanations say why, naming the session's error code. It is not an `Authorizer` (so
 // `instanceof Authorizer` tells the two apart), has no payload, and cannot be built from one.
 
-import { AuthzError, OPERATIONS } from "./core.js";
-import type { Actions, Operation, Task } from "./core.js";
-import type { SessionErrorCode } from "./session-errors.js";
+import { AuthzError, OPERATIONS } from "../core/index.js";
+import type { Actions, Operation, Task } from "../core/index.js";
+import type { SessionErrorCode } from "./errors.js";
 
 /** Why a fail-closed authorizer denied: the session has no valid grant set. */
 export type DeniedCode = "no-verified-grants";

@@ -1,6 +1,6 @@
 // Reading createGrantSession's options: each bad one is an ERR_ARGUMENT_INVALID naming it.
 
-import { AuthzError } from "./core.js";
+import { AuthzError } from "../core/index.js";
 
 /** A duration option in seconds, `fallback` when left out. */
 export function secondsOption(value: unknown, name: string, fallback: number, max = Infinity): number {
