@@ -40,7 +40,7 @@ export class VerifiedGrants {
   }
 }
 
-/** The core's handle of a verified grant set, for the Authorizer (not exported by the package). */
+/** @internal The core's handle of a verified grant set, for the Authorizer (not exported by the package). */
 export function grantsHandle(grants: VerifiedGrants): glue.Grants {
   return readHandle(grants);
 }

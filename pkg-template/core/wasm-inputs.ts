@@ -44,7 +44,7 @@ export function taskCount(tasks: readonly unknown[]): number {
 }
 
 /**
- * The records of one Authorizer's tasks: its vocabulary (the strings its grant set names, as
+ * @internal The records of one Authorizer's tasks: its vocabulary (the strings its grant set names, as
  * symbols) and a scratch buffer in wasm memory that `encode` writes and the engine decides.
  */
 export class TaskRecords {
@@ -169,7 +169,7 @@ export class TaskRecords {
   }
 }
 
-/** `text` as UTF-8 in the engine's text buffer; returns its length in bytes. */
+/** @internal `text` as UTF-8 in the engine's text buffer; returns its length in bytes. */
 // Room for ASCII first, more only if needed.
 export function copyText(engine: glue.Engine, text: string): number {
   const n = text.length;
