@@ -506,7 +506,9 @@ impl Engine {
     }
 }
 
-/// A smaller allocator than std's dlmalloc for the shipped module (see docs/size.md).
+/// A smaller allocator than std's dlmalloc, for the browser build (the `small-allocator` feature;
+/// see docs/size.md): a page holds few verified grant sets at a time, so its free list stays short.
+#[cfg(feature = "small-allocator")]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());

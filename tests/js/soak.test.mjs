@@ -1,10 +1,13 @@
 // Soak: ten million decisions, ten thousand verifications and a thousand edge responses of mixed
 // sizes (one item to about 20 MB, past the buffer release threshold) in one process, with a
 // failing call now and then. Nothing traps, every answer matches the first one for the same
-// input, and wasm memory stays within MEMORY_BOUND (and stops growing once warm). The figures go
-// to the test's diagnostics. Bounded: about 20-40 s on the project's machine.
+// input, each edge response keeps exactly the items `filter()` keeps on the same tasks, and wasm
+// memory stays within MEMORY_BOUND (and stops growing once warm). The figures go to the test's
+// diagnostics. Bounded: about 20-40 s on the project's machine.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import * as W from "../../bench/workload.mjs";
 
 const lib = await import(process.env.CAMUNDA_AUTHZ_PKG ?? new URL("../../pkg/node.mjs", import.meta.url).href);
@@ -17,7 +20,19 @@ const DECISIONS = 10_000_000;
 const VERIFICATIONS = 10_000;
 const EDGE_RESPONSES = 1_000;
 
-test("soak: 10M decisions, 10k verifications, 1k edge responses in one process; memory bounded, nothing traps", (t) => {
+setFlagsFromString("--expose-gc");
+/** A full garbage collection, from a fresh context (the flag is set after this one started). */
+const gc = runInNewContext("gc");
+
+/** Collects, and lets the finalizers of collected objects (the glue's frees) run. */
+async function collect() {
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test("soak: 10M decisions, 10k verifications, 1k edge responses in one process; memory bounded, nothing traps", async (t) => {
   const started = performance.now();
   const key = generateSigningKey("soak");
   const token = signGrants(W.grantPayload(), key.privateJwk, { now: W.IAT });
@@ -82,6 +97,13 @@ test("soak: 10M decisions, 10k verifications, 1k edge responses in one process; 
   }
   sample();
   phases.verify = performance.now() - at;
+  // Freeing what the verifications left (their handles, through the glue's finalizers) must not
+  // cost more than making it did: an allocator whose frees grow with the heap made this phase
+  // take seconds, long after the calls had returned (docs/size.md).
+  at = performance.now();
+  await collect();
+  phases.free = performance.now() - at;
+  assert.ok(phases.free <= phases.verify, `freeing ${VERIFICATIONS} verified grant sets took ${phases.free.toFixed(0)} ms, more than verifying them (${phases.verify.toFixed(0)} ms)`);
 
   // Edge responses of mixed sizes: mostly small, some large (past the 16 MiB release threshold).
   at = performance.now();
@@ -93,9 +115,13 @@ test("soak: 10M decisions, 10k verifications, 1k edge responses in one process; 
   for (let i = 0; i < EDGE_RESPONSES; i++) {
     const n = i % 100 === 99 ? big.length : Math.floor(Math.exp(rnd() * Math.log(2_000)));
     const offset = Math.floor(rnd() * (big.length - n));
-    const text = W.searchResponseText(big.slice(offset, offset + n));
+    const slice = big.slice(offset, offset + n);
+    const text = W.searchResponseText(slice);
     edgeChars += text.length;
-    kept += JSON.parse(authz.filterSearchResponse(text, "search")).items.length;
+    // The edge path must keep exactly the items that filter() keeps, byte for byte as JSON.
+    const items = JSON.parse(authz.filterSearchResponse(text, "search")).items;
+    if (JSON.stringify(items) !== JSON.stringify(authz.filter(slice, "search"))) assert.fail(`edge response ${i} (${n} items) keeps other items than filter()`);
+    kept += items.length;
     if (i % 250 === 0) fails(() => authz.filterSearchResponse('{"items":[{"userTaskKey":7}]}'));
     sample();
     if (i === 199) afterWarmUp.memory = wasmMemoryBytes();
@@ -103,7 +129,7 @@ test("soak: 10M decisions, 10k verifications, 1k edge responses in one process; 
   phases.edge = performance.now() - at;
 
   const end = wasmMemoryBytes();
-  t.diagnostic(`decisions ${decisions.toLocaleString("en")} (masks ${(phases.masks / 1000).toFixed(1)} s, can/actions ${(phases.can / 1000).toFixed(1)} s), verifications ${VERIFICATIONS.toLocaleString("en")} (${(phases.verify / 1000).toFixed(1)} s), edge responses ${EDGE_RESPONSES} of ${(edgeChars / MiB).toFixed(0)} MiB in all, ${kept.toLocaleString("en")} items kept (${(phases.edge / 1000).toFixed(1)} s), ${failures} failing calls`);
+  t.diagnostic(`decisions ${decisions.toLocaleString("en")} (masks ${(phases.masks / 1000).toFixed(1)} s, can/actions ${(phases.can / 1000).toFixed(1)} s), verifications ${VERIFICATIONS.toLocaleString("en")} (${(phases.verify / 1000).toFixed(1)} s, freed in ${(phases.free / 1000).toFixed(2)} s), edge responses ${EDGE_RESPONSES} of ${(edgeChars / MiB).toFixed(0)} MiB in all, ${kept.toLocaleString("en")} items kept (${(phases.edge / 1000).toFixed(1)} s), ${failures} failing calls`);
   t.diagnostic(`wasm memory: ${(memory.start / MiB).toFixed(1)} MiB at the start, ${(afterWarmUp.memory / MiB).toFixed(1)} MiB after 200 edge responses, ${(memory.peak / MiB).toFixed(1)} MiB peak, ${(end / MiB).toFixed(1)} MiB at the end (bound ${MEMORY_BOUND / MiB} MiB); ${((performance.now() - started) / 1000).toFixed(1)} s`);
   assert.ok(memory.peak <= MEMORY_BOUND, `wasm memory reached ${memory.peak} bytes, over the bound of ${MEMORY_BOUND}`);
   assert.ok(end - afterWarmUp.memory <= 16 * MiB, `wasm memory kept growing: ${afterWarmUp.memory} -> ${end} bytes`);
