@@ -2,7 +2,8 @@
 // the conformance tokens and JWKS (tests/corpus/grants-verification.json) and the tasks of the
 // decision corpus (tests/corpus/*.json). Deterministic; run by hand when the fixtures change:
 //
-//   node fuzz/make-seeds.mjs
+//   node fuzz/make-seeds.mjs            # rewrite fuzz/corpus/<target>/
+//   node fuzz/make-seeds.mjs --check    # exit 1 if a seed differs from this script's output (./x test runs it)
 //
 // The fuzzers read these and write what they find elsewhere (see `fuzz` in ./x), so the
 // corpus in the repository stays this small.
@@ -17,8 +18,28 @@ const tasks = readdirSync(corpusDir)
   .flatMap((s) => s.cases.map((c) => c.task).filter((t) => t && typeof t === "object"))
   .slice(0, 24);
 
+const checking = process.argv.includes("--check");
+const stale = [];
+
+/** With --check, the targets whose seeds on disk differ from `seeds` (files, names or bytes). */
+function differs(dir, seeds) {
+  let names;
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return true;
+  }
+  const want = seeds.map((_, i) => `seed-${String(i).padStart(2, "0")}`);
+  if (names.join("\n") !== want.join("\n")) return true;
+  return seeds.some((seed, i) => !Buffer.from(seed).equals(readFileSync(new URL(want[i], dir))));
+}
+
 function write(target, seeds) {
   const dir = new URL(`fuzz/corpus/${target}/`, root);
+  if (checking) {
+    if (differs(dir, seeds)) stale.push(target);
+    return;
+  }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   seeds.forEach((seed, i) => writeFileSync(new URL(`seed-${String(i).padStart(2, "0")}`, dir), seed));
@@ -73,3 +94,11 @@ write("records", [
   words([1, 2, 3, 4, 1, 1, 5, 6]),
   words([1, 2, 3, 4, 0xffffffff, 0]),
 ]);
+
+if (checking) {
+  if (stale.length > 0) {
+    console.error(`fuzz/corpus/{${stale.join(",")}} differ from what fuzz/make-seeds.mjs generates: run it and commit the seeds`);
+    process.exit(1);
+  }
+  console.log("fuzz seeds up to date");
+}
