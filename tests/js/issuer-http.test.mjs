@@ -56,9 +56,18 @@ async function expectProblem(res, status, code) {
   return body;
 }
 
-test("handler: grants for the bearer, the JWKS with a short max-age, clean 401/403/404/405/502", async () => {
-  const handler = createIssuerHandler(issuerFor(), { jwksMaxAge: 120 });
-  const call = (path, init = {}) => handler(new Request(`https://tasklist.example.com${path}`, init));
+/**
+ * `handler` served by node:http through toNodeListener on a real socket: resolves a `fetch` of a
+ * path on it, so that statuses and headers are checked as a client receives them. Closed after the test.
+ */
+async function served(t, handler) {
+  const server = await listen(toNodeListener(handler));
+  t.after(server.close);
+  return (path, init = {}) => fetch(`${server.base}${path}`, init);
+}
+
+test("handler over a real socket: grants for the bearer, the JWKS with a short max-age, clean 401/403/404/405/502", async (t) => {
+  const call = await served(t, createIssuerHandler(issuerFor(), { jwksMaxAge: 120 }));
   const jwksRes = await call(JWKS_PATH);
   assert.equal(jwksRes.status, 200);
   assert.equal(jwksRes.headers.get("cache-control"), "public, max-age=120");
@@ -77,16 +86,16 @@ test("handler: grants for the bearer, the JWKS with a short max-age, clean 401/4
   assert.ok(!body.detail.includes("not-a-token"), "the token is not echoed");
   // A fresh issuer (the first one has alice's authorizations cached).
   standin.fail({ path: "/v2/authorizations/search", status: 503 });
-  await expectProblem(await createIssuerHandler(issuerFor())(new Request("https://x/grants", { headers: bearer })), 502, "ERR_ISSUER_UPSTREAM");
+  await expectProblem(await (await served(t, createIssuerHandler(issuerFor())))("/grants", { headers: bearer }), 502, "ERR_ISSUER_UPSTREAM");
   standin.clearFailures();
-  const refusedAccount = createIssuerHandler(createIssuer({ camunda: { ...camunda, auth: { ...camunda.auth, clientSecret: "nope" } }, signingKey: key1.privateJwk, issuer: ISS, audience: AUD }));
-  await expectProblem(await refusedAccount(new Request("https://x/grants", { headers: bearer })), 502, "ERR_ISSUER_AUTH");
+  const refusedAccount = await served(t, createIssuerHandler(createIssuer({ camunda: { ...camunda, auth: { ...camunda.auth, clientSecret: "nope" } }, signingKey: key1.privateJwk, issuer: ISS, audience: AUD })));
+  await expectProblem(await refusedAccount("/grants", { headers: bearer }), 502, "ERR_ISSUER_AUTH");
   await expectProblem(await call("/elsewhere"), 404, "ERR_NOT_FOUND");
   await expectProblem(await call("/grants", { method: "DELETE", headers: bearer }), 405, "ERR_METHOD");
   await expectProblem(await call(JWKS_PATH, { method: "POST" }), 405, "ERR_METHOD");
   // An unknown user (issuing by name) is 403.
-  const unknownUser = await createIssuerHandler({ jwks: { keys: [] }, issue: () => issuerFor().issue({ username: "nobody" }) })(new Request("https://x/grants", { headers: bearer }));
-  await expectProblem(unknownUser, 403, "ERR_ISSUER_PRINCIPAL");
+  const unknownUser = await served(t, createIssuerHandler({ jwks: { keys: [] }, issue: () => issuerFor().issue({ username: "nobody" }) }));
+  await expectProblem(await unknownUser("/grants", { headers: bearer }), 403, "ERR_ISSUER_PRINCIPAL");
   standin.assertClean();
 });
 

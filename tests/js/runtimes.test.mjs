@@ -140,6 +140,9 @@ const PACKED_FILES = [
 // What a page without a bundler downloads: the browser entry (one module: the wrapper, the grant
 // session and the glue) and the module it loads.
 const BROWSER_FILES = ["browser/index.js", "browser/camunda_authz_bg.wasm"];
+// What those two files may weigh together, gzip -9 (docs/size.md): a change that makes the browser
+// download larger than this fails here, not only in the benchmark's figures.
+const BROWSER_GZIP_BOUND = 64 * 1024;
 
 // --- helpers --------------------------------------------------------------------------------
 
@@ -311,6 +314,7 @@ test("package: npm pack holds the entries, the two builds' .wasm, and an exports
   const sum = (f) => BROWSER_FILES.reduce((n, file) => n + f(file), 0);
   const raw = sum((file) => statSync(join(installed, file)).size);
   t.diagnostic(`tarball ${tarball.length} bytes (unpacked ${info.unpackedSize}); a browser downloads ${raw} bytes: ${sum(gz)} gzip, ${sum(br)} brotli (wasm ${gz("browser/camunda_authz_bg.wasm")} gzip)`);
+  assert.ok(sum(gz) <= BROWSER_GZIP_BOUND, `the browser download is ${sum(gz)} bytes gzip, over the bound of ${BROWSER_GZIP_BOUND}`);
 });
 
 test("Node 20, ES module (import)", async () => {
@@ -459,14 +463,22 @@ test("TypeScript: tsc --noEmit --strict on consumers of every API (ESM, CommonJS
     const r = await run(tsc, ["--noEmit", "--strict", "-p", join(runDir, "types", project)], { cwd: join(runDir, "types") });
     assert.equal(r.code, 0, `tsc -p ${project}:\n${r.stdout}${r.stderr}`);
   }
-  // The declarations name exactly what the module exports.
+  // The declarations name exactly what the module exports: the values each declaration file
+  // declares or re-exports (`export { a, b } from`, `export *`; type-only exports are not values).
   const declared = new Set();
-  const collect = (file) => {
+  const collect = (file, only = null) => {
     const dts = readFileSync(join(installed, file), "utf8");
-    for (const m of dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)) declared.add(m[1]);
-    if (/^export default \w+;/m.test(dts) || /^export \{ default \} from /m.test(dts)) declared.add("default");
-    for (const m of dts.matchAll(/^export \{ (\w+(?:, \w+)*) \};/gm)) for (const n of m[1].split(", ")) declared.add(n);
-    for (const m of dts.matchAll(/^export \* from "\.\/([\w-]+)\.js";/gm)) collect(`${m[1]}.d.ts`);
+    const add = (name) => (only === null || only.has(name)) && declared.add(name);
+    for (const m of dts.matchAll(/^export declare (?:class|function|const) (\w+)/gm)) add(m[1]);
+    if (/^export default \w+;/m.test(dts) || /^export \{ default \} from /m.test(dts)) add("default");
+    for (const m of dts.matchAll(/^export \{ (\w+(?:, \w+)*) \};/gm)) for (const n of m[1].split(", ")) add(n);
+    const near = (target) => join(dirname(file), target).replace(/\.js$/, ".d.ts");
+    for (const m of dts.matchAll(/^export \{ ([\w, ]+) \} from "(\.{1,2}\/[\w/-]+\.js)";/gm)) {
+      const names = new Set(m[1].split(", "));
+      if (names.has("default")) add("default");
+      collect(near(m[2]), names);
+    }
+    for (const m of dts.matchAll(/^export \* from "(\.{1,2}\/[\w/-]+\.js)";/gm)) collect(near(m[1]), only);
   };
   collect("index.d.ts");
   const lib = await import(pathToFileURL(join(installed, "node.mjs")).href);
