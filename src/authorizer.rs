@@ -18,8 +18,8 @@ use crate::model::{
     ResourceType, Scope, TaskProperty,
 };
 use crate::rules::{
-    Alternative, Gate, Hit, Lifecycle, MatchedBy, Operation, Reach, Route, TaskPermission,
-    TaskScope, TaskState,
+    Alternative, Gate, Hit, InstanceState, Lifecycle, MatchedBy, Operation, Reach, Route,
+    TaskPermission, TaskScope, TaskState,
 };
 use crate::sorted_map::SortedMap;
 use crate::task::Task;
@@ -164,8 +164,8 @@ impl ReasonCode {
 }
 
 /// A task as symbols: what the JavaScript glue sends across in bulk. Strings the grant set does
-/// not name are 0, but for `assignee` (0 unassigned, [`OTHER_ASSIGNEE`] someone unnamed) and
-/// `state` (a code: [`TaskState::code_of`]).
+/// not name are 0, but for `assignee` (0 unassigned, [`OTHER_ASSIGNEE`] someone unnamed),
+/// `state` (a code: [`TaskState::code_of`]) and `instance` ([`InstanceState::code_of`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TaskSyms<'a> {
     pub key: Sym,
@@ -173,6 +173,8 @@ pub struct TaskSyms<'a> {
     pub assignee: Sym,
     pub tenant: Sym,
     pub state: u32,
+    /// The process instance's state: [`InstanceState::code_of`].
+    pub instance: u32,
     pub candidate_users: &'a [Sym],
     pub candidate_groups: &'a [Sym],
 }
@@ -185,6 +187,7 @@ pub struct OwnedTaskSyms {
     pub assignee: Sym,
     pub tenant: Sym,
     pub state: u32,
+    pub instance: u32,
     pub candidate_users: Vec<Sym>,
     pub candidate_groups: Vec<Sym>,
 }
@@ -197,6 +200,7 @@ impl OwnedTaskSyms {
             assignee: self.assignee,
             tenant: self.tenant,
             state: self.state,
+            instance: self.instance,
             candidate_users: &self.candidate_users,
             candidate_groups: &self.candidate_groups,
         }
@@ -448,7 +452,7 @@ impl Authorizer {
         let own = self.user != 0 && task.assignee == self.user;
         let mut reach = Reach {
             tenant_ok,
-            lifecycle: Lifecycle::new(task.state, task.assignee != 0 && !own),
+            lifecycle: Lifecycle::new(task.state, task.instance, task.assignee != 0 && !own),
             own,
             process_exact: self.info(task.process).process_mask,
             process_wildcard: self.process_wildcard_mask,
@@ -486,6 +490,7 @@ impl Authorizer {
             assignee: self.assignee_sym(task.assignee),
             tenant: sym(task.tenant_id),
             state: TaskState::code_of(task.state),
+            instance: InstanceState::code_of(task.process_instance_state),
             candidate_users: task.candidate_users.iter().map(|s| self.sym(s)).collect(),
             candidate_groups: task.candidate_groups.iter().map(|s| self.sym(s)).collect(),
         }
@@ -545,6 +550,11 @@ impl Authorizer {
             resource_type: None,
             permission_type: None,
         };
+        // Step 0, writes only: a task the engine no longer holds, or whose instance is halted.
+        if let Some(gate) = reach.lifecycle.early_refusal(op) {
+            (decision.code, decision.reason) = lifecycle_refusal(gate, op, task);
+            return decision;
+        }
         if !reach.tenant_ok {
             decision.code = ReasonCode::TenantNotAssigned;
             decision.reason = match task.tenant_id.filter(|t| !t.is_empty()) {
@@ -780,6 +790,22 @@ fn first(slots: &mut [Option<GrantRef>; 4], slot: usize, grant: GrantRef) {
 fn lifecycle_refusal(gate: Gate, op: Operation, task: &Task<'_>) -> (ReasonCode, String) {
     let op = op.as_str();
     match gate {
+        Gate::Exists => (
+            ReasonCode::TaskNotActive,
+            format!(
+                "the task is in state `{}`: the engine no longer holds it, so {op} is refused whatever the grants",
+                task.state.unwrap_or_default()
+            ),
+        ),
+        Gate::InstanceActive => {
+            let state = task.process_instance_state.unwrap_or_default();
+            let reason = if InstanceState::parse(state).is_some() {
+                format!("the task's process instance is `{state}`, and {op} needs an active process instance")
+            } else {
+                format!("the task's processInstanceState `{state}` is not a Camunda process-instance state, and {op} needs an active process instance")
+            };
+            (ReasonCode::TaskNotActive, reason)
+        }
         Gate::Created => {
             let state = task.state.unwrap_or_default();
             let reason = if TaskState::parse(state).is_some() {
@@ -807,12 +833,13 @@ fn owner_phrase(grant: Option<&Authorization>) -> String {
 }
 
 /// The record format the JavaScript glue writes for each task, all `u32`:
-/// `[key, process, assignee, tenant, state, candidateUsers.len, candidateGroups.len,
+/// `[key, process, assignee, tenant, state, instance, candidateUsers.len, candidateGroups.len,
 /// ...candidateUsers, ...candidateGroups]`, strings as symbols of [`Authorizer::vocabulary`]
 /// (0 for any other), but for the assignee (0 absent, null or empty, [`OTHER_ASSIGNEE`] for one
-/// not in the vocabulary) and the state (0 absent or null, else the code of
-/// [`TaskState::code_of`]; the wrapper reads the names and codes from the wasm module).
-pub const RECORD_HEADER: usize = 7;
+/// not in the vocabulary), the state (0 absent or null, else the code of [`TaskState::code_of`])
+/// and the process instance's state (likewise, [`InstanceState::code_of`]; the wrapper reads the
+/// names and codes of both from the wasm module).
+pub const RECORD_HEADER: usize = 8;
 
 impl Authorizer {
     /// Appends the record of `task` to `records`, as the JavaScript glue writes it (here every
@@ -826,6 +853,7 @@ impl Authorizer {
             syms.assignee,
             syms.tenant,
             syms.state,
+            syms.instance,
         ]);
         records.extend([
             syms.candidate_users.len() as u32,
@@ -842,7 +870,7 @@ impl Authorizer {
             let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
                 return err(ErrorCode::TaskInvalid, "truncated task record");
             };
-            let [key, process, assignee, tenant, state, users, groups] = *header;
+            let [key, process, assignee, tenant, state, instance, users, groups] = *header;
             let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
                 return err(ErrorCode::TaskInvalid, "truncated task record");
             };
@@ -855,6 +883,7 @@ impl Authorizer {
                 assignee,
                 tenant,
                 state,
+                instance,
                 candidate_users,
                 candidate_groups,
             }));

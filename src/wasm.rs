@@ -94,6 +94,16 @@ pub fn task_states() -> Vec<String> {
         .collect()
 }
 
+/// The process-instance states in the order of their record codes, as [`task_states`] for a
+/// task's `processInstanceState` ([`crate::rules::InstanceState`]).
+#[wasm_bindgen(js_name = instanceStates)]
+pub fn instance_states() -> Vec<String> {
+    crate::rules::InstanceState::ALL
+        .iter()
+        .map(|state| state.as_str().to_owned())
+        .collect()
+}
+
 /// Throws the canonical error for a task the wrapper could not encode.
 #[wasm_bindgen(js_name = checkTask)]
 pub fn check_task(task_json: &str) -> Result<(), JsValue> {

@@ -157,10 +157,15 @@ fn task_records_decide_like_tasks() {
     }
 }
 
-/// A lifecycle refusal names what refused: the task's state, or its assignee, in backticks.
+/// A lifecycle refusal names what refused: the task's state (or its process instance's, when
+/// that is not active), or its assignee, in backticks.
 fn reason_names_what_refused(explained: &Value, task: &Value) -> Result<(), String> {
     let reason = explained["reason"].as_str().unwrap_or_default();
+    let instance_halted = task["processInstanceState"]
+        .as_str()
+        .is_some_and(|s| s != "ACTIVE");
     let field = match explained["code"].as_str() {
+        Some("task-not-active") if instance_halted => "processInstanceState",
         Some("task-not-active") => "state",
         Some("assigned-to-other") => "assignee",
         _ => return Ok(()),

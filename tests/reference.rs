@@ -36,11 +36,20 @@ fn exists(minor: u32, name: &str) -> bool {
     minor >= since
 }
 
-/// The naive reference read literally: the reason code of the decision, in step order (tenant,
-/// authorization, state, assignee).
+/// The naive reference read literally: the reason code of the decision, in step order
+/// (existence and the process instance for writes, tenant, authorization, state, assignee).
 fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static str {
     let principal = &payload.principal;
     let is_user = principal.kind == "USER";
+    let read = matches!(op, Operation::Get | Operation::Search | Operation::GetForm);
+    // A command on a task the engine removed (completed, canceled) is 404 before anything else;
+    // one on a task of a halted process instance is 409 before the tenant and the grants.
+    if !read && matches!(task.state, Some("COMPLETED" | "CANCELED")) {
+        return "task-not-active";
+    }
+    if !read && !matches!(task.process_instance_state, None | Some("ACTIVE")) {
+        return "task-not-active";
+    }
     if payload.multi_tenancy_enabled {
         match task.tenant_id {
             Some(t) if !t.is_empty() && principal.tenants.iter().any(|x| x == t) => {}
@@ -55,7 +64,6 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static 
     } else {
         "authorizations-disabled"
     };
-    let read = matches!(op, Operation::Get | Operation::Search | Operation::GetForm);
     if !read && !matches!(task.state, None | Some("CREATED")) {
         return "task-not-active";
     }
@@ -306,6 +314,12 @@ fn task<'a>(rng: &mut Rng) -> Task<'a> {
             1..=3 => Some("CREATED"),
             _ => Some(rng.state()),
         },
+        // Mostly no word of the process instance; else any of its states, or one that is none.
+        process_instance_state: match rng.below(8) {
+            0 => Some("ACTIVE"),
+            1 => Some(rng.pick(&["SUSPENDED", "COMPLETED", "TERMINATED", "active", ""])),
+            _ => None,
+        },
     }
 }
 
@@ -322,6 +336,7 @@ fn task_json(task: &Task<'_>) -> serde_json::Value {
     put("assignee", task.assignee);
     put("tenantId", task.tenant_id);
     put("state", task.state);
+    put("processInstanceState", task.process_instance_state);
     item.insert("candidateUsers".into(), task.candidate_users.clone().into());
     item.insert(
         "candidateGroups".into(),

@@ -173,6 +173,13 @@ export interface Task {
   tenantId?: string | null | undefined;
   /** One of Camunda's `UserTaskStateEnum` values; absent counts as `CREATED`. */
   state?: string | null | undefined;
+  /**
+   * The state of the task's process instance (`ACTIVE`, `SUSPENDED`, `COMPLETED`, `TERMINATED`,
+   * as the process-instance API reports it), which Camunda's user-task object does not carry:
+   * add it where you know it. Absent counts as `ACTIVE`; any other value refuses every write
+   * (8.10 rejects commands on a task whose process instance is suspended).
+   */
+  processInstanceState?: string | null | undefined;
 }
 
 // --- Decisions ------------------------------------------------------------------------------

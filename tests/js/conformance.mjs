@@ -250,7 +250,8 @@ export function conformance(lib, corpus) {
 
 /** A lifecycle refusal names what refused: the task's state or its assignee, in backticks. */
 function namesWhatRefused(explained, task, what) {
-  const field = { "task-not-active": "state", "assigned-to-other": "assignee" }[explained.code];
+  const halted = typeof task.processInstanceState === "string" && task.processInstanceState !== "ACTIVE";
+  const field = { "task-not-active": halted ? "processInstanceState" : "state", "assigned-to-other": "assignee" }[explained.code];
   if (field === undefined) return;
   ok(explained.reason.includes(`\`${task[field]}\``), `${what}: the reason does not name ${field} \`${task[field]}\`: ${explained.reason}`);
 }
