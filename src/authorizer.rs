@@ -9,17 +9,18 @@
 //! operation is a few bit tests. The steps and their order are in [`crate::rules`].
 
 use crate::json::Value;
-use serde::Serialize;
 
+use crate::decision::Decision;
 use crate::error::{err, ErrorCode, Result};
 use crate::jws::VerifiedGrants;
+use crate::messages::Params;
 use crate::model::{
     Authorization, CamundaVersion, GrantSetPayload, OwnerType, PermissionType, PrincipalType,
     ResourceType, Scope, TaskProperty,
 };
 use crate::rules::{
-    Alternative, Gate, Hit, InstanceState, Lifecycle, MatchedBy, Operation, Reach, Route,
-    TaskPermission, TaskScope, TaskState,
+    Alternative, Gate, Hit, InstanceState, Lifecycle, MatchedBy, Operation, Reach, ReasonCode,
+    Route, TaskPermission, TaskScope, TaskState,
 };
 use crate::sorted_map::SortedMap;
 use crate::task::Task;
@@ -75,92 +76,6 @@ pub struct Authorizer {
     task: [[Option<GrantRef>; 4]; 5],
     task_mask: [u8; 5],
     general: SortedMap<(ResourceType, PermissionType), ResourceGrants>,
-}
-
-/// The answer to "may the principal do this", with its reason.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Decision<'a> {
-    pub allowed: bool,
-    pub operation: Option<Operation>,
-    pub code: ReasonCode,
-    pub reason: String,
-    pub grant: Option<&'a Authorization>,
-    pub matched_by: Option<MatchedBy>,
-    pub resource_type: Option<ResourceType>,
-    pub permission_type: Option<PermissionType>,
-}
-
-impl Decision<'_> {
-    /// The answer of a grant set with authorizations disabled: everything is allowed.
-    fn allow_because_disabled(&mut self) {
-        self.allowed = true;
-        self.code = ReasonCode::AuthorizationsDisabled;
-        self.reason =
-            "authorizations are disabled in this grant set, so every operation is allowed"
-                .to_owned();
-    }
-}
-
-/// A decision as JSON: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?,
-/// permissionType? }`, the shape `explain` returns in JavaScript and the CLI prints.
-impl Serialize for Decision<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Json<'a> {
-            allowed: bool,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            operation: Option<&'static str>,
-            code: &'static str,
-            reason: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            grant: Option<&'a Authorization>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            matched_by: Option<&'static str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            resource_type: Option<&'static str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            permission_type: Option<&'static str>,
-        }
-        Json {
-            allowed: self.allowed,
-            operation: self.operation.map(Operation::as_str),
-            code: self.code.as_str(),
-            reason: &self.reason,
-            grant: self.grant,
-            matched_by: self.matched_by.map(MatchedBy::as_str),
-            resource_type: self.resource_type.map(ResourceType::as_str),
-            permission_type: self.permission_type.map(PermissionType::as_str),
-        }
-        .serialize(serializer)
-    }
-}
-
-/// Why a decision came out as it did, for programs; `Decision::reason` says it for people.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReasonCode {
-    Granted,
-    AuthorizationsDisabled,
-    TenantNotAssigned,
-    NoGrant,
-    TaskNotActive,
-    AssignedToOther,
-}
-
-impl ReasonCode {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Granted => "granted",
-            Self::AuthorizationsDisabled => "authorizations-disabled",
-            Self::TenantNotAssigned => "tenant-not-assigned",
-            Self::NoGrant => "no-grant",
-            Self::TaskNotActive => "task-not-active",
-            Self::AssignedToOther => "assigned-to-other",
-        }
-    }
 }
 
 /// A task as symbols: what the JavaScript glue sends across in bulk. Strings the grant set does
@@ -290,6 +205,11 @@ impl Authorizer {
             None | Some("") => 0,
             Some(text) => self.symbols.get(text).copied().unwrap_or(OTHER_ASSIGNEE),
         }
+    }
+
+    /// The principal's username as a symbol (0 for a CLIENT).
+    pub fn user_sym(&self) -> Sym {
+        self.user
     }
 
     /// The Camunda release whose resource and permission types count.
@@ -496,6 +416,27 @@ impl Authorizer {
         }
     }
 
+    /// The task's fields an explanation reports in `params`.
+    fn params_of(&self, task: &Task<'_>) -> Params {
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        let assignee = task.assignee.filter(|a| !a.is_empty());
+        Params {
+            user_task_key: owned(task.user_task_key),
+            process_definition_id: owned(task.process_definition_id),
+            assignee: owned(assignee),
+            assigned_to_principal: assignee.map(|a| self.is_principal_user(a)),
+            state: owned(task.state),
+            process_instance_state: owned(task.process_instance_state),
+            tenant_id: owned(task.tenant_id),
+            resource_id: None,
+        }
+    }
+
+    /// Whether `id` is the principal's username (a CLIENT has none).
+    pub fn is_principal_user(&self, id: &str) -> bool {
+        self.principal_type == PrincipalType::User && self.payload.principal.id == id
+    }
+
     fn reach_task(&self, task: &Task<'_>) -> Reach {
         self.reach(&self.task_syms(task).borrow())
     }
@@ -549,6 +490,9 @@ impl Authorizer {
             matched_by: None,
             resource_type: None,
             permission_type: None,
+            button: None,
+            refused_by: None,
+            params: self.params_of(task),
         };
         // Step 0, writes only: a task the engine no longer holds, or whose instance is halted.
         if let Some(gate) = reach.lifecycle.early_refusal(op) {
@@ -732,6 +676,12 @@ impl Authorizer {
             matched_by: None,
             resource_type: self.version.resource(resource_type),
             permission_type: self.version.permission(permission_type),
+            button: None,
+            refused_by: None,
+            params: Params {
+                resource_id: Some(resource_id.to_owned()),
+                ..Params::default()
+            },
         };
         if !self.payload.authorizations_enabled {
             decision.allow_because_disabled();
@@ -865,30 +815,41 @@ impl Authorizer {
 
     /// Decodes `records` (see [`RECORD_HEADER`]) and appends one actions mask per task to `out`.
     /// Fails closed: a truncated record is an error, not a guess.
-    pub fn masks_from_records(&self, mut records: &[u32], out: &mut Vec<u8>) -> Result<()> {
-        while !records.is_empty() {
-            let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
-                return err(ErrorCode::TaskInvalid, "truncated task record");
-            };
-            let [key, process, assignee, tenant, state, instance, users, groups] = *header;
-            let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
-                return err(ErrorCode::TaskInvalid, "truncated task record");
-            };
-            let Some((candidate_groups, rest)) = rest.split_at_checked(groups as usize) else {
-                return err(ErrorCode::TaskInvalid, "truncated task record");
-            };
-            out.push(self.actions_mask_syms(&TaskSyms {
-                key,
-                process,
-                assignee,
-                tenant,
-                state,
-                instance,
-                candidate_users,
-                candidate_groups,
-            }));
-            records = rest;
-        }
-        Ok(())
+    pub fn masks_from_records(&self, records: &[u32], out: &mut Vec<u8>) -> Result<()> {
+        decode_records(records, |task| out.push(self.actions_mask_syms(task)))
     }
+
+    /// As [`Authorizer::masks_from_records`], one buttons mask per task ([`crate::buttons`]).
+    pub fn buttons_from_records(&self, records: &[u32], out: &mut Vec<u8>) -> Result<()> {
+        decode_records(records, |task| out.push(self.buttons_mask_syms(task)))
+    }
+}
+
+/// Calls `each` with every record of `records` (see [`RECORD_HEADER`]); a truncated record is an
+/// error.
+fn decode_records(mut records: &[u32], mut each: impl FnMut(&TaskSyms<'_>)) -> Result<()> {
+    while !records.is_empty() {
+        let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
+            return err(ErrorCode::TaskInvalid, "truncated task record");
+        };
+        let [key, process, assignee, tenant, state, instance, users, groups] = *header;
+        let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
+            return err(ErrorCode::TaskInvalid, "truncated task record");
+        };
+        let Some((candidate_groups, rest)) = rest.split_at_checked(groups as usize) else {
+            return err(ErrorCode::TaskInvalid, "truncated task record");
+        };
+        each(&TaskSyms {
+            key,
+            process,
+            assignee,
+            tenant,
+            state,
+            instance,
+            candidate_users,
+            candidate_groups,
+        });
+        records = rest;
+    }
+    Ok(())
 }

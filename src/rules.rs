@@ -66,6 +66,53 @@
 use crate::error::{err, ErrorCode, Result};
 use crate::model::{PermissionType, ResourceType};
 
+/// Why a decision came out as it did, for programs (`Decision::reason` and `Decision::message`
+/// say it for people): the step that refused, or how it was allowed; and, for Tasklist's
+/// buttons, the screen rule that refused (`crate::buttons`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonCode {
+    Granted,
+    AuthorizationsDisabled,
+    TenantNotAssigned,
+    NoGrant,
+    TaskNotActive,
+    AssignedToOther,
+    /// A button's screen rule: "Assign to me" on a task that has an assignee.
+    AlreadyAssigned,
+    /// A button's screen rule: "Unassign" on a task without an assignee.
+    NotAssigned,
+    /// A button's screen rule: "Complete" on a task the principal is not the assignee of.
+    NotAssignee,
+}
+
+impl ReasonCode {
+    pub const ALL: [ReasonCode; 9] = [
+        Self::Granted,
+        Self::AuthorizationsDisabled,
+        Self::TenantNotAssigned,
+        Self::NoGrant,
+        Self::TaskNotActive,
+        Self::AssignedToOther,
+        Self::AlreadyAssigned,
+        Self::NotAssigned,
+        Self::NotAssignee,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::AuthorizationsDisabled => "authorizations-disabled",
+            Self::TenantNotAssigned => "tenant-not-assigned",
+            Self::NoGrant => "no-grant",
+            Self::TaskNotActive => "task-not-active",
+            Self::AssignedToOther => "assigned-to-other",
+            Self::AlreadyAssigned => "already-assigned",
+            Self::NotAssigned => "not-assigned",
+            Self::NotAssignee => "not-assignee",
+        }
+    }
+}
+
 /// The eight user-task operations. The discriminant is the bit in an actions mask.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]

@@ -13,7 +13,7 @@
 //! JavaScript glue sends and the edge path over a search response of the same tasks.
 
 use camunda_authz::model::{Authorization, GrantSetPayload, Principal};
-use camunda_authz::{Authorizer, Operation, Task};
+use camunda_authz::{Authorizer, Button, Operation, Task};
 
 mod common;
 use common::Rng;
@@ -75,6 +75,23 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static 
         }
     }
     granted
+}
+
+/// Tasklist's button read literally: its screen rule on the task's assignee, and its request
+/// allowed by [`naive`].
+fn naive_button(payload: &GrantSetPayload, button: Button, task: &Task<'_>) -> bool {
+    let assignee = task.assignee.filter(|a| !a.is_empty());
+    let mine = payload.principal.kind == "USER" && assignee == Some(payload.principal.id.as_str());
+    let (screen, op) = match button {
+        Button::AssignToMe => (assignee.is_none(), Operation::Claim),
+        Button::Unassign => (assignee.is_some(), Operation::Unassign),
+        Button::Complete => (mine, Operation::Complete),
+    };
+    screen
+        && matches!(
+            naive(payload, op, task),
+            "granted" | "authorizations-disabled"
+        )
 }
 
 /// The authorization step: does any alternative of `op` hold.
@@ -370,6 +387,21 @@ fn indexed_evaluator_agrees_with_naive_reference() {
             .masks_from_records(&records, &mut from_records)
             .unwrap();
         assert_eq!(from_records, masks, "records: {tasks:?}");
+        let mut buttons_from_records = Vec::new();
+        authorizer
+            .buttons_from_records(&records, &mut buttons_from_records)
+            .unwrap();
+        for (task, from_record) in tasks.iter().zip(&buttons_from_records) {
+            let mask = authorizer.buttons_mask(task);
+            assert_eq!(*from_record, mask, "buttons from records: {task:?}");
+            for button in Button::ALL {
+                let naive = naive_button(&payload, button, task);
+                let explained = authorizer.explain_button(button, task);
+                if naive != (mask & button.bit() != 0) || explained.allowed != naive {
+                    mismatches.push(format!("button {button:?} naive={naive} mask={mask} explain={}\n  task={task:?}\n  grants={payload:#?}", explained.code.as_str()));
+                }
+            }
+        }
         let items: Vec<serde_json::Value> = tasks.iter().map(task_json).collect();
         let response =
             serde_json::json!({ "items": items, "page": { "totalItems": 8 } }).to_string();
