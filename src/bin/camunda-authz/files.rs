@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use camunda_authz::json::{self, Value};
 use camunda_authz::{AuthzError, KeySet};
 
-use crate::output::{io_message, note, shown};
+#[cfg(unix)]
+use crate::output::note;
+use crate::output::{io_message, shown};
 use crate::Fail;
 
 /// Reads a file, or stdin for `-`.
