@@ -505,6 +505,29 @@ test("Origin: a POST, PATCH or DELETE from another origin, or from a browser wit
   assert.equal((await raw("POST", "/api/reset", { ...host, "user-agent": "curl/8.5.0" })).status, 204);
 });
 
+test("allowOverride: false is a claim, as Camunda maps it: it never overrides someone else's assignment", async () => {
+  await reset();
+  const { token } = await api("api/grants?persona=priya"); // an admin: UPDATE everywhere
+  const tasks = await feed();
+  const held = tasks.find((t) => t.state === "CREATED" && t.assignee && t.assignee !== "priya.nair");
+  const free = tasks.find((t) => t.state === "CREATED" && !t.assignee);
+  const post = (key, body) =>
+    fetch(new URL(`v2/user-tasks/${key}/assignment`, base), { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const claimHeld = await post(held.userTaskKey, { assignee: "priya.nair", allowOverride: false });
+  assert.equal(claimHeld.status, 409, "a claim of a task someone else holds is INVALID_STATE");
+  assert.equal((await claimHeld.json()).explanation.code, "assigned-to-other");
+  const forOther = await post(free.userTaskKey, { assignee: "mia.schneider", allowOverride: false });
+  assert.equal(forOther.status, 403, "a claim is for the caller only");
+  await forOther.text();
+  let now = await feed();
+  assert.equal(now.find((t) => t.userTaskKey === held.userTaskKey).assignee, held.assignee, "the held task keeps its assignee");
+  assert.equal(now.find((t) => t.userTaskKey === free.userTaskKey).assignee, null, "the free task stays free");
+  // Without allowOverride (or with true) it is an assignment, which UPDATE allows.
+  assert.equal((await post(held.userTaskKey, { assignee: "priya.nair" })).status, 204);
+  now = await feed();
+  assert.equal(now.find((t) => t.userTaskKey === held.userTaskKey).assignee, "priya.nair");
+});
+
 test("Origin in a real browser: a page on another origin cannot reset the demo's tasks", async () => {
   await reset();
   const { token } = await api("api/grants?persona=priya");
