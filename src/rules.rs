@@ -236,107 +236,64 @@ pub enum Gate {
     NotAssignedToOther,
 }
 
-/// Camunda's `UserTaskStateEnum`, in its order. The discriminant is the state's code in a task
-/// record; code 0 is a task without state, [`STATE_UNKNOWN`] a string that is none of these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum TaskState {
-    Creating = 1,
-    Created = 2,
-    Assigning = 3,
-    Updating = 4,
-    Completing = 5,
-    Completed = 6,
-    Canceling = 7,
-    Canceled = 8,
-    Failed = 9,
+/// A state enum whose discriminant is its code in a task record (code 0 is a task that does not
+/// say, [`STATE_UNKNOWN`] a string that is no state): `ALL`, `as_str`, `parse` and `code_of`
+/// from one list of names.
+macro_rules! state_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum $name { $($variant = $code),+ }
+
+        impl $name {
+            pub const ALL: [$name; [$($code),+].len()] = [$(Self::$variant),+];
+
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|state| state.as_str() == name)
+            }
+
+            /// The code of the state named `state` in a record: 0 without one,
+            /// [`STATE_UNKNOWN`] for a string that is no state.
+            pub fn code_of(state: Option<&str>) -> u32 {
+                state.map_or(0, |name| Self::parse(name).map_or(STATE_UNKNOWN, |state| state as u32))
+            }
+        }
+    };
 }
 
-/// The record code of a state string that is not a [`TaskState`].
+state_enum!(
+    /// Camunda's `UserTaskStateEnum`, in its order (a task's `state`).
+    TaskState {
+        Creating = 1 => "CREATING",
+        Created = 2 => "CREATED",
+        Assigning = 3 => "ASSIGNING",
+        Updating = 4 => "UPDATING",
+        Completing = 5 => "COMPLETING",
+        Completed = 6 => "COMPLETED",
+        Canceling = 7 => "CANCELING",
+        Canceled = 8 => "CANCELED",
+        Failed = 9 => "FAILED",
+    }
+);
+
+state_enum!(
+    /// Camunda's `ProcessInstanceStateEnum` (8.10: `zeebe/gateway-protocol/src/main/proto/v2/`
+    /// process instances), in its order, for a task's optional `processInstanceState`.
+    InstanceState {
+        Active = 1 => "ACTIVE",
+        Suspended = 2 => "SUSPENDED",
+        Completed = 3 => "COMPLETED",
+        Terminated = 4 => "TERMINATED",
+    }
+);
+
+/// The record code of a state string that is not a [`TaskState`] (or an [`InstanceState`]).
 pub const STATE_UNKNOWN: u32 = u32::MAX;
-
-impl TaskState {
-    pub const ALL: [TaskState; 9] = [
-        Self::Creating,
-        Self::Created,
-        Self::Assigning,
-        Self::Updating,
-        Self::Completing,
-        Self::Completed,
-        Self::Canceling,
-        Self::Canceled,
-        Self::Failed,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Created => "CREATED",
-            Self::Assigning => "ASSIGNING",
-            Self::Updating => "UPDATING",
-            Self::Completing => "COMPLETING",
-            Self::Completed => "COMPLETED",
-            Self::Canceling => "CANCELING",
-            Self::Canceled => "CANCELED",
-            Self::Failed => "FAILED",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.as_str() == name)
-    }
-
-    /// The code of a task's `state` in a record: 0 without one, [`STATE_UNKNOWN`] for a string
-    /// that is no state.
-    pub fn code_of(state: Option<&str>) -> u32 {
-        state.map_or(0, |name| {
-            Self::parse(name).map_or(STATE_UNKNOWN, |state| state as u32)
-        })
-    }
-}
-
-/// Camunda's `ProcessInstanceStateEnum` (8.10: `zeebe/gateway-protocol/src/main/proto/v2/`
-/// process instances), in its order, for a task's optional `processInstanceState`. The
-/// discriminant is the state's code in a task record; code 0 is a task that does not say,
-/// [`STATE_UNKNOWN`] a string that is none of these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum InstanceState {
-    Active = 1,
-    Suspended = 2,
-    Completed = 3,
-    Terminated = 4,
-}
-
-impl InstanceState {
-    pub const ALL: [InstanceState; 4] = [
-        Self::Active,
-        Self::Suspended,
-        Self::Completed,
-        Self::Terminated,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Suspended => "SUSPENDED",
-            Self::Completed => "COMPLETED",
-            Self::Terminated => "TERMINATED",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.as_str() == name)
-    }
-
-    /// The code of a task's `processInstanceState` in a record: 0 without one,
-    /// [`STATE_UNKNOWN`] for a string that is no state.
-    pub fn code_of(state: Option<&str>) -> u32 {
-        state.map_or(0, |name| {
-            Self::parse(name).map_or(STATE_UNKNOWN, |state| state as u32)
-        })
-    }
-}
 
 /// The lifecycle facts of one task that the gates look at.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
