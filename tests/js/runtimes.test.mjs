@@ -106,6 +106,8 @@ const PACKED_FILES = [
   "issuer/shapes.js",
   "issuer/workerd.d.ts",
   "issuer/workerd.js",
+  "node-wasm.d.ts",
+  "node-wasm.js",
   "node.cjs",
   "node.mjs",
   "package.json",
@@ -298,7 +300,10 @@ test("package: npm pack holds the entries, the two builds' .wasm, and an exports
   const { info, tarball, installed } = await scratch();
   assert.deepEqual(info.files.map((f) => f.path).sort(), PACKED_FILES, "packed files");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
-  assert.equal(pkg.sideEffects, false);
+  // Only the entries that load the module on import have side effects (tests/js/edge-bundlers.test.mjs
+  // bundles them): every other module may be dropped by a bundler when nothing of it is used.
+  assert.deepEqual(pkg.sideEffects, ["./workerd.js", "./edge-light.js", "./deno.js", "./node.mjs", "./node.cjs", "./issuer/deno.js"]);
+  for (const file of pkg.sideEffects) assert.ok(existsSync(join(installed, file)), `sideEffects names ${file}, a file of the package`);
   assert.equal(pkg.type, "module");
   const root = pkg.exports["."];
   assert.equal(Object.keys(root)[0], "types", "`types` comes first");
