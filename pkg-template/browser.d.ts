@@ -10,3 +10,5 @@ export { default } from "./index.js";
 export declare const signGrants: never;
 /** Not in the browser build: make keys on a server, with the Node.js, Deno, workerd or Vercel Edge entry. */
 export declare const generateSigningKey: never;
+/** Not in the browser build: the search proxy runs at the edge, with the workerd, Vercel Edge, Deno or Node.js entry. */
+export declare const createSearchProxy: never;

@@ -10,3 +10,4 @@ initSync(readFileSync(wasmPath()));
 export * from "./core/index.js";
 export * from "./session/index.js";
 export { default } from "./core/index.js";
+export { createSearchProxy } from "./edge/index.js";
