@@ -39,7 +39,7 @@ async function decide(request, api) {
 `;
 
 // The import styles: named imports, a namespace, the default export (init) with named imports,
-// and the issuer's entry (which signs, so it needs the module too).
+// the search proxy, and the issuer's entry (which signs, so it needs the module too).
 const PROGRAMS = {
   named: `import { verifyGrants, Authorizer } from "camunda-authz";
 export default { fetch: (request) => decide(request, { verifyGrants, Authorizer }) };`,
@@ -47,6 +47,18 @@ export default { fetch: (request) => decide(request, { verifyGrants, Authorizer 
 export default { fetch: (request) => decide(request, authz) };`,
   default: `import init, { verifyGrants, Authorizer } from "camunda-authz";
 export default { async fetch(request) { await init(); return decide(request, { verifyGrants, Authorizer }); } };`,
+  // The search proxy, made in the request as a Worker makes it from its env: making it checks the
+  // static JWKS (ERR_INIT were the module not loaded), and a request without a grant set is a 401.
+  proxy: `import { createSearchProxy, verifyGrants, Authorizer } from "camunda-authz";
+export default {
+  async fetch(request) {
+    const body = await request.clone().json();
+    const proxy = createSearchProxy({ upstream: "https://camunda.example.com", jwks: body.jwks, issuer: null, audience: null });
+    const missing = await proxy(new Request("https://edge.example/v2/user-tasks/search", { method: "POST" }));
+    if (missing.status !== 401) return new Response(await missing.text(), { status: 500 });
+    return decide(request, { verifyGrants, Authorizer });
+  },
+};`,
   issuer: `import { generateSigningKey } from "camunda-authz/issuer";
 import { signGrants, verifyGrants, Authorizer } from "camunda-authz";
 export default {
