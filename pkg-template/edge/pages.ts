@@ -1,7 +1,8 @@
 // The search request's `page`, and the page the proxy answers. Alone (the caller's own token: the
 // cluster already filtered for them) it is the cluster's page with the items the grant set does
 // not allow taken out. Filled (a shared credential) it asks the cluster for further pages until it
-// holds `limit` allowed items, the result ends, or `maxUpstreamPages` is spent, and then says what
+// holds `limit` allowed items, the result ends, or `maxUpstreamPages` is spent (a request that cut
+// an answer short counts), and then says what
 // the caller can see: `totalItems` counts the allowed items from the start of the result to the end
 // of this page, `hasMoreTotalItems` says whether more may follow, and `endCursor` continues after
 // the last upstream item read. The proxy's cursors carry the cluster's cursor and those counts.
@@ -104,29 +105,63 @@ export async function singlePage(config: ProxyConfig, authz: Authorizer, headers
   const answer = await searchUpstream(config, headers, query);
   const text = allowedOf(authz, answer.text);
   const filtered = JSON.parse(text) as { items: unknown[]; page: { totalItems: number } };
-  const removed = answer.count - filtered.items.length;
+  const removed = answer.items.length - filtered.items.length;
   if (removed === 0) return text;
   // The grant set allows less than the cluster did (a stale grant set, say): the total drops by what was taken out.
   filtered.page.totalItems = Math.max(filtered.items.length, answer.page.totalItems - removed);
   return JSON.stringify(filtered);
 }
 
-/** As many upstream pages as it takes to fill `limit` allowed items, within `maxUpstreamPages`. */
+/** How many of `items` (the cluster's, in order) it takes to reach the `n`-th of `allowed` (a subsequence of them, kept byte for byte). */
+function itemsThrough(items: unknown[], allowed: unknown[], n: number): number {
+  let seen = 0;
+  let next = JSON.stringify(allowed[0]);
+  for (let i = 0; i < items.length; i++) {
+    if (JSON.stringify(items[i]) !== next) continue;
+    if (++seen === n) return i + 1;
+    next = JSON.stringify(allowed[seen]);
+  }
+  return items.length;
+}
+
+/**
+ * As many upstream pages as it takes to fill `limit` allowed items, within `maxUpstreamPages`.
+ * Each asks for as many items as the share of allowed ones so far says it takes (at least the
+ * number still wanted, at most `maxLimit`); an answer with more allowed items than wanted is asked
+ * again, cut after the last one wanted, so that the next page starts right after it.
+ */
 export async function filledPage(config: ProxyConfig, authz: Authorizer, headers: UpstreamHeaders, request: SearchRequest): Promise<string> {
   const items: unknown[] = [];
   let at = request.from;
   let startCursor: string | null = null;
   let end = false;
+  // The share of allowed items so far, from the start of the result (the cursor's counts).
+  let scanned = at.s;
+  let kept = at.n;
+  const ask = async (limit: number) => {
+    const page = at.c === null ? { limit } : { limit, after: at.c };
+    const answer = await searchUpstream(config, headers, JSON.stringify({ ...request.body, page }));
+    if (answer.items.length > limit) throw new Problem(502, "ERR_UPSTREAM", `the cluster answered ${answer.items.length} items to a page of ${limit}`);
+    return { answer, allowed: (JSON.parse(allowedOf(authz, answer.text)) as { items: unknown[] }).items };
+  };
   for (let pages = 0; items.length < request.limit && pages < config.maxPages && !end; pages++) {
     const want = request.limit - items.length;
-    const page = at.c === null ? { limit: want } : { limit: want, after: at.c };
-    const answer = await searchUpstream(config, headers, JSON.stringify({ ...request.body, page }));
-    if (answer.count > want) throw new Problem(502, "ERR_UPSTREAM", `the cluster answered ${answer.count} items to a page of ${want}`);
-    const allowed = (JSON.parse(allowedOf(authz, answer.text)) as { items: unknown[] }).items;
+    // The last request the bound allows asks for no more than it can hand out; the others guess
+    // from the share allowed so far (none yet: twice as many as before).
+    const guess = kept === 0 ? (scanned === 0 ? want : 2 * scanned) : Math.ceil((want * scanned) / kept);
+    let { answer, allowed } = await ask(pages + 1 === config.maxPages ? want : Math.min(config.maxLimit, Math.max(want, guess)));
+    if (allowed.length > want) {
+      pages++;
+      ({ answer, allowed } = await ask(itemsThrough(answer.items, allowed, want)));
+      // Only when the cluster changed between the two requests: never more than the page holds.
+      allowed = allowed.slice(0, want);
+    }
     if (allowed.length > 0 && startCursor === null) startCursor = encodeCursor(at);
     items.push(...allowed);
-    const s = at.s + answer.count;
-    end = answer.count === 0 || answer.page.endCursor === null || (!answer.page.hasMoreTotalItems && s >= answer.page.totalItems);
+    scanned += answer.items.length;
+    kept += allowed.length;
+    const s = at.s + answer.items.length;
+    end = answer.items.length === 0 || answer.page.endCursor === null || (!answer.page.hasMoreTotalItems && s >= answer.page.totalItems);
     at = { c: answer.page.endCursor ?? at.c, n: at.n + allowed.length, s };
   }
   const page = {

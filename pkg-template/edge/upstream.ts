@@ -15,10 +15,10 @@ export interface UpstreamPage {
   hasMoreTotalItems: boolean;
 }
 
-/** The cluster's answer: its JSON text (for filterSearchResponse), how many items it holds, its page. */
+/** The cluster's answer: its JSON text (for filterSearchResponse), its items as parsed, its page. */
 export interface UpstreamAnswer {
   text: string;
-  count: number;
+  items: unknown[];
   page: UpstreamPage;
 }
 
@@ -88,5 +88,5 @@ export async function searchUpstream(config: ProxyConfig, headers: UpstreamHeade
     throw new Problem(502, "ERR_UPSTREAM", "the cluster's answer is not a user-task search response ({ items, page })");
   }
   const { totalItems, startCursor, endCursor, hasMoreTotalItems } = page;
-  return { text, count: parsed.items.length, page: { totalItems, startCursor: startCursor ?? null, endCursor: endCursor ?? null, hasMoreTotalItems: hasMoreTotalItems ?? false } };
+  return { text, items: parsed.items, page: { totalItems, startCursor: startCursor ?? null, endCursor: endCursor ?? null, hasMoreTotalItems: hasMoreTotalItems ?? false } };
 }
