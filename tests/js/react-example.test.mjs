@@ -70,7 +70,7 @@ describe("the Camunda stand-in's user-task writes, in Camunda's order of checks"
         task("1"),
         task("2", { state: "COMPLETED" }),
         task("3", { state: "CANCELED" }),
-        task("4", { processInstanceKey: "2251799813690004" }),
+        task("4", { processInstanceKey: "2251799813690004", tenantId: "acme" }),
         task("5", { tenantId: "acme" }),
         task("6", { state: "ASSIGNING" }),
         task("7", { assignee: "lee" }),
