@@ -31,11 +31,8 @@ export class Listeners<State> {
   }
 
   on<E extends keyof GrantSessionEvents>(event: E, listener: Listener<GrantSessionEvents[E]>): () => void {
-    const set = (this.#events as Record<string, Set<Listener<GrantSessionEvents[E]>> | undefined>)[event];
-    if (set === undefined || !Object.hasOwn(this.#events, event)) {
-      throw new AuthzError("ERR_ARGUMENT_INVALID", `a grant session has no event \`${String(event)}\`; there are ${Object.keys(this.#events).map((e) => `\`${e}\``).join(" and ")}`);
-    }
-    return this.#add(set, listener, "on");
+    if (event !== "disagreement" && event !== "error") throw new AuthzError("ERR_ARGUMENT_INVALID", `a grant session's events are \`disagreement\` and \`error\`, not \`${String(event)}\``);
+    return this.#add(this.#events[event] as Set<Listener<GrantSessionEvents[E]>>, listener, "on");
   }
 
   #add<T>(set: Set<Listener<T>>, listener: Listener<T>, method: string): () => void {

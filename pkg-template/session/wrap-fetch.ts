@@ -88,10 +88,10 @@ function describe(input: unknown, init: { method?: unknown; body?: unknown }): {
  * else passes through untouched; `init.task` is not passed on.
  */
 export function wrapFetch<F extends AnyFetch>(fetch: F, session: Pick<GrantSession, "reportRefusal">, options: WrapFetchOptions = {}): (input: FetchInput<F>, init?: RefusalFetchInit<F>) => ReturnType<F> {
-  if (typeof fetch !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "wrapFetch(fetch, session) needs a fetch function");
-  if (typeof session?.reportRefusal !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "wrapFetch(fetch, session) needs a grant session");
   const { taskOf } = options;
-  if (taskOf !== undefined && typeof taskOf !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", "`taskOf` must be a function of a userTaskKey");
+  if (typeof fetch !== "function" || typeof session?.reportRefusal !== "function" || (taskOf !== undefined && typeof taskOf !== "function")) {
+    throw new AuthzError("ERR_ARGUMENT_INVALID", "wrapFetch(fetch, session, { taskOf? }) takes a fetch function, a grant session and, optionally, a function of a userTaskKey");
+  }
   const wrapped = async (input: FetchInput<F>, init?: RefusalFetchInit<F>) => {
     const { task, ...rest } = (init ?? {}) as { task?: Task; method?: unknown; body?: unknown };
     const request = describe(input, rest);
