@@ -108,10 +108,8 @@ export class Session implements GrantSession {
     this.#verifyOptions = { issuer, audience, clockTolerance: this.#tolerance, maxLifetime, ...(physicalTenant === undefined ? {} : { physicalTenant }) } as unknown as VerifyOptions;
     this.#drift = new Drift({
       authorizer: () => this.authorizer,
-      renew: () => this.#shared({ fresh: true, newLogin: false }).promise.then(
-        () => {},
-        () => {},
-      ),
+      // Closed: nothing more is fetched; refused: the authorizer denies, so no report gets here.
+      renew: () => (this.#closed ? Promise.resolve() : this.#shared({ fresh: true, newLogin: false }).done.catch(() => {})),
       now: () => this.#now(),
       cooldownMs: secondsOption(options.refusalCooldown, "refusalCooldown", 10) * 1000,
       emit: (d) => this.#listeners.emit("disagreement", d),
@@ -175,16 +173,11 @@ export class Session implements GrantSession {
     const queued = this.#queued;
     if (queued !== null && covers(queued.need, need)) return queued;
     const merged = { fresh: need.fresh || (queued?.need.fresh ?? false), newLogin: need.newLogin || (queued?.need.newLogin ?? false) };
-    const promise = inflight.promise.then(
-      () => this.#afterInflight(merged),
-      () => this.#afterInflight(merged),
-    );
-    return (this.#queued = this.#attemptOf(merged, promise));
-  }
-
-  #afterInflight(need: Need): Promise<VerifiedGrants> {
-    this.#queued = null;
-    return this.#closed ? Promise.reject(sessionError("ERR_ARGUMENT_INVALID", "the grant session was closed")) : this.#shared(need).promise;
+    const next = () => {
+      this.#queued = null;
+      return this.#closed ? inflight.promise : this.#shared(merged).promise; // closed: nothing more is fetched
+    };
+    return (this.#queued = this.#attemptOf(merged, inflight.promise.then(next, next)));
   }
 
   #start(need: Need): Attempt {

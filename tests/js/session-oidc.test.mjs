@@ -263,3 +263,24 @@ test("a listener that throws is reported to the error listeners and stops neithe
   assert.throws(() => session.on("error", "not a function"), { code: "ERR_ARGUMENT_INVALID" });
   session.close();
 });
+
+test("a new login while a renewal is under way: that renewal is refused for the other subject, the one after it takes the new login", async () => {
+  let release;
+  let gate = Promise.resolve();
+  const { session, server } = setup({ wrapFetch: (name, fetch) => (name === "grants" ? async (request) => gate.then(() => fetch(request)) : fetch) });
+  await session.ready;
+  gate = new Promise((resolve) => (release = resolve));
+  const renewal = session.refresh(); // under way, for demo
+  server.subject = "marco"; // someone else signs in meanwhile
+  const login = session.refresh({ newLogin: true });
+  assert.notEqual(login, renewal, "the new login does not share the renewal under way");
+  assert.equal(session.refresh({ newLogin: true }), login, "but shares the one queued after it");
+  release();
+  await assert.rejects(renewal, { code: "ERR_GRANTS_SUBJECT" });
+  await login;
+  assert.equal(session.state.subject, "marco");
+  assert.equal(server.grantsFetches, 3);
+  session.close();
+  await session.reportRefusal({ status: 403, operation: "claim", task: { userTaskKey: "1", processDefinitionId: "invoice", candidateGroups: ["sales"] } });
+  assert.equal(server.grantsFetches, 3, "a closed session fetches nothing, refusals or not");
+});
