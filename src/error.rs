@@ -16,6 +16,8 @@ pub enum ErrorCode {
     GrantsNotYetValid,
     GrantsIssuer,
     GrantsAudience,
+    /// The grant set names another physical tenant than the verifier requires (or none).
+    GrantsPhysicalTenant,
     JwksInvalid,
     KeyInvalid,
     TaskInvalid,
@@ -38,6 +40,7 @@ impl ErrorCode {
             Self::GrantsNotYetValid => "ERR_GRANTS_NOT_YET_VALID",
             Self::GrantsIssuer => "ERR_GRANTS_ISSUER",
             Self::GrantsAudience => "ERR_GRANTS_AUDIENCE",
+            Self::GrantsPhysicalTenant => "ERR_GRANTS_PHYSICAL_TENANT",
             Self::JwksInvalid => "ERR_JWKS_INVALID",
             Self::KeyInvalid => "ERR_KEY_INVALID",
             Self::TaskInvalid => "ERR_TASK_INVALID",
@@ -48,7 +51,7 @@ impl ErrorCode {
     }
 
     /// The codes of a token that verification refuses (`jws::verify`, given valid options).
-    pub const GRANTS: [ErrorCode; 10] = [
+    pub const GRANTS: [ErrorCode; 11] = [
         Self::GrantsMalformed,
         Self::GrantsTooLarge,
         Self::GrantsAlg,
@@ -59,10 +62,11 @@ impl ErrorCode {
         Self::GrantsNotYetValid,
         Self::GrantsIssuer,
         Self::GrantsAudience,
+        Self::GrantsPhysicalTenant,
     ];
 
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         Self::GrantsMalformed,
         Self::GrantsTooLarge,
         Self::GrantsAlg,
@@ -73,6 +77,7 @@ impl ErrorCode {
         Self::GrantsNotYetValid,
         Self::GrantsIssuer,
         Self::GrantsAudience,
+        Self::GrantsPhysicalTenant,
         Self::JwksInvalid,
         Self::KeyInvalid,
         Self::TaskInvalid,

@@ -3,7 +3,8 @@
 //!
 //! [`verify`] checks in a fixed order and stops at the first failure: size, three base64url
 //! parts and a JSON header, `alg`, `crit`, `typ`, the key by `kid`, the signature (strict
-//! Ed25519), and only then the payload and its claims. Its result, [`VerifiedGrants`], can only
+//! Ed25519), and only then the payload (its shape, the range of its times, its lifetime) and
+//! its claims. Its result, [`VerifiedGrants`], can only
 //! be made here, so nothing unverified reaches an [`crate::Authorizer`] built from it.
 
 #[cfg(feature = "sign")]
@@ -22,7 +23,7 @@ use crate::jwk::SigningJwk;
 use crate::model::GrantSetPayload;
 #[cfg(feature = "sign")]
 use crate::model::{Audience, GRANTS_VERSION};
-use crate::time::iso8601;
+use crate::time::{iso8601, MAX_DATE_SECONDS};
 
 pub const ALG: &str = "EdDSA";
 pub const TYP: &str = "camunda-grants+jwt";
@@ -30,15 +31,19 @@ pub const TYP: &str = "camunda-grants+jwt";
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
 /// The most leeway `clockTolerance` may give `exp` and `nbf`: an hour.
 pub const MAX_CLOCK_TOLERANCE_SECONDS: i64 = 3600;
-/// The bound on `exp`, `nbf` and `iat` either side of the epoch: 2^53 - 1 seconds, the largest
-/// integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`), so that a payload
-/// read in JS means what it meant here (and reading it there cannot fail).
-pub const MAX_TIME_SECONDS: i64 = (1 << 53) - 1;
+/// The bound on `exp`, `nbf` and `iat` either side of the epoch: the range of a JavaScript `Date`
+/// (8.64e12 s, [`MAX_DATE_SECONDS`]), so that a payload read in JS means what it meant here and
+/// its times make valid `Date`s (`expiresAt.toISOString()` cannot throw). Every such integer is
+/// also a JavaScript number exactly (it is below 2^53).
+pub const MAX_TIME_SECONDS: i64 = MAX_DATE_SECONDS;
+/// The default `max_lifetime`: a grant set may live a day (`exp - iat`) at most.
+pub const DEFAULT_MAX_LIFETIME_SECONDS: i64 = 86_400;
 /// The lifetime `sign` gives a grant set without an `exp`: 15 minutes.
 pub const DEFAULT_TTL_SECONDS: i64 = 900;
 
-/// What `verify` checks beyond the signature.
-#[derive(Clone, Debug, Default)]
+/// What `verify` checks beyond the signature. `Default` bounds the lifetime
+/// ([`DEFAULT_MAX_LIFETIME_SECONDS`]) and checks nothing else beyond the token.
+#[derive(Clone, Debug)]
 pub struct VerifyOptions {
     /// Seconds since the epoch. The core never reads a clock: the caller passes the time.
     pub now: i64,
@@ -50,6 +55,25 @@ pub struct VerifyOptions {
     pub audience: Option<Vec<String>>,
     /// The size bound; `None` is [`DEFAULT_MAX_TOKEN_BYTES`].
     pub max_token_bytes: Option<usize>,
+    /// The longest lifetime (`exp - iat`, seconds) a grant set may have; it then needs `iat`.
+    /// `None` opts out (the caller says so explicitly: the default bounds it).
+    pub max_lifetime: Option<i64>,
+    /// The physical tenant the grant set must name (`physicalTenant`), when given.
+    pub physical_tenant: Option<String>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        Self {
+            now: 0,
+            clock_tolerance: 0,
+            issuer: None,
+            audience: None,
+            max_token_bytes: None,
+            max_lifetime: Some(DEFAULT_MAX_LIFETIME_SECONDS),
+            physical_tenant: None,
+        }
+    }
 }
 
 /// The protected header.
@@ -211,6 +235,7 @@ pub fn verify(token: &str, keys: &KeySet, options: &VerifyOptions) -> Result<Ver
     }
     let payload = GrantSetPayload::from_json(part_json(&parts.payload_bytes, "the payload")?)?;
     check_times(&payload)?;
+    check_lifetime(&payload, options.max_lifetime)?;
     check_claims(&payload, options)?;
     payload.validate()?;
     Ok(VerifiedGrants {
@@ -225,13 +250,26 @@ fn is_grants_typ(typ: &str) -> bool {
     typ == TYP || typ.strip_prefix("application/") == Some(TYP)
 }
 
-/// The caller's options, before the token is looked at: a clock tolerance of 0 to an hour.
+/// The caller's options, before the token is looked at: a clock tolerance of 0 to an hour, a
+/// positive maximum lifetime.
 fn check_options(options: &VerifyOptions) -> Result<()> {
     let tolerance = options.clock_tolerance;
     if !(0..=MAX_CLOCK_TOLERANCE_SECONDS).contains(&tolerance) {
         return err(
             ErrorCode::ArgumentInvalid,
             format!("the clock tolerance must be 0 to {MAX_CLOCK_TOLERANCE_SECONDS} seconds, not {tolerance}"),
+        );
+    }
+    if let Some(max) = options
+        .max_lifetime
+        .filter(|m| !(1..=2 * MAX_TIME_SECONDS).contains(m))
+    {
+        return err(
+            ErrorCode::ArgumentInvalid,
+            format!(
+                "the maximum lifetime must be 1 to {} seconds, not {max}",
+                2 * MAX_TIME_SECONDS
+            ),
         );
     }
     Ok(())
@@ -247,10 +285,33 @@ fn check_times(payload: &GrantSetPayload) -> Result<()> {
     for (name, time) in times {
         if let Some(time) = time.filter(|t| !(-MAX_TIME_SECONDS..=MAX_TIME_SECONDS).contains(t)) {
             return malformed(format!(
-                "the payload: `{name}` ({}) is 2^53 seconds or more from the epoch, beyond what a JavaScript number holds exactly",
+                "the payload: `{name}` ({}) is more than 8.64e12 seconds from the epoch, beyond what a JavaScript Date holds",
                 iso8601(time)
             ));
         }
+    }
+    Ok(())
+}
+
+/// `exp - iat` at most `max` seconds. A grant set without `iat` cannot show how long it lives,
+/// so with a bound it is refused (fail closed); `exp` before `iat` (a negative lifetime) is none at all. Both
+/// times are within [`MAX_TIME_SECONDS`] here, so the difference cannot overflow.
+fn check_lifetime(payload: &GrantSetPayload, max: Option<i64>) -> Result<()> {
+    let Some(max) = max else {
+        return Ok(());
+    };
+    let Some(iat) = payload.iat else {
+        return malformed(format!(
+            "the payload has no `iat`, so its lifetime cannot be held to maxLifetime {max} s"
+        ));
+    };
+    let lifetime = payload.exp - iat;
+    if !(0..=max).contains(&lifetime) {
+        return malformed(format!(
+            "the payload: the grant set lives {lifetime} s (`iat` {} to `exp` {}), not 0 to maxLifetime {max} s",
+            iso8601(iat),
+            iso8601(payload.exp)
+        ));
     }
     Ok(())
 }
@@ -306,6 +367,21 @@ fn check_claims(payload: &GrantSetPayload, options: &VerifyOptions) -> Result<()
                         .collect::<Vec<_>>()
                         .join(" or ")
                 ),
+            );
+        }
+    }
+    if let Some(expected) = &options.physical_tenant {
+        if payload.physical_tenant.as_deref() != Some(expected.as_str()) {
+            return err(
+                ErrorCode::GrantsPhysicalTenant,
+                match &payload.physical_tenant {
+                    Some(actual) => {
+                        format!("`physicalTenant` is `{actual}`, expected `{expected}`")
+                    }
+                    None => {
+                        format!("the grant set names no `physicalTenant`, expected `{expected}`")
+                    }
+                },
             );
         }
     }

@@ -442,6 +442,10 @@ pub struct GrantSetPayload {
     pub nbf: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
+    /// The 8.10 physical tenant the grant set was read from (the issuer's `/physical-tenants/<id>`
+    /// prefix), when the issuer names one; a verifier may require it (`physicalTenant`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub physical_tenant: Option<String>,
     pub ver: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub camunda_version: Option<String>,
@@ -523,6 +527,7 @@ impl GrantSetPayload {
             exp: f.integer("exp")?,
             nbf: f.opt_integer("nbf")?,
             jti: f.opt_string("jti")?,
+            physical_tenant: f.opt_string("physicalTenant")?,
             ver,
             camunda_version: {
                 let version = f.opt_string("camundaVersion")?;

@@ -1,6 +1,11 @@
 //! Times for people: seconds since the Unix epoch as ISO 8601 dates in UTC. Every message of
 //! the core and the CLI that shows a time shows it this way; the core still never reads a clock.
 
+/// The range of a JavaScript `Date`, in seconds either side of the epoch: 8.64e15 ms (ECMA-262
+/// "Time Values and Time Range"), about 275,760 years. A time beyond it reads in JavaScript as
+/// an `Invalid Date`, whose `toISOString()` throws, so the verifier refuses such times.
+pub const MAX_DATE_SECONDS: i64 = 8_640_000_000_000;
+
 /// Seconds since the epoch as ISO 8601 UTC, e.g. `2025-11-22T08:26:40Z`. Years outside
 /// 0000-9999 take ISO 8601's expanded form with a sign (`+285428751-11-12T07:36:32Z`); every
 /// `i64` has a date.

@@ -428,8 +428,14 @@ impl Grants {
     }
 }
 
-/// Verifies a token. `audience_json` is absent or the JSON text of an array of strings.
+/// Verifies a token. `audience_json` is absent or the JSON text of an array of strings;
+/// `max_lifetime` absent accepts any lifetime (the wrapper passes its default of a day unless
+/// the caller opted out with `null`).
 #[wasm_bindgen]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one flat call across the boundary, as the wrapper passes the options"
+)]
 pub fn verify(
     token: &str,
     keys: &Keys,
@@ -438,6 +444,8 @@ pub fn verify(
     issuer: Option<String>,
     audience_json: Option<String>,
     max_token_bytes: Option<u32>,
+    max_lifetime: Option<f64>,
+    physical_tenant: Option<String>,
 ) -> Result<Grants, JsValue> {
     let audience = match audience_json {
         Some(text) => match audience(&text)? {
@@ -452,6 +460,8 @@ pub fn verify(
         issuer,
         audience,
         max_token_bytes: max_token_bytes.map(|n| n as usize),
+        max_lifetime: max_lifetime.map(seconds),
+        physical_tenant,
     };
     let inner = jws::verify(token, &keys.inner, &options).map_err(into_error)?;
     Ok(Grants { inner })

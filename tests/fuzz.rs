@@ -944,6 +944,12 @@ fn verify_options_at_their_extremes_never_panic() {
                 1 => fx.token.len() - 1 + rng.below(2),
                 _ => usize::MAX,
             }),
+            max_lifetime: match rng.below(3) {
+                0 => None,
+                1 => Some(*rng.pick(&extremes)),
+                _ => Some(rng.below(100_000) as i64),
+            },
+            physical_tenant: rng.chance(3).then(|| rng.pick(&["", "eu-1"]).to_string()),
         };
         let token = if rng.chance(2) {
             &fx.token
@@ -955,8 +961,12 @@ fn verify_options_at_their_extremes_never_panic() {
         });
         let what = format!("round {round} ({options:?})");
         // A clock tolerance outside 0..=3600 is the caller's mistake, refused before the token.
-        let bad_tolerance =
-            !(0..=jws::MAX_CLOCK_TOLERANCE_SECONDS).contains(&options.clock_tolerance);
+        // So is a maximum lifetime that is not a positive number of seconds.
+        let bad_tolerance = !(0..=jws::MAX_CLOCK_TOLERANCE_SECONDS)
+            .contains(&options.clock_tolerance)
+            || options
+                .max_lifetime
+                .is_some_and(|m| !(1..=2 * jws::MAX_TIME_SECONDS).contains(&m));
         match &result {
             Err(e) if bad_tolerance => {
                 assert_eq!(e.code, ErrorCode::ArgumentInvalid, "{what}: {e}")

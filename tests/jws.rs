@@ -2102,52 +2102,67 @@ fn clock_tolerance_is_bounded_at_an_hour() {
 }
 
 #[test]
-fn times_beyond_what_a_js_number_holds_are_malformed() {
+fn times_beyond_what_a_js_date_holds_are_malformed() {
     let k = key("k", 1);
     let keys = keyset(&[&k]);
-    // Number.MAX_SAFE_INTEGER: JavaScript reads every integer up to it exactly.
-    let limit: i64 = (1 << 53) - 1;
+    // A JavaScript Date holds ±8.64e15 ms: ±8.64e12 s around the epoch. An `exp` beyond it once
+    // verified, and then `expiresAt.toISOString()` threw in JavaScript.
+    let limit: i64 = 8_640_000_000_000;
     assert_eq!(jws::MAX_TIME_SECONDS, limit);
-    let options = |now: i64| VerifyOptions { now, ..opts() };
+    assert_eq!(camunda_authz::time::MAX_DATE_SECONDS, limit);
+    // The lifetime bound is lifted so that only the range is tested here.
+    let any_lifetime = VerifyOptions {
+        max_lifetime: None,
+        ..opts()
+    };
     accepts(
-        "exp 2^53 - 1",
+        "exp at the last second a Date holds",
         &signed(&with(payload(), "exp", json!(limit)), &k),
         &keys,
-        &opts(),
+        &any_lifetime,
     );
-    for (member, value, now) in [
-        ("exp", limit + 1, NOW),
-        ("exp", i64::MAX, NOW),
-        ("nbf", -limit - 1, NOW),
-        ("nbf", limit + 1, NOW),
-        ("iat", limit + 1, NOW),
-        ("iat", -limit - 1, NOW),
-        ("iat", i64::MIN, NOW),
+    for (member, value) in [
+        ("exp", limit + 1),
+        ("exp", (1 << 53) - 1),
+        ("exp", i64::MAX),
+        ("nbf", -limit - 1),
+        ("nbf", limit + 1),
+        ("iat", limit + 1),
+        ("iat", -limit - 1),
+        ("iat", i64::MIN),
     ] {
         let body = serde_json::to_vec(&with(payload(), member, json!(value))).unwrap();
         let token = forge(&header("k"), &body, &k);
-        rejects(
-            &format!("{member} {value}"),
-            &token,
-            &keys,
-            &options(now),
-            "ERR_GRANTS_MALFORMED",
-        );
+        for options in [&any_lifetime, &opts()] {
+            rejects(
+                &format!("{member} {value}"),
+                &token,
+                &keys,
+                options,
+                "ERR_GRANTS_MALFORMED",
+            );
+        }
     }
     let body = serde_json::to_vec(&with(payload(), "exp", json!(limit + 1))).unwrap();
-    let e = run("exp 2^53", &forge(&header("k"), &body, &k), &keys, &opts()).unwrap_err();
+    let e = run(
+        "exp 8.64e12 + 1",
+        &forge(&header("k"), &body, &k),
+        &keys,
+        &any_lifetime,
+    )
+    .unwrap_err();
     assert_eq!(
         e.message,
-        "the payload: `exp` (+285428751-11-12T07:36:32Z) is 2^53 seconds or more from the epoch, beyond what a JavaScript number holds exactly"
+        "the payload: `exp` (+275760-09-13T00:00:01Z) is more than 8.64e12 seconds from the epoch, beyond what a JavaScript Date holds"
     );
     accepts(
-        "nbf and iat at -(2^53 - 1)",
+        "nbf and iat at -8.64e12",
         &signed(
             &with(with(payload(), "nbf", json!(-limit)), "iat", json!(-limit)),
             &k,
         ),
         &keys,
-        &opts(),
+        &any_lifetime,
     );
 }
 
@@ -2250,6 +2265,12 @@ fn the_conformance_fixtures_verify_natively_as_in_every_runtime() {
             issuer: o["issuer"].as_str().map(str::to_owned),
             audience,
             max_token_bytes: o["maxTokenBytes"].as_u64().map(|n| n as usize),
+            // Absent: the default bound; `null`: none, on purpose.
+            max_lifetime: match o.get("maxLifetime") {
+                None => Some(jws::DEFAULT_MAX_LIFETIME_SECONDS),
+                Some(max) => max.as_i64(),
+            },
+            physical_tenant: o["physicalTenant"].as_str().map(str::to_owned),
         };
         let token = case["token"].as_str().unwrap();
         match case["expectError"].as_str() {
@@ -2260,4 +2281,160 @@ fn the_conformance_fixtures_verify_natively_as_in_every_runtime() {
             }
         }
     }
+}
+
+#[test]
+fn a_grant_set_living_longer_than_max_lifetime_is_malformed() {
+    let k = key("k", 1);
+    let keys = keyset(&[&k]);
+    let iat = NOW - 100;
+    let living = |seconds: i64| signed(&with(payload(), "exp", json!(iat + seconds)), &k);
+    // The default bound is a day (`exp - iat`): a ten-year grant set is refused.
+    accepts("a day exactly", &living(86_400), &keys, &opts());
+    rejects(
+        "a day and a second",
+        &living(86_401),
+        &keys,
+        &opts(),
+        "ERR_GRANTS_MALFORMED",
+    );
+    rejects(
+        "ten years",
+        &living(10 * 365 * 86_400),
+        &keys,
+        &opts(),
+        "ERR_GRANTS_MALFORMED",
+    );
+    let e = run("ten years", &living(10 * 365 * 86_400), &keys, &opts()).unwrap_err();
+    assert_eq!(
+        e.message,
+        "the payload: the grant set lives 315360000 s (`iat` 2025-11-22T08:26:40Z to `exp` 2035-11-20T08:26:40Z), not 0 to maxLifetime 86400 s"
+    );
+}
+
+#[test]
+fn max_lifetime_needs_iat_can_be_set_or_lifted_and_is_bounded() {
+    let k = key("k", 1);
+    let keys = keyset(&[&k]);
+    let max = |max_lifetime: Option<i64>| VerifyOptions {
+        max_lifetime,
+        ..opts()
+    };
+    // Without `iat` the lifetime cannot be shown: refused while a bound applies.
+    let no_iat = forge(
+        &header("k"),
+        &serde_json::to_vec(&without(payload(), "iat")).unwrap(),
+        &k,
+    );
+    rejects("no iat", &no_iat, &keys, &opts(), "ERR_GRANTS_MALFORMED");
+    let e = run("no iat", &no_iat, &keys, &opts()).unwrap_err();
+    assert_eq!(
+        e.message,
+        "the payload has no `iat`, so its lifetime cannot be held to maxLifetime 86400 s"
+    );
+    accepts("no iat, no bound", &no_iat, &keys, &max(None));
+    // `exp` before `iat` is no lifetime at all.
+    let backwards = signed(&with(payload(), "iat", json!(EXP + 1)), &k);
+    rejects(
+        "exp before iat",
+        &backwards,
+        &keys,
+        &opts(),
+        "ERR_GRANTS_MALFORMED",
+    );
+    // The payload lives 900 s: a bound of 900 takes it, 899 does not.
+    accepts("bound 900", &signed(&payload(), &k), &keys, &max(Some(900)));
+    rejects(
+        "bound 899",
+        &signed(&payload(), &k),
+        &keys,
+        &max(Some(899)),
+        "ERR_GRANTS_MALFORMED",
+    );
+    // The option itself: positive, checked before the token.
+    for bad in [0, -1, i64::MIN, 2 * jws::MAX_TIME_SECONDS + 1] {
+        rejects(
+            &format!("max_lifetime {bad}"),
+            "not even a token",
+            &keys,
+            &max(Some(bad)),
+            "ERR_ARGUMENT_INVALID",
+        );
+    }
+    accepts(
+        "the largest bound",
+        &signed(&payload(), &k),
+        &keys,
+        &max(Some(2 * jws::MAX_TIME_SECONDS)),
+    );
+}
+
+#[test]
+fn physical_tenant_is_checked_when_required() {
+    let k = key("k", 1);
+    let keys = keyset(&[&k]);
+    let require = |tenant: &str| VerifyOptions {
+        physical_tenant: Some(tenant.to_owned()),
+        ..opts()
+    };
+    let eu = signed(&with(payload(), "physicalTenant", json!("eu-1")), &k);
+    let none = signed(&payload(), &k);
+    let grants = accepts("eu-1 required", &eu, &keys, &require("eu-1"));
+    assert_eq!(grants.payload().physical_tenant.as_deref(), Some("eu-1"));
+    accepts("not required: any physical tenant", &eu, &keys, &opts());
+    accepts("not required: none", &none, &keys, &opts());
+    rejects(
+        "another",
+        &eu,
+        &keys,
+        &require("us-1"),
+        "ERR_GRANTS_PHYSICAL_TENANT",
+    );
+    rejects(
+        "exact and case-sensitive",
+        &eu,
+        &keys,
+        &require("EU-1"),
+        "ERR_GRANTS_PHYSICAL_TENANT",
+    );
+    rejects(
+        "required but absent",
+        &none,
+        &keys,
+        &require("eu-1"),
+        "ERR_GRANTS_PHYSICAL_TENANT",
+    );
+    assert_eq!(
+        run("absent", &none, &keys, &require("eu-1"))
+            .unwrap_err()
+            .message,
+        "the grant set names no `physicalTenant`, expected `eu-1`"
+    );
+    assert_eq!(
+        run("another", &eu, &keys, &require("us-1"))
+            .unwrap_err()
+            .message,
+        "`physicalTenant` is `eu-1`, expected `us-1`"
+    );
+    // Not a string: the payload's shape is wrong.
+    let body = serde_json::to_vec(&with(payload(), "physicalTenant", json!(7))).unwrap();
+    rejects(
+        "a number",
+        &forge(&header("k"), &body, &k),
+        &keys,
+        &opts(),
+        "ERR_GRANTS_MALFORMED",
+    );
+    // Checked after the audience, like the other claims.
+    let wrong_aud = VerifyOptions {
+        audience: Some(vec!["operate".to_owned()]),
+        ..require("us-1")
+    };
+    rejects(
+        "audience first",
+        &eu,
+        &keys,
+        &wrong_aud,
+        "ERR_GRANTS_AUDIENCE",
+    );
 }

@@ -296,6 +296,7 @@ fn payload(rng: &mut Rng) -> GrantSetPayload {
         exp: 2_000_000_000,
         nbf: None,
         jti: None,
+        physical_tenant: None,
         ver: 1,
         // Mostly the newest rules, so that the table is exercised in full.
         camunda_version: match rng.below(8) {

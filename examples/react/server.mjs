@@ -5,11 +5,15 @@
 //                                                                 `node examples/react/build.mjs`)
 //
 // It serves the built page (examples/react/dist/), the grant set of the signed-in person at
-// GET /grants (who that is comes from a cookie set by POST /login, as a real login would), the
-// public keys at GET /.well-known/camunda-grants-jwks.json, and Camunda's user-task endpoints:
-// POST /v2/user-tasks/search (already filtered for the person, as an edge worker would send
-// it), POST .../assignment, DELETE .../assignee, POST .../completion, each enforced here with the
-// package. `startExampleServer()` also lets a test rotate the signing key and take the issuer down.
+// GET /grants (who that is comes from a cookie set by POST /login, as a real login would; a
+// request with `cache-control: no-cache` is issued from the cluster, not the issuer's cache),
+// the public keys at GET /.well-known/camunda-grants-jwks.json, and Camunda's user-task
+// endpoints, forwarded to the cluster with the person's user token: POST /v2/user-tasks/search
+// (then filtered with the package, as an edge worker would), and the writes POST
+// .../assignment, DELETE .../assignee, POST .../completion and PATCH /v2/user-tasks/{key}, which
+// the cluster decides by its own rules (a 403 or 409 comes back to the page as the cluster sent
+// it). `startExampleServer()` also lets a test rotate the signing key, take the issuer down, and
+// change an authorization in the cluster.
 
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -17,22 +21,22 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Authorizer } from "../../pkg/node.mjs";
 import { startCluster } from "./cluster.mjs";
-import { PERSONAS, makeTasks } from "./data.mjs";
+import { PERSONAS } from "./data.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const AUDIENCE = "tasklist";
 const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".wasm": "application/wasm", ".svg": "image/svg+xml" };
 
 /**
- * Starts the server on 127.0.0.1. Resolves `{ url, rotateKey(), setDown(down), close() }`:
- * `rotateKey` signs with a new key from now on and publishes only that one (the old key is
- * removed at once, the hard case for a page); `setDown(true)` makes the issuer and the task
- * endpoints drop every connection, as a server that is gone.
+ * Starts the server on 127.0.0.1. Resolves `{ url, rotateKey(), setDown(down), revoke(match,
+ * change), reset(), close() }`: `rotateKey` signs with a new key from now on and publishes only
+ * that one (the old key is removed at once, the hard case for a page); `setDown(true)` makes the
+ * issuer and the task endpoints drop every connection, as a server that is gone; `revoke` edits
+ * authorizations in the cluster (cluster.mjs); `reset` puts the tasks back as data.mjs has them.
  */
 export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = join(HERE, "dist") } = {}) {
   const dist = resolve(distDir);
   let down = false;
-  let tasks = makeTasks();
   const server = createServer((req, res) => {
     route(req, res).catch((error) => {
       const upstream = String(error?.code ?? "").startsWith("ERR_ISSUER");
@@ -54,23 +58,27 @@ export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = 
     res.end(typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body));
   };
   const problem = (res, status, title, detail) => send(res, status, { type: "about:blank", title, status, detail }, "application/problem+json; charset=utf-8");
-  const body = async (req) => {
-    let text = "";
+  const text = async (req) => {
+    let out = "";
     for await (const chunk of req) {
-      text += chunk;
-      if (text.length > 64 * 1024) throw new Error("request body too large");
+      out += chunk;
+      if (out.length > 64 * 1024) throw new Error("request body too large");
     }
-    return text === "" ? {} : JSON.parse(text);
+    return out;
+  };
+  const body = async (req) => {
+    const raw = await text(req);
+    return raw === "" ? {} : JSON.parse(raw);
   };
 
-  /** A task action: enforced with the package on the grant set this server would issue. */
-  const act = async (req, res, persona, taskKey, operation, apply) => {
-    const task = tasks.find((t) => t.userTaskKey === taskKey);
-    if (task === undefined) return problem(res, 404, "NOT_FOUND", `no user task with key \`${taskKey}\``);
-    const decision = (await authorizerOf(persona)).explain(operation, task);
-    if (!decision.allowed) return problem(res, 403, "FORBIDDEN", decision.reason);
-    apply(task);
-    return send(res, 204, "");
+  /** A Camunda request of the person, sent on to the cluster with the person's user token; resolves `{ status, type, text }`. */
+  const toCluster = async (persona, method, path, payload) => {
+    const res = await fetch(`${cluster.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${cluster.userToken(persona.id)}`, ...(payload === "" ? {} : { "content-type": "application/json" }) },
+      ...(payload === "" ? {} : { body: payload }),
+    });
+    return { status: res.status, type: res.headers.get("content-type") ?? "application/json", text: await res.text() };
   };
 
   async function route(req, res) {
@@ -88,19 +96,22 @@ export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = 
     const persona = personaOf(req);
     if (req.method === "GET" && path === "/grants") {
       if (persona === undefined) return problem(res, 401, "UNAUTHORIZED", "not signed in");
-      return send(res, 200, (await cluster.issue(persona.id)).token, "application/jwt");
+      const fresh = /\bno-cache\b/.test(req.headers["cache-control"] ?? "");
+      return send(res, 200, (await cluster.issue(persona.id, { fresh })).token, "application/jwt");
     }
     if (path.startsWith("/v2/")) {
       if (persona === undefined) return problem(res, 401, "UNAUTHORIZED", "not signed in");
       if (req.method === "POST" && path === "/v2/user-tasks/search") {
-        const open = tasks.filter((t) => t.state === "CREATED");
-        const response = JSON.stringify({ items: open, page: { totalItems: open.length } });
-        return send(res, 200, (await authorizerOf(persona)).filterSearchResponse(response, "search"));
+        const found = await toCluster(persona, "POST", path, await text(req));
+        if (found.status !== 200) return send(res, found.status, found.text, found.type);
+        return send(res, 200, (await authorizerOf(persona)).filterSearchResponse(found.text, "search"));
       }
-      const m = /^\/v2\/user-tasks\/(\d+)\/(assignment|assignee|completion)$/.exec(path);
-      if (m && req.method === "POST" && m[2] === "assignment") return act(req, res, persona, m[1], "claim", (t) => (t.assignee = persona.id));
-      if (m && req.method === "DELETE" && m[2] === "assignee") return act(req, res, persona, m[1], "unassign", (t) => (t.assignee = null));
-      if (m && req.method === "POST" && m[2] === "completion") return act(req, res, persona, m[1], "complete", (t) => (t.state = "COMPLETED"));
+      const write = /^\/v2\/user-tasks\/\d+(\/assignment|\/assignee|\/completion)?$/.exec(path);
+      const methods = { "/assignment": "POST", "/assignee": "DELETE", "/completion": "POST", undefined: "PATCH" };
+      if (write && methods[write[1]] === req.method) {
+        const answer = await toCluster(persona, req.method, path, await text(req));
+        return answer.status === 204 ? send(res, 204, "") : send(res, answer.status, answer.text, answer.type);
+      }
       return problem(res, 404, "NOT_FOUND", `no endpoint \`${req.method} ${path}\``);
     }
     if (req.method !== "GET") return problem(res, 405, "METHOD_NOT_ALLOWED", "GET only");
@@ -119,8 +130,13 @@ export async function startExampleServer({ port = 0, ttl = 900, dist: distDir = 
     setDown(value) {
       down = value;
     },
+    revoke: (match, change) => cluster.revoke(match, change),
     reset() {
-      tasks = makeTasks();
+      cluster.resetTasks();
+    },
+    /** The cluster's schema violations: every request forwarded must be in Camunda's shape. */
+    get violations() {
+      return cluster.violations;
     },
     async close() {
       server.closeAllConnections();

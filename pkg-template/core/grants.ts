@@ -53,6 +53,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The default `maxLifetime`: a grant set may live a day (`exp - iat`). */
+const DEFAULT_MAX_LIFETIME = 86_400;
+
 /** The default `maxTokenBytes`: 1 MiB. */
 const DEFAULT_MAX_TOKEN_BYTES = 1 << 20;
 
@@ -105,7 +108,8 @@ function expected(options: VerifyOptions, name: "issuer" | "audience", example: 
 // Options: `issuer` and `audience` (string or array) are required, `null` skips that check;
 // `now` (seconds or a Date; default the current time), `clockTolerance` (seconds, 0 to 3600,
 // default 0), `maxTokenBytes` (default 1 MiB, at most 64 MiB; checked before the token is
-// copied anywhere).
+// copied anywhere), `maxLifetime` (seconds, default a day; `null` lifts it), `physicalTenant`
+// (required to equal the grant set's, when given).
 export function verifyGrants(token: string, jwks: Jwks | PublicJwk | string, options: VerifyOptions): VerifiedGrants {
   ready();
   if (typeof token !== "string") throw new AuthzError("ERR_GRANTS_MALFORMED", `a grant set is a compact JWS string, not ${token === null ? "null" : typeof token}`);
@@ -114,7 +118,7 @@ export function verifyGrants(token: string, jwks: Jwks | PublicJwk | string, opt
   }
   const issuer = expected(options, "issuer", 'e.g. "https://tasklist.example.com"');
   const audience = expected(options, "audience", 'e.g. "tasklist"');
-  const { now, clockTolerance, maxTokenBytes } = options;
+  const { now, clockTolerance, maxTokenBytes, maxLifetime, physicalTenant } = options;
   const at = seconds(now, "now", Date.now() / 1000);
   const tolerance = seconds(clockTolerance, "clockTolerance", 0);
   if (!(tolerance >= 0 && tolerance <= MAX_CLOCK_TOLERANCE)) {
@@ -126,10 +130,13 @@ export function verifyGrants(token: string, jwks: Jwks | PublicJwk | string, opt
   // Each UTF-16 code unit is at least one UTF-8 byte: a longer string is over the bound, and is
   // refused here, before it is copied into wasm memory.
   if (token.length > bound) throw new AuthzError("ERR_GRANTS_TOO_LARGE", `the grant set is at least ${token.length} bytes, over the bound of ${bound}`);
+  // `null` lifts the bound on purpose; the core checks the range (a positive number of seconds).
+  const lifetime = maxLifetime === null ? undefined : seconds(maxLifetime, "maxLifetime", DEFAULT_MAX_LIFETIME);
   const iss = optionalString(issuer, "issuer");
   const aud = audienceText(audience);
+  const tenant = optionalString(physicalTenant, "physicalTenant");
   const keys = keySet(jwks);
-  const handle = call(() => glue.verify(token, keys, at, tolerance, iss, aud, bound), "ERR_GRANTS_MALFORMED");
+  const handle = call(() => glue.verify(token, keys, at, tolerance, iss, aud, bound, lifetime, tenant), "ERR_GRANTS_MALFORMED");
   return verifiedGrants(handle);
 }
 

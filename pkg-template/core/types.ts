@@ -143,6 +143,8 @@ export interface GrantSetPayload {
   exp: number;
   nbf?: number;
   jti?: string;
+  /** The Camunda 8.10 physical tenant the grant set was read from, when the issuer names one. */
+  physicalTenant?: string;
   /** The grant-set format version. */
   ver: 1;
   camundaVersion?: string;
@@ -347,6 +349,13 @@ export interface VerifyOptions {
   clockTolerance?: number;
   /** The size bound, checked before the token is copied or parsed: 0 to 64 MiB (default 1 MiB). */
   maxTokenBytes?: number;
+  /**
+   * The longest lifetime (`exp - iat`) accepted, in seconds (default 86400, a day); a grant set
+   * without `iat` is then refused. `null` lifts the bound on purpose.
+   */
+  maxLifetime?: number | null;
+  /** The physical tenant (Camunda 8.10) the grant set must name in `physicalTenant`; absent or `null`: not checked. */
+  physicalTenant?: string | null;
 }
 
 /** Options of `signGrants`. */

@@ -2,10 +2,12 @@
 import { Session } from "./session.js";
 import type { GrantSession, GrantSessionOptions } from "./types.js";
 
-export type { GrantSession, GrantSessionOptions, GrantSessionState, SessionFailure } from "./types.js";
+export type { Disagreement, FailedState, GrantSession, GrantSessionEvents, GrantSessionOptions, GrantSessionState, LoadingState, RefreshOptions, RefusalReport, RefusedState, SessionFailure, VerifiedState } from "./types.js";
 export type { DeniedAuthorizer, DeniedButtonExplanation, DeniedCode, DeniedDecision, DeniedExplanation } from "./denied.js";
-export type { SessionError, SessionErrorCode } from "./errors.js";
-export type { FetchLike, FetchResponseLike, HeadersSource } from "./fetch.js";
+export type { RefusalError, SessionError, SessionErrorCode } from "./errors.js";
+export type { BodyStreamLike, FetchLike, FetchResponseLike, GrantsRequest, HeadersSource } from "./fetch.js";
+export { wrapFetch } from "./wrap-fetch.js";
+export type { AnyFetch, FetchInit, FetchInput, RefusalFetchInit, WrapFetchOptions } from "./wrap-fetch.js";
 export type { Timers } from "./timers.js";
 export type { WakeSource } from "./wake.js";
 

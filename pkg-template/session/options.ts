@@ -20,13 +20,13 @@ export function nullableOption<T>(value: T | null | undefined, name: string, ok:
   return value;
 }
 
-/** Exactly one of the options `urlName` (a URL) and `fnName` (a function), as a function. */
-export function source<T>(url: unknown, fn: unknown, urlName: string, fnName: string, fromUrl: (url: string) => Promise<T>): () => Promise<T> {
+/** Exactly one of the options `urlName` (a URL) and `fnName` (a function), as a function (of what the request is for). */
+export function source<A, T>(url: unknown, fn: unknown, urlName: string, fnName: string, fromUrl: (url: string, request: A) => Promise<T>): (request: A) => Promise<T> {
   if ((url === undefined) === (fn === undefined)) throw new AuthzError("ERR_ARGUMENT_INVALID", `pass exactly one of \`${urlName}\` and \`${fnName}\``);
   if (fn !== undefined) {
     if (typeof fn !== "function") throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${fnName}\` must be a function`);
-    return fn as () => Promise<T>;
+    return fn as (request: A) => Promise<T>;
   }
   if (typeof url !== "string" || url === "") throw new AuthzError("ERR_ARGUMENT_INVALID", `\`${urlName}\` must be a non-empty string`);
-  return () => fromUrl(url);
+  return (request) => fromUrl(url, request);
 }

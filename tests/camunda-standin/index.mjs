@@ -44,6 +44,7 @@ import { createServer } from "node:http";
 import { loadRoutes } from "./schemas.mjs";
 import { authorizationsOf, permits, resolve } from "./identity.mjs";
 import { allowed } from "./tasks.mjs";
+import { userTaskWrites } from "./user-tasks.mjs";
 
 const b64url = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 const list = (v) => v ?? [];
@@ -103,6 +104,7 @@ function filtered(items, filter = {}, implemented) {
 
 export async function startStandin(data, options = {}) {
   const routes = await loadRoutes();
+  const writes = await userTaskWrites(data, violation);
   const tokenTtl = options.tokenTtl ?? 300;
   const maxPageSize = options.maxPageSize ?? 10_000;
   const tokens = new Map(); // bearer -> { principal, exp (ms) }
@@ -280,9 +282,10 @@ export async function startStandin(data, options = {}) {
     }
     const entry = { method: req.method, path, body, as: "unauthenticated" };
     requests.push(entry);
-    const route = routes.find((r) => r.method === req.method && r.regex.test(path));
-    if (!route) return send(404, { type: "about:blank", title: "Not Found", status: 404, detail: `the stand-in has no ${req.method} ${path}` });
-    if (route.hasRequestBody) {
+    const write = writes.route(req.method, path); // the user-task writes (user-tasks.mjs)
+    const route = write ? null : routes.find((r) => r.method === req.method && r.regex.test(path));
+    if (!route && !write) return send(404, { type: "about:blank", title: "Not Found", status: 404, detail: `the stand-in has no ${req.method} ${path}` });
+    if (route?.hasRequestBody) {
       const problems = route.check("request", body ?? {});
       if (problems.length) {
         violation(`request ${req.method} ${path}: ${problems.join(" | ")} in ${JSON.stringify(body)}`);
@@ -292,8 +295,8 @@ export async function startStandin(data, options = {}) {
     const c = authenticate(req.headers.authorization);
     if (!c) return send(401, { type: "about:blank", title: "Unauthorized", status: 401, detail: "no valid credentials" });
     entry.as = c.as;
-    const out = answer(route, route.regex.exec(path), c, body);
-    if (out.status === 200) {
+    const out = write ? write(c, body) : answer(route, route.regex.exec(path), c, body);
+    if (out.status === 200 && route) {
       const problems = route.check("response", out.body);
       if (problems.length) {
         violation(`response ${req.method} ${path}: ${problems.join(" | ")}`);

@@ -241,6 +241,10 @@ export function conformance(lib, corpus) {
       eq(grants.header.kid, c.expectKid, `${at}: header.kid`);
       eq(grants.payload.principal.id, fixtures.principalId, `${at}: payload.principal.id`);
       eq(lib.verifyGrants(c.token, jwksText, asDate).header.kid, c.expectKid, `${at}: JWKS as text, now as a Date`);
+      // Every time that verifies is a valid Date (an `exp` beyond a Date's range once verified
+      // and then made `expiresAt.toISOString()` throw).
+      eq(grants.expiresAt.getTime(), grants.payload.exp * 1000, `${at}: expiresAt`);
+      eq(grants.expiresAt.toISOString(), new Date(grants.payload.exp * 1000).toISOString(), `${at}: expiresAt.toISOString()`);
       const authz = new Authorizer(grants);
       for (const d of fixtures.decisions) {
         const what = `${at}: ${d.operation} ${JSON.stringify(d.task)}`;

@@ -8,8 +8,8 @@
 // from fixed seeds, Ed25519 signatures are deterministic, and every time is relative to a fixed
 // `now`, so running it again gives the same bytes. Tokens are built here with node:crypto alone
 // (not with the package's own signer), so the fixtures are an independent check of it: a JWKS of
-// two keys, good tokens by either key, and tampered, expired, wrong-audience, wrong-typ,
-// alg-none, ... tokens with the error code each must give.
+// two keys, good tokens by either key, and tampered, expired, too long-lived, wrong-audience,
+// wrong-typ, alg-none, wrong physical tenant, ... tokens with the error code each must give.
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -59,6 +59,8 @@ const jwks = {
   ],
 };
 const MAX_TIME = Number.MAX_SAFE_INTEGER; // 2^53 - 1
+const MAX_DATE = 8.64e12; // seconds: the range of a JavaScript Date (8.64e15 ms either side of the epoch)
+const DAY = 86400; // the default maxLifetime
 
 const grants = {
   iss: ISS, aud: AUD, sub: "demo", iat: NOW - 100, exp: NOW + 800, ver: 1, camundaVersion: "8.9",
@@ -114,7 +116,12 @@ const cases = [
   ok("one second before exp", good, at(NOW + 799), "conf-1"),
   ok("past exp but within clockTolerance", good, at(NOW + 805, { clockTolerance: 10 }), "conf-1"),
   ok("past exp but within the largest clockTolerance, an hour", good, at(NOW + 800 + 3599, { clockTolerance: 3600 }), "conf-1"),
-  ok("exp of 2^53 - 1 (Number.MAX_SAFE_INTEGER)", token(header("conf-1"), { ...grants, exp: MAX_TIME }, k1), checked, "conf-1"),
+  ok("exp at the last second a Date holds (8.64e12), maxLifetime lifted", token(header("conf-1"), { ...grants, exp: MAX_DATE }, k1), { ...checked, maxLifetime: null }, "conf-1"),
+  ok("lives a day exactly (the default maxLifetime)", token(header("conf-1"), { ...grants, exp: grants.iat + DAY }, k1), checked, "conf-1"),
+  ok("lives 900 s, maxLifetime 900", good, { ...checked, maxLifetime: 900 }, "conf-1"),
+  ok("no iat, maxLifetime lifted", token(header("conf-1"), { ...grants, iat: undefined }, k1), { ...checked, maxLifetime: null }, "conf-1"),
+  ok("physicalTenant required and named", token(header("conf-1"), { ...grants, physicalTenant: "eu-1" }, k1), { ...checked, physicalTenant: "eu-1" }, "conf-1"),
+  ok("physicalTenant named, not required", token(header("conf-1"), { ...grants, physicalTenant: "eu-1" }, k1), checked, "conf-1"),
   ok("nbf reached", token(header("conf-1"), { ...grants, nbf: NOW }, k1), checked, "conf-1"),
   ok("unknown payload and header members are ignored", token(header("conf-1", { x5u: "ignored" }), { ...grants, extra: { nested: [1] } }, k1), checked, "conf-1"),
   ok("an unknown member repeated, and a number too large for a double", signEncoded(b64(Buffer.from(`{"alg":"EdDSA","typ":"${TYP}","kid":"conf-1","x":1,"x":2}`)), b64(Buffer.from(JSON.stringify(grants).replace("{", '{"big":1e400,'))), k1), checked, "conf-1"),
@@ -131,7 +138,17 @@ const cases = [
   bad("clockTolerance above an hour", good, at(NOW, { clockTolerance: 3601 }), "ERR_ARGUMENT_INVALID"),
   bad("negative clockTolerance", good, at(NOW, { clockTolerance: -1 }), "ERR_ARGUMENT_INVALID"),
   bad("not yet valid", token(header("conf-1"), { ...grants, nbf: NOW + 60 }, k1), checked, "ERR_GRANTS_NOT_YET_VALID"),
+  bad("exp one second past what a Date holds, maxLifetime lifted (signed)", token(header("conf-1"), { ...grants, exp: MAX_DATE + 1 }, k1), { ...checked, maxLifetime: null }, "ERR_GRANTS_MALFORMED"),
+  bad("exp of 2^53 - 1, maxLifetime lifted (signed)", token(header("conf-1"), { ...grants, exp: MAX_TIME }, k1), { ...checked, maxLifetime: null }, "ERR_GRANTS_MALFORMED"),
   bad("exp of 2^53 (signed)", token(header("conf-1"), { ...grants, exp: MAX_TIME + 1 }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("lives a day and a second (signed)", token(header("conf-1"), { ...grants, exp: grants.iat + DAY + 1 }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("lives ten years (signed)", token(header("conf-1"), { ...grants, exp: grants.iat + 10 * 365 * DAY }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("lives 900 s, maxLifetime 899", good, { ...checked, maxLifetime: 899 }, "ERR_GRANTS_MALFORMED"),
+  bad("no iat while maxLifetime applies (signed)", token(header("conf-1"), { ...grants, iat: undefined }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("exp before iat (signed)", token(header("conf-1"), { ...grants, iat: grants.exp + 1 }, k1), checked, "ERR_GRANTS_MALFORMED"),
+  bad("maxLifetime 0", good, { ...checked, maxLifetime: 0 }, "ERR_ARGUMENT_INVALID"),
+  bad("physicalTenant required, another named", token(header("conf-1"), { ...grants, physicalTenant: "eu-1" }, k1), { ...checked, physicalTenant: "us-1" }, "ERR_GRANTS_PHYSICAL_TENANT"),
+  bad("physicalTenant required, none named", good, { ...checked, physicalTenant: "eu-1" }, "ERR_GRANTS_PHYSICAL_TENANT"),
   bad("nbf of -2^53 (signed)", token(header("conf-1"), { ...grants, nbf: -MAX_TIME - 1 }, k1), checked, "ERR_GRANTS_MALFORMED"),
   bad("iat beyond 2^53 (signed)", token(header("conf-1"), { ...grants, iat: MAX_TIME + 2 }, k1), checked, "ERR_GRANTS_MALFORMED"),
   bad("wrong issuer", good, { ...checked, issuer: "https://evil.example.com" }, "ERR_GRANTS_ISSUER"),
@@ -175,7 +192,7 @@ if (!/[+/]/.test(std.token)) throw new Error("the standard-alphabet fixture has 
 
 const doc = {
   description:
-    "Signed grant sets for the conformance suite: a JWKS of two Ed25519 keys that verify and three that never do (`use` `enc`, `key_ops` without `verify`, no `kid`), good tokens by either verifying key (`expectKid`) that all give `decisions` and `isAuthorized`, and bad ones with the error code verifyGrants must throw. `options.now` is seconds; every case names `issuer` and `audience` (`null` opts out). Generated by tests/js/make-grant-fixtures.mjs; do not edit by hand. `suites` is empty so that the decision-corpus readers skip this file.",
+    "Signed grant sets for the conformance suite: a JWKS of two Ed25519 keys that verify and three that never do (`use` `enc`, `key_ops` without `verify`, no `kid`), good tokens by either verifying key (`expectKid`) that all give `decisions` and `isAuthorized`, and bad ones with the error code verifyGrants must throw. `options.now` is seconds; every case names `issuer` and `audience` (`null` opts out); `maxLifetime` absent is the default of a day, `null` lifts it. Generated by tests/js/make-grant-fixtures.mjs; do not edit by hand. `suites` is empty so that the decision-corpus readers skip this file.",
   suites: [],
   grantVerification: {
     jwks,

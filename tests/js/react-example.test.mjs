@@ -1,8 +1,11 @@
-// camunda-authz/react, first under server rendering in Node (react-dom/server), then the React
-// example (examples/react/) built with Vite and served by its own issuer, in headless Chromium:
-// the buttons per persona, a claim, renewals without flicker, the issuer rotating its key
-// mid-session, the fail-closed state when the issuer is down past expiry, and recovery.
-// Screenshots at laptop (1280x800) and phone (390x844) width go to artifacts/screenshots/.
+// camunda-authz/react, first under server rendering in Node (react-dom/server), then the Camunda
+// stand-in's user-task writes the example's server forwards to (their order of checks, from
+// Camunda's own tests), then the React example (examples/react/) built with Vite and served by
+// its own issuer, in headless Chromium: the buttons per persona, a claim, renewals without
+// flicker, the issuer rotating its key mid-session, the fail-closed state when the issuer is down
+// past expiry, recovery, and an authorization revoked in the cluster after issuance (the claim's
+// 403 heals the grant set: the button goes without a reload). Screenshots at laptop (1280x800)
+// and phone (390x844) width go to artifacts/screenshots/.
 
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
@@ -24,6 +27,123 @@ test("the example type-checks against the built declarations and React 19's type
   const tsc = join(ROOT, "tests", "js", "node_modules", ".bin", "tsc");
   const r = spawnSync(tsc, ["-p", join(ROOT, "examples", "react", "tsconfig.json")], { encoding: "utf8", timeout: 120_000 });
   assert.equal(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
+});
+
+// --- The stand-in's user-task writes -----------------------------------------------------------
+
+describe("the Camunda stand-in's user-task writes, in Camunda's order of checks", () => {
+  // The order and statuses come from Camunda's engine tests (camunda/camunda
+  // zeebe/engine/src/test/java/io/camunda/zeebe/engine/processing/usertask/): Claim-, Assign-,
+  // Complete- and UpdateUserTaskTest `shouldReject...IfUserTaskIsCompleted` (404 before anything,
+  // even without an assignee), UserTaskSuspensionGateTest (409 while the process instance is
+  // suspended, 8.10), MultiTenantUserTaskOperationsTest and ClaimUserTaskTest
+  // `shouldRejectClaimIfTenantIsUnauthorized` (404), UserTask*AuthorizationTest (403), and
+  // ClaimUserTaskTest `shouldRejectUserTaskWithAssigneeAlreadyAssigned` (409).
+  const PROCESS = "invoice";
+  const task = (key, extra = {}) => ({ userTaskKey: key, processDefinitionId: PROCESS, tenantId: "<default>", state: "CREATED", assignee: null, candidateGroups: ["sales"], candidateUsers: [], ...extra });
+  let standin;
+  const call = async (who, method, key, suffix = "", body) => {
+    const res = await fetch(`${standin.url}/v2/user-tasks/${key}${suffix}`, {
+      method,
+      headers: { authorization: `Bearer ${standin.userToken(who)}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, type: res.headers.get("content-type"), body: text === "" ? null : JSON.parse(text) };
+  };
+  const claim = (who, key) => call(who, "POST", key, "/assignment", { assignee: who, allowOverride: false });
+
+  before(async () => {
+    const { startStandin } = await import(pathToFileURL(join(ROOT, "tests", "camunda-standin", "index.mjs")).href);
+    standin = await startStandin({
+      users: [{ username: "ana" }, { username: "lee" }, { username: "nobody" }, { username: "boss" }],
+      groups: [{ groupId: "sales", users: ["ana"] }],
+      roles: [],
+      tenants: [{ tenantId: "<default>", users: ["ana", "lee", "nobody", "boss"] }, { tenantId: "acme", users: ["boss"] }],
+      mappingRules: [],
+      authorizations: [
+        { ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] },
+        { ownerType: "USER", ownerId: "lee", resourceType: "USER_TASK", resourcePropertyName: "assignee", permissionTypes: ["READ", "CLAIM"] },
+        { ownerType: "USER", ownerId: "boss", resourceType: "PROCESS_DEFINITION", resourceId: "*", permissionTypes: ["READ_USER_TASK", "UPDATE_USER_TASK"] },
+      ],
+      userTasks: [
+        task("1"),
+        task("2", { state: "COMPLETED" }),
+        task("3", { state: "CANCELED" }),
+        task("4", { processInstanceKey: "2251799813690004", tenantId: "acme" }),
+        task("5", { tenantId: "acme" }),
+        task("6", { state: "ASSIGNING" }),
+        task("7", { assignee: "lee" }),
+        task("8"),
+        task("9"),
+      ],
+      suspendedProcessInstances: ["2251799813690004"],
+      multiTenancyEnabled: true,
+    });
+  });
+  after(async () => {
+    standin?.assertClean();
+    await standin?.close();
+  });
+
+  test("a completed or canceled task is 404 before any other check, the suspended instance 409 before the tenant, the tenant 404 before the authorization", async () => {
+    for (const [key, status, title, reason] of [
+      ["2", 404, "NOT_FOUND", "Expected to claim user task with key '2', but no such user task was found"],
+      ["3", 404, "NOT_FOUND", "Expected to claim user task with key '3', but no such user task was found"],
+      ["404404", 404, "NOT_FOUND", "Expected to claim user task with key '404404', but no such user task was found"],
+      ["4", 409, "INVALID_STATE", "Expected to claim user task with key '4', but its process instance with key '2251799813690004' is suspended"],
+      ["5", 404, "NOT_FOUND", "Expected to claim user task with key '5', but no such user task was found"],
+    ]) {
+      const answer = await claim("nobody", key); // no authorization at all: each check comes before the 403
+      assert.equal(answer.status, status, `task ${key}`);
+      assert.equal(answer.type, "application/problem+json");
+      assert.deepEqual(answer.body, { type: "about:blank", title, status, detail: `Command 'CLAIM' rejected with code '${title}': ${reason}`, instance: `/v2/user-tasks/${key}/assignment` });
+    }
+    // Who holds the tenant gets past the tenant step to the authorization.
+    assert.equal((await call("boss", "PATCH", "5", "", { changeset: { priority: 60 } })).status, 204);
+    assert.equal(standin.data.userTasks.find((t) => t.userTaskKey === "5").priority, 60, "the changeset was applied");
+  });
+
+  test("no authorization is 403 before the task's state; then 409 for a state other than CREATED, and for a claim of a task someone else holds", async () => {
+    const forbidden = await claim("nobody", "6");
+    assert.equal(forbidden.status, 403, "not authorized comes before the state");
+    assert.match(forbidden.body.detail, /^Command 'CLAIM' rejected with code 'FORBIDDEN': Insufficient permissions to perform operation 'UPDATE_USER_TASK' on resource 'PROCESS_DEFINITION', required resource identifiers are one of '\[\*, invoice\]'/);
+    const state = await claim("ana", "6");
+    assert.equal(state.status, 409);
+    assert.equal(state.body.detail, "Command 'CLAIM' rejected with code 'INVALID_STATE': Expected to claim user task with key '6', but it is in state 'ASSIGNING'");
+    const held = await claim("ana", "7");
+    assert.equal(held.status, 409);
+    assert.equal(held.body.detail, "Command 'CLAIM' rejected with code 'INVALID_STATE': Expected to claim user task with key '7', but it has already been assigned");
+    const empty = await call("ana", "POST", "8", "/assignment", { assignee: "", allowOverride: false });
+    assert.equal(empty.status, 409);
+    assert.match(empty.body.detail, /but provided assignee is empty$/);
+    // Without allowOverride: false it is an override assignment, which needs UPDATE.
+    const assign = await call("ana", "POST", "7", "/assignment", { assignee: "ana" });
+    assert.equal(assign.status, 403);
+    assert.match(assign.body.detail, /^Command 'ASSIGN' rejected with code 'FORBIDDEN'/);
+  });
+
+  test("accepted writes answer 204 and change the task: claim, self-unassign by CLAIM, override assignment, completion (then 404)", async () => {
+    assert.equal((await claim("ana", "1")).status, 204);
+    assert.equal(standin.data.userTasks.find((t) => t.userTaskKey === "1").assignee, "ana");
+    assert.equal((await claim("ana", "1")).status, 204, "claiming a task one holds is allowed");
+    assert.equal((await call("lee", "DELETE", "7", "/assignee")).status, 204, "lee gives back his own task with CLAIM on assignee");
+    assert.equal(standin.data.userTasks.find((t) => t.userTaskKey === "7").assignee, null);
+    assert.equal((await call("boss", "POST", "9", "/assignment", { assignee: "lee" })).status, 204);
+    assert.equal(standin.data.userTasks.find((t) => t.userTaskKey === "9").assignee, "lee");
+    assert.equal((await call("boss", "POST", "9", "/completion", { variables: {} })).status, 204);
+    const gone = await call("boss", "POST", "9", "/completion", { variables: {} });
+    assert.equal(gone.status, 404, "a completed task is no longer held by the engine");
+    assert.equal(gone.body.detail, "Command 'COMPLETE' rejected with code 'NOT_FOUND': Expected to complete user task with key '9', but no such user task was found");
+  });
+
+  test("a request outside Camunda's schema is a violation the stand-in records", async () => {
+    const answer = await call("ana", "POST", "8", "/assignment", { assignee: "ana", allowOverride: false, extra: 1 });
+    assert.equal(answer.status, 500);
+    assert.equal(standin.violations.length, 1);
+    assert.match(standin.violations[0], /^request POST \/v2\/user-tasks\/8\/assignment: /);
+    standin.violations.length = 0; // seen; the rest must stay clean
+  });
 });
 
 // --- The example in Chromium ----------------------------------------------------------------
@@ -173,14 +293,52 @@ describe("the React example in headless Chromium", () => {
     }
   });
 
-  test("the server enforces what the page hides: Vera's claim is refused with the reason", async () => {
+  test("an authorization revoked in the cluster after issuance: the claim gets a 403, the button goes without a reload, one disagreement", async () => {
+    const { page, context } = await open("ana");
+    const logged = [];
+    page.on("console", (m) => m.text().startsWith("camunda-authz disagreement: ") && logged.push(JSON.parse(m.text().slice("camunda-authz disagreement: ".length))));
+    // The task-worker role's grant by candidate group loses CLAIM, as an administrator would take it.
+    const byGroup = (a) => a.ownerType === "ROLE" && a.ownerId === "task-worker" && a.resourcePropertyName === "candidateGroups";
+    try {
+      await page.locator(".list li button", { hasText: "Approve invoice 4711" }).click();
+      await page.getByRole("button", { name: "Assign to me" }).waitFor();
+      await page.evaluate(() => (window.notReloaded = true));
+      server.revoke(byGroup, (a) => (a.permissionTypes = a.permissionTypes.filter((p) => p !== "CLAIM")));
+      const answered = page.waitForResponse((r) => r.url().endsWith("/v2/user-tasks/2251799813685301/assignment"));
+      await page.getByRole("button", { name: "Assign to me" }).click(); // the grant set still allows it
+      const response = await answered;
+      assert.equal(response.status(), 403, "the cluster refuses: the authorization is gone");
+      assert.match((await response.json()).detail, /^Command 'CLAIM' rejected with code 'FORBIDDEN'/);
+      // Healed by the refusal's renewal, not by the next scheduled one (every 9.6 s here).
+      await page.waitForSelector("[data-testid=no-actions]", { timeout: 3_000 });
+      assert.equal(await page.locator("[data-testid=actions] button").count(), 0, "the button is gone");
+      assert.equal(await page.evaluate(() => window.notReloaded), true, "without a reload");
+      assert.equal(await page.locator("[data-testid=session]").getAttribute("data-status"), "verified", "the renewed grant set is in use");
+      await page.waitForFunction(() => /Camunda refused to claim this task/.test(document.querySelector(".note")?.textContent ?? ""));
+      await page.waitForTimeout(500); // time for a second event, if there were one
+      assert.deepEqual(logged, [{ operation: "claim", taskKey: "2251799813685301", status: 403, before: "granted", after: "no-grant" }], "exactly one disagreement");
+      await page.screenshot({ path: join(SHOTS, "react-example-drift-healed-laptop.png") });
+    } finally {
+      server.revoke(byGroup, (a) => (a.permissionTypes = [...new Set([...a.permissionTypes, "CLAIM"])]));
+      server.reset();
+      await context.close();
+    }
+  });
+
+  test("the cluster enforces what the page hides: Vera's assignment is refused with Camunda's problem", async () => {
     const res = await fetch(new URL("v2/user-tasks/2251799813685301/assignment", server.url), {
       method: "POST",
       headers: { cookie: "persona=vera", "content-type": "application/json" },
       body: JSON.stringify({ assignee: "vera" }),
     });
     assert.equal(res.status, 403);
-    assert.match((await res.json()).detail, /no authorization of the principal grants/);
+    const problem = await res.json();
+    assert.equal(problem.title, "FORBIDDEN");
+    assert.match(problem.detail, /^Command 'ASSIGN' rejected with code 'FORBIDDEN': Insufficient permissions/);
+  });
+
+  test("every request the example forwarded to the cluster was in Camunda's shape", () => {
+    assert.deepEqual(server.violations, []);
   });
 
   test("no uncaught errors in the page", () => {

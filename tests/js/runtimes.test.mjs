@@ -133,8 +133,12 @@ const PACKED_FILES = [
   "session/backoff.js",
   "session/denied.d.ts",
   "session/denied.js",
+  "session/drift.d.ts",
+  "session/drift.js",
   "session/errors.d.ts",
   "session/errors.js",
+  "session/events.d.ts",
+  "session/events.js",
   "session/fetch.d.ts",
   "session/fetch.js",
   "session/index.d.ts",
@@ -151,6 +155,8 @@ const PACKED_FILES = [
   "session/types.js",
   "session/wake.d.ts",
   "session/wake.js",
+  "session/wrap-fetch.d.ts",
+  "session/wrap-fetch.js",
   "wasm/camunda_authz.js",
   "wasm/camunda_authz_bg.wasm",
   "workerd.js",
@@ -160,7 +166,7 @@ const PACKED_FILES = [
 const BROWSER_FILES = ["browser/index.js", "browser/camunda_authz_bg.wasm"];
 // What those two files may weigh together, gzip -9 (docs/size.md): a change that makes the browser
 // download larger than this fails here, not only in the benchmark's figures.
-const BROWSER_GZIP_BOUND = 64 * 1024;
+const BROWSER_GZIP_BOUND = 68 * 1024;
 
 // --- helpers --------------------------------------------------------------------------------
 

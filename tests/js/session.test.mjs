@@ -7,134 +7,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { AUDIENCE, ISSUER, START, TASK, fakeIssuer, fakeTime, lib, seconds, settle, setup } from "./support/session-fakes.mjs";
 
-const PKG = fileURLToPath(new URL("../../pkg/node.mjs", import.meta.url));
-const { createGrantSession, generateSigningKey, signGrants, Authorizer, AuthzError } = await import(pathToFileURL(PKG).href);
+const { createGrantSession, generateSigningKey, signGrants, Authorizer, AuthzError } = lib;
 
-const ISSUER = "https://tasklist.example.com";
-const AUDIENCE = "tasklist";
-const START = Date.UTC(2026, 11, 1, 12, 0, 0);
-const TASK = { userTaskKey: "1", processDefinitionId: "invoice", candidateGroups: ["sales"], state: "CREATED" };
-
-/** Let pending promise chains run (fetches here are async functions that resolve at once). */
-async function settle() {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/** A clock and timers that move only when told. */
-function fakeTime() {
-  let now = START;
-  let nextId = 0;
-  const pending = new Map();
-  return {
-    now: () => now,
-    timers: {
-      setTimeout(fn, ms) {
-        nextId += 1;
-        pending.set(nextId, { at: now + ms, fn });
-        return nextId;
-      },
-      clearTimeout(id) {
-        pending.delete(id);
-      },
-    },
-    /** Moves the clock by `ms`, running each timer that falls due, in order. */
-    async advance(ms) {
-      const end = now + ms;
-      for (let fired = 0; ; fired++) {
-        if (fired > 1000) throw new Error("over 1000 timers fired in one advance: a renewal loop");
-        await settle();
-        const due = [...pending].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-        if (due === undefined) break;
-        pending.delete(due[0]);
-        now = Math.max(now, due[1].at);
-        due[1].fn();
-      }
-      now = end;
-      await settle();
-    },
-    /** Moves the clock without running timers: a tab that slept. */
-    sleep(ms) {
-      now += ms;
-    },
-    delays: () => [...pending.values()].map((t) => t.at - now).sort((a, b) => a - b),
-  };
-}
-
-/** The issuer's side: keys it can rotate, a ttl, and an outage switch; counts requests. */
-function fakeIssuer(time, { ttl = 900 } = {}) {
-  const issuer = {
-    key: generateSigningKey("key-1"),
-    signWith: null, // a key to sign with instead (a stray or a removed one)
-    skew: 0, // ms the issuer's clock is ahead of the page's (negative: behind)
-    ttl,
-    down: false,
-    grantsFetches: 0,
-    jwksFetches: 0,
-    subject: "demo",
-    rotate(kid) {
-      issuer.key = generateSigningKey(kid);
-    },
-    async fetchGrants() {
-      issuer.grantsFetches += 1;
-      if (issuer.down) throw new TypeError("fetch failed: connect ECONNREFUSED 127.0.0.1");
-      const payload = {
-        sub: issuer.subject,
-        ver: 1,
-        authorizationsEnabled: true,
-        principal: { type: "USER", id: issuer.subject, groups: ["sales"] },
-        authorizations: [{ ownerType: "GROUP", ownerId: "sales", resourceType: "USER_TASK", resourcePropertyName: "candidateGroups", permissionTypes: ["READ", "CLAIM"] }],
-      };
-      return signGrants(payload, (issuer.signWith ?? issuer.key).privateJwk, { ttl: issuer.ttl, issuer: ISSUER, audience: AUDIENCE, now: (time.now() + issuer.skew) / 1000 });
-    },
-    async fetchJwks() {
-      issuer.jwksFetches += 1;
-      if (issuer.down) throw new TypeError("fetch failed: connect ECONNREFUSED 127.0.0.1");
-      return structuredClone(issuer.key.jwks);
-    },
-  };
-  return issuer;
-}
-
-function wakeSource() {
-  const listeners = new Set();
-  return {
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-    fire: () => [...listeners].forEach((fn) => fn()),
-    get count() {
-      return listeners.size;
-    },
-  };
-}
-
-/**
- * A session over the fake issuer. `down`: the issuer is down from the start. `wrapFetch(name,
- * fetch)`: what the session is given instead of the issuer's fetchGrants ("grants") and
- * fetchJwks ("jwks").
- */
-function setup({ ttl, random = () => 0.5, down = false, wrapFetch = (name, fetch) => fetch, ...options } = {}) {
-  const time = fakeTime();
-  const server = fakeIssuer(time, { ttl });
-  server.down = down;
-  const wake = wakeSource();
-  const session = createGrantSession({
-    fetchGrants: wrapFetch("grants", server.fetchGrants),
-    fetchJwks: wrapFetch("jwks", server.fetchJwks),
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    now: time.now,
-    timers: time.timers,
-    random,
-    wake,
-    ...options,
-  });
-  return { time, server, wake, session };
-}
-
-const seconds = (s) => s * 1000;
 
 test("the first grant set: loading, then verified with the subject and a Date of expiry", async () => {
   const { session, server } = setup();
@@ -557,8 +433,13 @@ test("against camunda-authz/issuer's HTTP handler and the Camunda stand-in: the 
     assert.equal(session.authorizer.can("claim", TASK), true);
     assert.equal(session.authorizer.can("complete", TASK), false);
     session.close();
+    // Without the user's token the issuer answers 401 with its problem JSON: a refusal, with the
+    // status and the issuer's own code, not an outage.
     const anonymous = createGrantSession({ grantsUrl: `${base}/grants`, jwksUrl: `${base}/.well-known/camunda-grants-jwks.json`, issuer: ISSUER, audience: AUDIENCE, wake: null });
-    await assert.rejects(anonymous.ready, { code: "ERR_GRANTS_UNAVAILABLE", message: `cannot fetch the grant set from \`${base}/grants\`: HTTP 401` });
+    await assert.rejects(anonymous.ready, { code: "ERR_GRANTS_REFUSED", message: `the issuer refused the grant set at \`${base}/grants\`: HTTP 401 (ERR_ISSUER_PRINCIPAL); sign in again, then call refresh()` });
+    assert.equal(anonymous.state.status, "error");
+    assert.equal(anonymous.state.httpStatus, 401);
+    assert.equal(anonymous.state.issuerCode, "ERR_ISSUER_PRINCIPAL");
     anonymous.close();
   } finally {
     server.close();

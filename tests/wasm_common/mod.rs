@@ -182,6 +182,8 @@ fn signs_with_a_fresh_key_and_verifies() {
         Some("https://issuer".into()),
         Some(r#"["tasklist"]"#.into()),
         None,
+        Some(86_400.0),
+        None,
     )
     .unwrap();
     let engine = Engine::from_grants(&grants);
@@ -189,7 +191,7 @@ fn signs_with_a_fresh_key_and_verifies() {
     let wrong = Keys::new(&text(&get(&other, "jwks"))).unwrap();
     assert_eq!(
         code(
-            verify(&token, &wrong, NOW, 0.0, None, None, None)
+            verify(&token, &wrong, NOW, 0.0, None, None, None, None, None)
                 .err()
                 .unwrap()
         ),
@@ -197,19 +199,46 @@ fn signs_with_a_fresh_key_and_verifies() {
     );
     assert_eq!(
         code(
-            verify(&token, &keys, 1_763_900_000.0, 0.0, None, None, None)
-                .err()
-                .unwrap()
+            verify(
+                &token,
+                &keys,
+                1_763_900_000.0,
+                0.0,
+                None,
+                None,
+                None,
+                None,
+                None
+            )
+            .err()
+            .unwrap()
         ),
         "ERR_GRANTS_EXPIRED"
     );
     assert_eq!(
         code(
-            verify(&token, &keys, NOW, 0.0, None, None, Some(10))
+            verify(&token, &keys, NOW, 0.0, None, None, Some(10), None, None)
                 .err()
                 .unwrap()
         ),
         "ERR_GRANTS_TOO_LARGE"
+    );
+    let elsewhere = Some("eu-1".to_owned());
+    assert_eq!(
+        code(
+            verify(&token, &keys, NOW, 0.0, None, None, None, None, elsewhere)
+                .err()
+                .unwrap()
+        ),
+        "ERR_GRANTS_PHYSICAL_TENANT"
+    );
+    assert_eq!(
+        code(
+            verify(&token, &keys, NOW, 0.0, None, None, None, Some(0.0), None)
+                .err()
+                .unwrap()
+        ),
+        "ERR_ARGUMENT_INVALID"
     );
     assert_eq!(code(Keys::new("{}").err().unwrap()), "ERR_JWKS_INVALID");
     assert_eq!(code(Keys::new("[1]").err().unwrap()), "ERR_JWKS_INVALID");

@@ -1,7 +1,8 @@
 // A small Tasklist: the task list and a task's detail, with the buttons Camunda's Tasklist shows
 // (Assign to me, Unassign, Complete task), each shown only when the grant set allows it. The
 // grant session keeps the grant set fresh; when none is valid, everything is denied and the
-// banner says why.
+// banner says why. When the cluster refuses an action the grant set allowed (an authorization
+// revoked since it was issued), the session renews at once and the button goes, without a reload.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Can, useActions, useAuthorizer, useGrantSession } from "camunda-authz/react";
@@ -11,16 +12,18 @@ import type { Persona, TaskAction, UserTask } from "./api.ts";
 const time = (d: Date | undefined) => (d === undefined ? "" : d.toISOString().slice(11, 19) + " UTC");
 
 function SessionStatus() {
-  const { status, subject, expiresAt, code, message, lastError, retryAt, session } = useGrantSession();
-  const kid = session.grants?.header.kid ?? "";
+  const state = useGrantSession();
+  const kid = state.session.grants?.header.kid ?? "";
   let text: string;
-  if (status === "loading") text = "Loading your authorizations…";
-  else if (status === "verified" && lastError !== undefined) text = `Server unreachable: keeping ${subject}'s grant set (valid until ${time(expiresAt)}), retrying at ${time(retryAt)}`;
-  else if (status === "verified") text = `Signed in as ${subject} · grant set valid until ${time(expiresAt)}`;
-  else text = `No valid grant set (${code}): ${message}. Every action is hidden until the server answers again.`;
-  const tone = status === "verified" ? (lastError === undefined ? "ok" : "warn") : status === "error" ? "bad" : "wait";
+  // The state is a union on `status`: "verified" always has `subject` and `expiresAt`.
+  if (state.status === "loading") text = "Loading your authorizations…";
+  else if (state.status === "verified" && state.lastError !== undefined) text = `Server unreachable: keeping ${state.subject}'s grant set (valid until ${time(state.expiresAt)}), retrying at ${time(state.retryAt)}`;
+  else if (state.status === "verified") text = `Signed in as ${state.subject} · grant set valid until ${time(state.expiresAt)}`;
+  else if (state.code === "ERR_GRANTS_REFUSED") text = `Signed out: the server refused your grant set (HTTP ${state.httpStatus}${state.issuerCode === undefined ? "" : `, ${state.issuerCode}`}). Sign in again.`;
+  else text = `No valid grant set (${state.code}): ${state.message}. Every action is hidden until the server answers again.`;
+  const tone = state.status === "verified" ? (state.lastError === undefined ? "ok" : "warn") : state.status === "error" ? "bad" : "wait";
   return (
-    <p className={`status ${tone}`} role="status" data-testid="session" data-status={status} data-code={code ?? ""} data-kid={kid} data-expires={expiresAt?.toISOString() ?? ""}>
+    <p className={`status ${tone}`} role="status" data-testid="session" data-status={state.status} data-code={state.code ?? ""} data-kid={kid} data-expires={state.expiresAt?.toISOString() ?? ""}>
       {text}
     </p>
   );
@@ -57,11 +60,12 @@ function TaskActions({ task, me, onAction, busy }: { task: UserTask; me: string;
 function TaskDetail({ task, me, onChanged }: { task: UserTask; me: string; onChanged: (note: string) => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [busy, setBusy] = useState(false);
+  const { session } = useGrantSession();
   const act = useCallback(
     async (action: TaskAction) => {
       setBusy(true);
       try {
-        await perform(action, task, me);
+        await perform(session, action, task, me);
         onChanged(action === "claim" ? "Task assigned to you" : action === "unassign" ? "Task unassigned" : "Task completed");
       } catch (error) {
         onChanged(`The server refused: ${error instanceof Error ? error.message : String(error)}`);
@@ -70,7 +74,7 @@ function TaskDetail({ task, me, onChanged }: { task: UserTask; me: string; onCha
         heading.current?.focus(); // keep focus in the detail when its buttons change
       }
     },
-    [task, me, onChanged],
+    [session, task, me, onChanged],
   );
   return (
     <article className="detail" aria-labelledby="detail-title">
@@ -112,6 +116,14 @@ export function App({ personas }: { personas: Persona[] }) {
   useEffect(() => {
     if (subject !== undefined) void reload();
   }, [subject, reload]);
+  // The cluster refused what the grant set allowed: the session has renewed it by now; say so.
+  useEffect(
+    () =>
+      session.on("disagreement", (d) => {
+        if (!d.after.allowed) setNote(`Camunda refused to ${d.operation} this task: your authorizations changed, and the page now shows what they allow.`);
+      }),
+    [session],
+  );
 
   // The server already filtered the list; the client's grant set decides what it shows, so an
   // expired grant set hides everything at once.
@@ -121,7 +133,7 @@ export function App({ personas }: { personas: Persona[] }) {
   const switchTo = async (id: string) => {
     try {
       await signIn(id);
-      await session.refresh();
+      await session.refresh({ newLogin: true }); // another person: a grant set for another subject
       setSelectedKey(null);
       setNote("");
     } catch (error) {

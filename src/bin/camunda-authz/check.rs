@@ -129,13 +129,15 @@ fn specs() -> Vec<Spec> {
 }
 
 /// The options that only make sense with a token.
-const VERIFYING: [&str; 6] = [
+const VERIFYING: [&str; 8] = [
     "issuer",
     "any-issuer",
     "audience",
     "any-audience",
     "clock-tolerance",
     "max-token-bytes",
+    "max-lifetime",
+    "physical-tenant",
 ];
 
 pub fn run(argv: &[String]) -> Outcome {

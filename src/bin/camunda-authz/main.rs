@@ -18,6 +18,9 @@ macro_rules! verification_options_help {
   --now SECONDS               the current time for exp and nbf (default: the system clock)
   --clock-tolerance SECS      leeway for exp and nbf, 0 to 3600 (default 0)
   --max-token-bytes N         the size bound checked before parsing (default 1048576)
+  --max-lifetime SECONDS      the longest exp - iat accepted (default 86400; `none`: any,
+                              and iat may then be missing)
+  --physical-tenant ID        require the grant set's physicalTenant to be ID
 "
     };
 }

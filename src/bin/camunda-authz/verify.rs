@@ -1,7 +1,9 @@
 //! `verify`: a token checked against a JWKS, its payload printed. Also the verification
 //! options and steps that `check` shares.
 
-use camunda_authz::jws::{self, VerifiedGrants, VerifyOptions, MAX_CLOCK_TOLERANCE_SECONDS};
+use camunda_authz::jws::{
+    self, VerifiedGrants, VerifyOptions, DEFAULT_MAX_LIFETIME_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS,
+};
 use camunda_authz::time::iso8601;
 
 use crate::args::{self, flag, many, opt, Args, Spec};
@@ -27,7 +29,7 @@ options:
 const CMD: &str = "verify";
 
 /// The options of verify; check has them too.
-pub const SPECS: [Spec; 8] = [
+pub const SPECS: [Spec; 10] = [
     opt("jwks", "FILE"),
     opt("issuer", "ISS"),
     flag("any-issuer"),
@@ -36,6 +38,8 @@ pub const SPECS: [Spec; 8] = [
     opt("now", "SECONDS"),
     opt("clock-tolerance", "SECONDS"),
     opt("max-token-bytes", "N"),
+    opt("max-lifetime", "SECONDS"),
+    opt("physical-tenant", "ID"),
 ];
 
 pub const TOKEN_WHAT: &str = "token argument (a token, a file holding one, or - for stdin)";
@@ -84,7 +88,19 @@ pub fn options(command: &'static str, args: &Args) -> Result<VerifyOptions, Fail
         issuer: args.get("issuer").map(str::to_owned),
         audience: (!audience.is_empty()).then_some(audience),
         max_token_bytes: args::positive_count(command, args, "max-token-bytes")?,
+        max_lifetime: max_lifetime(command, args)?,
+        physical_tenant: args.get("physical-tenant").map(str::to_owned),
     })
+}
+
+/// `--max-lifetime SECONDS` (default a day), or `none` to accept any lifetime on purpose.
+fn max_lifetime(command: &'static str, args: &Args) -> Result<Option<i64>, Fail> {
+    if args.get("max-lifetime").map(str::trim) == Some("none") {
+        return Ok(None);
+    }
+    Ok(Some(
+        args::positive(command, args, "max-lifetime")?.unwrap_or(DEFAULT_MAX_LIFETIME_SECONDS),
+    ))
 }
 
 /// Reads the keys and the token, and verifies.
