@@ -37,10 +37,12 @@ async function issuerKey(kid) {
   const jwks = { keys: [{ ...(await jose.exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" }] };
   const sign = ({ sub = "alice", ttl = 600, groups = ["sales"] } = {}) => {
     const now = Math.floor(Date.now() / 1000);
+    // An expired grant set (ttl < 0) was issued before it expired: exp before iat is malformed.
+    const iat = Math.min(now, now + ttl) - 1;
     const payload = {
       ver: 1, camundaVersion: "8.9", sub, authorizationsEnabled: true, multiTenancyEnabled: false,
       principal: { type: "USER", id: sub, groups }, authorizations: [SALES_READ],
-      iss: ISS, aud: "tasklist", iat: now - 1, exp: now + ttl,
+      iss: ISS, aud: "tasklist", iat, exp: now + ttl,
     };
     return new jose.SignJWT(payload).setProtectedHeader({ alg: "EdDSA", typ: "camunda-grants+jwt", kid }).sign(privateKey);
   };
