@@ -151,10 +151,24 @@ describe("the Camunda stand-in's user-task writes, in Camunda's order of checks"
 const TTL = 12; // seconds: renewal every 9.6 s (a fifth of the lifetime before exp)
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
+// Per persona and task: the buttons (Tasklist's rules over the grant set) and, when the button a
+// person looks for (Complete on a held task, else Assign to me) is not there, the message saying why.
 const EXPECTED = {
-  ana: { "Approve invoice 4711": ["Assign to me"], "Check credit limit": ["Unassign", "Complete task"] },
-  marco: { "Approve invoice 4711": ["Assign to me"], "Review supplier contract": ["Assign to me"], "Book payment 4708": ["Unassign"] },
-  vera: { "Approve invoice 4711": [], "Check credit limit": [], "Review supplier contract": [], "Book payment 4708": [] },
+  ana: {
+    "Approve invoice 4711": { buttons: ["Assign to me"] },
+    "Check credit limit": { buttons: ["Unassign", "Complete task"] },
+  },
+  marco: {
+    "Approve invoice 4711": { buttons: ["Assign to me"] },
+    "Review supplier contract": { buttons: ["Assign to me"] },
+    "Book payment 4708": { buttons: ["Unassign"], why: "Assigned to lee: only the assignee can complete it." },
+  },
+  vera: {
+    "Approve invoice 4711": { buttons: [], why: "You may not assign yourself tasks of invoice." },
+    "Check credit limit": { buttons: [], why: "Assigned to ana: only the assignee can complete it." },
+    "Review supplier contract": { buttons: [], why: "You may not assign yourself tasks of contract-review." },
+    "Book payment 4708": { buttons: [], why: "Assigned to lee: only the assignee can complete it." },
+  },
 };
 
 describe("the React example in headless Chromium", () => {
@@ -186,14 +200,16 @@ describe("the React example in headless Chromium", () => {
     return { page, context };
   }
 
-  /** For each task in the list: its name and the action buttons its detail shows. */
+  /** For each task in the list: the action buttons its detail shows, and the message if any. */
   async function buttonsPerTask(page) {
     const out = {};
     for (const item of await page.locator(".list li button").all()) {
       const name = await item.locator(".name").innerText();
       await item.click();
       await page.waitForFunction((n) => document.querySelector("#detail-title")?.textContent === n, name);
-      out[name] = await page.locator("[data-testid=actions] button").allInnerTexts();
+      const buttons = await page.locator("[data-testid=actions] button").allInnerTexts();
+      const why = page.locator("[data-testid=why]");
+      out[name] = (await why.count()) === 0 ? { buttons } : { buttons, why: await why.innerText() };
     }
     return out;
   }
@@ -204,10 +220,12 @@ describe("the React example in headless Chromium", () => {
       assert.equal(await page.locator("[data-testid=session]").getAttribute("data-status"), "verified");
       await page.waitForFunction((n) => document.querySelectorAll(".list li").length === n, Object.keys(expected).length);
       assert.deepEqual(await buttonsPerTask(page), expected, persona);
-      if (persona === "ana") {
-        await page.screenshot({ path: join(SHOTS, "react-example-laptop.png") });
+      if (persona === "ana" || persona === "marco") {
+        // The last task stays selected: for Marco, "Book payment 4708" with its button and message.
+        const name = persona === "ana" ? "" : "-reasons";
+        await page.screenshot({ path: join(SHOTS, `react-example${name}-laptop.png`) });
         await page.setViewportSize({ width: 390, height: 844 });
-        await page.screenshot({ path: join(SHOTS, "react-example-phone.png"), fullPage: true });
+        await page.screenshot({ path: join(SHOTS, `react-example${name}-phone.png`), fullPage: true });
       }
       await context.close();
     }
@@ -310,7 +328,8 @@ describe("the React example in headless Chromium", () => {
       assert.equal(response.status(), 403, "the cluster refuses: the authorization is gone");
       assert.match((await response.json()).detail, /^Command 'CLAIM' rejected with code 'FORBIDDEN'/);
       // Healed by the refusal's renewal, not by the next scheduled one (every 9.6 s here).
-      await page.waitForSelector("[data-testid=no-actions]", { timeout: 3_000 });
+      await page.waitForSelector("[data-testid=why][data-code=no-grant]", { timeout: 3_000 });
+      assert.equal(await page.locator("[data-testid=why]").innerText(), "You may not assign yourself tasks of invoice.");
       assert.equal(await page.locator("[data-testid=actions] button").count(), 0, "the button is gone");
       assert.equal(await page.evaluate(() => window.notReloaded), true, "without a reload");
       assert.equal(await page.locator("[data-testid=session]").getAttribute("data-status"), "verified", "the renewed grant set is in use");

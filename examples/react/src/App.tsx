@@ -5,7 +5,8 @@
 // revoked since it was issued), the session renews at once and the button goes, without a reload.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Can, useActions, useAuthorizer, useGrantSession } from "camunda-authz/react";
+import { Can, useAuthorizer, useButtons, useGrantSession } from "camunda-authz/react";
+import type { ButtonName } from "camunda-authz";
 import { perform, searchTasks, signIn } from "./api.ts";
 import type { Persona, TaskAction, UserTask } from "./api.ts";
 
@@ -34,26 +35,39 @@ function assigneeLabel(task: UserTask, me: string | undefined): string {
   return task.assignee === me ? "Assigned to me" : `Assigned to ${task.assignee}`;
 }
 
-function TaskActions({ task, me, onAction, busy }: { task: UserTask; me: string; onAction: (a: TaskAction) => void; busy: boolean }) {
-  const actions = useActions(task);
+// Tasklist's buttons, in its order, with the action each one performs.
+const BUTTON_ACTIONS: [ButtonName, TaskAction, string][] = [
+  ["assignToMe", "claim", "Assign to me"],
+  ["unassign", "unassign", "Unassign"],
+  ["complete", "complete", "Complete task"],
+];
+
+function TaskActions({ task, onAction, busy }: { task: UserTask; onAction: (a: TaskAction) => void; busy: boolean }) {
+  // useButtons: what the cluster permits *and* what Tasklist shows (Complete only for the
+  // assignee, Assign to me only while nobody holds the task, Unassign only while somebody does).
+  const buttons = useButtons(task);
   const authz = useAuthorizer();
-  const mine = task.assignee === me;
-  const buttons: [TaskAction, string][] = [];
-  if (!task.assignee && actions.claim) buttons.push(["claim", "Assign to me"]);
-  if (task.assignee && actions.unassign) buttons.push(["unassign", "Unassign"]);
-  if (mine && actions.complete) buttons.push(["complete", "Complete task"]);
-  if (buttons.length === 0) {
-    const why = authz.explain(task.assignee ? "unassign" : "claim", task);
-    return <p className="why" data-testid="no-actions">You can view this task but not change it: {why.reason}</p>;
-  }
+  const shown = BUTTON_ACTIONS.filter(([button]) => buttons[button]);
+  // The button a person looks for on this task, said in words when it is not there.
+  const main: ButtonName = task.assignee ? "complete" : "assignToMe";
+  const why = buttons[main] ? undefined : authz.explainButton(main, task);
   return (
-    <div className="actions" data-testid="actions">
-      {buttons.map(([action, label]) => (
-        <button key={action} type="button" className={action === "complete" ? "primary" : "secondary"} disabled={busy} onClick={() => onAction(action)}>
-          {label}
-        </button>
-      ))}
-    </div>
+    <>
+      {shown.length > 0 && (
+        <div className="actions" data-testid="actions">
+          {shown.map(([button, action, label]) => (
+            <button key={button} type="button" className={button === "complete" ? "primary" : "secondary"} disabled={busy} onClick={() => onAction(action)}>
+              {label}
+            </button>
+          ))}
+        </div>
+      )}
+      {why !== undefined && (
+        <p className="why" data-testid="why" data-code={why.code} title={why.reason}>
+          {why.message}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -91,9 +105,9 @@ function TaskDetail({ task, me, onChanged }: { task: UserTask; me: string; onCha
         <dt>Created</dt>
         <dd>{task.creationDate.slice(0, 16).replace("T", " ")} UTC</dd>
       </dl>
-      <TaskActions task={task} me={me} onAction={act} busy={busy} />
+      <TaskActions task={task} onAction={act} busy={busy} />
       <Can operation="getForm" task={task} fallback={<p className="why">You may not open this task's form.</p>}>
-        <p className="form-note">{task.assignee === me ? "The task's form opens here." : "Assign the task to yourself to fill in its form."}</p>
+        <p className="form-note">{task.assignee === me ? "The task's form opens here." : task.assignee ? `Only ${task.assignee} can fill in its form now.` : "Assign the task to yourself to fill in its form."}</p>
       </Can>
     </article>
   );
