@@ -8,7 +8,7 @@
 //   3. the request body, read with a byte cap (413), a user-task search query (400);
 //   4. the cluster's pages (502, 504; the caller's own token refused: its 401/403), filtered.
 import { Authorizer, AuthzError } from "../core/index.js";
-import { readText, TooLarge } from "./body.js";
+import { readText, TooLarge } from "../http/body.js";
 import { readOptions } from "./options.js";
 import type { ProxyConfig } from "./options.js";
 import { filledPage, readSearchRequest, singlePage } from "./pages.js";

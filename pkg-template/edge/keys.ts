@@ -6,7 +6,7 @@ import { AuthzError, verifyGrants } from "../core/index.js";
 import type { Jwks, VerifiedGrants, VerifyOptions } from "../core/index.js";
 import { secondsOption } from "../session/options.js";
 import { createKeySet } from "../session/keys.js";
-import { readText, TooLarge } from "./body.js";
+import { readText, TooLarge } from "../http/body.js";
 import type { SearchProxyOptions } from "./types.js";
 
 /** A JWKS is small; the core refuses one over 1 MiB anyway. */

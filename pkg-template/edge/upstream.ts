@@ -2,7 +2,7 @@
 // included), a byte cap on the answer, and the answer checked for the shape Camunda's OpenAPI
 // gives it (`{ items: [...], page: { totalItems, startCursor, endCursor, hasMoreTotalItems } }`).
 // Every failure is a Problem; none repeats a header, a credential or the cluster's body.
-import { readText, TooLarge } from "./body.js";
+import { readText, TooLarge } from "../http/body.js";
 import type { ProxyConfig } from "./options.js";
 import { Problem } from "./problem.js";
 import type { UpstreamHeaders } from "./types.js";

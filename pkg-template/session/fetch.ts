@@ -9,11 +9,11 @@ import type { Jwks } from "../core/index.js";
 import { asSessionError, refusalError, sessionError } from "./errors.js";
 import type { SessionErrorCode } from "./errors.js";
 import type { Timers } from "./timers.js";
+import { readText, TooLarge } from "../http/body.js";
+import type { BodyStream } from "../http/body.js";
 
 /** A response body as a stream (the platform's `ReadableStream` fits). */
-export interface BodyStreamLike {
-  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>; cancel(reason?: unknown): Promise<void> };
-}
+export type BodyStreamLike = BodyStream;
 
 /** The part of a fetch `Response` the session reads. */
 export interface FetchResponseLike {
@@ -71,37 +71,21 @@ function originOf(url: string): string | null {
   }
 }
 
+const NO_HEADERS = { get: () => null };
+
 /** The body as text, at most `cap` bytes of UTF-8: a longer one is cut off (and the stream cancelled) and refused. */
 async function cappedText(res: FetchResponseLike, target: Target): Promise<string> {
   const over = () => sessionError(target.tooLarge, `${target.what} from \`${target.url}\` is over ${target.cap} bytes`);
-  const declared = Number(res.headers?.get("content-length") ?? NaN);
-  if (declared > target.cap) throw over();
   if (res.body === undefined || res.body === null) {
     const text = await res.text();
     if (text.length > target.cap) throw over();
     return text;
   }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (value === undefined) continue;
-    length += value.byteLength;
-    if (length > target.cap) {
-      reader.cancel().catch(() => {});
-      throw over();
-    }
-    chunks.push(value);
+  try {
+    return await readText({ headers: res.headers ?? NO_HEADERS, body: res.body }, target.cap);
+  } catch (error) {
+    throw error instanceof TooLarge ? over() : error;
   }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** The `code` of a problem JSON body (RFC 9457, with camunda-authz/issuer's `code` member), when it is one. */

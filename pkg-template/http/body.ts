@@ -1,11 +1,17 @@
-// Reading a body with a byte cap: the request's, the cluster's answer, the JWKS. A declared
-// `content-length` over the cap is refused before a byte is read; otherwise the stream is read
-// until the cap and cancelled there, so a body that never ends costs at most the cap.
+// Reading a body with a byte cap, for every part that reads HTTP: the edge (the request, the
+// cluster's answer, the JWKS), the grant session (the grant set, the key set), the issuer. A
+// declared `content-length` over the cap is refused before a byte is read; otherwise the stream
+// is read until the cap and cancelled there, so a body that never ends costs at most the cap.
+
+/** A body as a stream (the platform's `ReadableStream<Uint8Array>` fits). */
+export interface BodyStream {
+  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>; cancel(reason?: unknown): Promise<void> };
+}
 
 /** The part of a Request or Response the reader needs. */
 export interface BodySource {
   readonly headers: { get(name: string): string | null };
-  readonly body: ReadableStream<Uint8Array> | null;
+  readonly body: BodyStream | null;
 }
 
 /** Thrown when the body is over the cap. */
@@ -22,6 +28,7 @@ export async function readText(source: BodySource, maxBytes: number): Promise<st
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (value === undefined) continue;
     length += value.byteLength;
     if (length > maxBytes) {
       await reader.cancel().catch(() => {});
