@@ -252,7 +252,7 @@ test("ERR_ISSUER_UPSTREAM: 5xx on any page, a timeout, malformed JSON, a wrong s
   assert.equal((await rejection(issuer.issue({ username: "alice" }))).code, "ERR_ISSUER_UPSTREAM");
   // The OAuth endpoint failing, or answering without a token.
   s.fail({ path: "/oauth/token", status: 500 });
-  assert.match((await rejection(issuerFor(oauth(s)).issue({ username: "alice" }))).message, /the oauth token request failed \(500\)/);
+  assert.match((await rejection(issuerFor(oauth(s)).issue({ username: "alice" }))).message, /the OAuth token request to http:\/\/127\.0\.0\.1:\d+\/oauth\/token failed \(500\)/);
   s.fail({ path: "/oauth/token", malformed: "shape" });
   assert.equal((await rejection(issuerFor(oauth(s)).issue({ username: "alice" }))).code, "ERR_ISSUER_UPSTREAM");
   const closed = await new Promise((resolve) => {
