@@ -9,6 +9,8 @@ import { issuerError } from "./errors.js";
 const FAILURES = 5;
 const FIRST_PAUSE_MS = 500;
 const MAX_PAUSE_MS = 4000;
+/** The longest a request waits for the probe's outcome before it fails as if the breaker were open. */
+const PROBE_WAIT_MS = 1000;
 
 export class Breaker {
   readonly #now: () => number;
@@ -27,25 +29,29 @@ export class Breaker {
 
   /**
    * Resolves whether this request is the probe; throws while open. Past the pause the first
-   * request probes and the others wait for it: a success lets them all go (the first issues
-   * after an outage succeed), a failure opens the breaker again.
+   * request probes and the others wait for it, up to PROBE_WAIT_MS: a success lets them all go
+   * (the first issues after an outage succeed), a failure opens the breaker again, and a probe
+   * that hangs (a cluster that accepts connections and never answers) leaves them to fail.
    */
   async admit(): Promise<boolean> {
-    for (;;) {
+    for (let waited = false; ; ) {
       if (this.#failures < FAILURES) return false;
-      if (this.#probe) {
-        await this.#probe.done;
+      if (this.#probe && !waited) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([this.#probe.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, PROBE_WAIT_MS)))]);
+        clearTimeout(timer);
+        waited = true;
         continue;
       }
       const now = this.#now();
-      if (now >= this.#until) {
+      if (now >= this.#until && !this.#probe) {
         let settle = () => {};
         const done = new Promise<void>((resolve) => (settle = resolve));
         this.#probe = { done, settle };
         return true;
       }
-      const wait = this.#until - now;
-      throw issuerError("ERR_ISSUER_UPSTREAM", `the cluster at ${this.#where} failed ${this.#failures} requests in a row (the last: ${this.#last}); no request is sent for ${wait} ms more`, {
+      const wait = Math.max(0, this.#until - now);
+      throw issuerError("ERR_ISSUER_UPSTREAM", `the cluster at ${this.#where} failed ${this.#failures} requests in a row (the last: ${this.#last}); ${this.#probe ? "a probe request has not been answered yet" : `no request is sent for ${wait} ms more`}`, {
         status: 503,
         retryAfter: Math.max(1, Math.ceil(wait / 1000)),
       });

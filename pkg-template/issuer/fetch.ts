@@ -60,11 +60,9 @@ export async function timedFetch(transport: Transport, url: string, init: Reques
     timedOut = true;
     controller.abort();
   }, transport.timeoutMs);
-  const deadline = call?.signal;
-  const onDeadline = () => controller.abort();
-  deadline?.addEventListener("abort", onDeadline);
+  const forget = call?.onDeadline(() => controller.abort());
   try {
-    if (deadline?.aborted) throw issuerError("ERR_ISSUER_UPSTREAM", `${what} was not sent: the issue's deadline had passed (deadlineMs)`, { status: 504 });
+    if (call?.passed) throw issuerError("ERR_ISSUER_UPSTREAM", `${what} was not sent: the issue's deadline had passed (deadlineMs)`, { status: 504 });
     let res: Response;
     try {
       res = await transport.fetch(url, { ...init, signal: controller.signal });
@@ -81,14 +79,14 @@ export async function timedFetch(transport: Transport, url: string, init: Reques
     }
   } finally {
     clearTimeout(timer);
-    deadline?.removeEventListener("abort", onDeadline);
+    forget?.();
   }
 
   function failed(cause: unknown): Error {
     const code = networkCode(cause);
     const safe = Object.assign(new Error(`fetch failed${code === undefined ? "" : ` (${code})`}`), code === undefined ? {} : { code });
     if (timedOut) return issuerError("ERR_ISSUER_UPSTREAM", `${what} timed out after ${transport.timeoutMs} ms (timeoutMs)`, { cause: safe, status: 504 });
-    if (deadline?.aborted) return issuerError("ERR_ISSUER_UPSTREAM", `${what} was cut off by the issue's deadline (deadlineMs)`, { cause: safe, status: 504 });
+    if (call?.passed) return issuerError("ERR_ISSUER_UPSTREAM", `${what} was cut off by the issue's deadline (deadlineMs)`, { cause: safe, status: 504 });
     return issuerError("ERR_ISSUER_UPSTREAM", `${what} failed: it could not be reached${code === undefined ? "" : ` (${code})`}`, { cause: safe });
   }
 }

@@ -2,9 +2,8 @@
 // (memberships.ts), collects the authorizations of the principal and of each group, role and
 // mapping rule (owners.ts), and signs them. Any failure fails the issue: a grant set is never
 // built from partial data. Each issue has a deadline (`deadlineMs`, all its requests together),
-// at most `maxConcurrentIssues` are in flight, and a grant set larger than verifiers accept is
-// refused before it leaves.
-import { AuthzError, inspectGrants, signGrants } from "../core/index.js";
+// and at most `maxConcurrentIssues` are in flight; signer.ts signs (or reuses) the grant set.
+import { AuthzError } from "../core/index.js";
 import type { GrantSetPayload, Jwks } from "../core/index.js";
 import { credentials } from "./auth.js";
 import { checkCanSeeAuthorizations } from "./authorizations.js";
@@ -24,6 +23,7 @@ import { settings } from "./options.js";
 import type { IssuerOptions } from "./options.js";
 import { OwnerAuthorizations } from "./owners.js";
 import { readinessCheck } from "./readiness.js";
+import { Signer } from "./signer.js";
 import type { Readiness } from "./readiness.js";
 import { isCurrentUser } from "./shapes.js";
 import { publicKeyOf } from "./keys.js";
@@ -55,9 +55,6 @@ export interface Issuer {
   /** Forgets cached authorizations, memberships and mapping rules (not the OAuth token). */
   clearCache(): void;
 }
-
-/** The largest grant set verifiers take by default (`verifyGrants`' `maxTokenBytes`, 1 MiB). */
-export const MAX_GRANT_SET_BYTES = 1 << 20;
 
 function invalid(message: string): AuthzError {
   return new AuthzError("ERR_ARGUMENT_INVALID", message);
@@ -101,6 +98,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
   const directories = new TtlCache<Directory>(s.cacheMs, s.now, 1);
   const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(s.cacheMs, s.now, 1);
   const users = new TtlCache<boolean>(s.cacheMs, s.now, s.cacheEntries);
+  const signer = new Signer(s);
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
   let inFlight = 0;
@@ -145,29 +143,9 @@ export function createIssuer(options: IssuerOptions): Issuer {
           : await enumerated("CLIENT", request.clientId, request.claims ?? {}, ctx);
     await checked;
     const authorizations = s.authorizationsEnabled ? await owners.of(m, ctx) : [];
-    const payload = {
-      ver: 1 as const,
-      camundaVersion: s.camundaVersion,
-      sub: m.id,
-      jti: globalThis.crypto.randomUUID(),
-      authorizationsEnabled: s.authorizationsEnabled,
-      multiTenancyEnabled: s.multiTenancyEnabled,
-      // Tenants count only with multi-tenancy on; the directory is not walked for them otherwise.
-      principal: { type: m.type, id: m.id, groups: m.groups, roles: m.roles, tenants: s.multiTenancyEnabled ? m.tenants : [], mappingRules: m.mappingRules },
-      authorizations,
-    };
-    // A lower bound of the token's length (base64url of the payload alone), before signing it.
-    const tooLarge = (bytes: number) =>
-      new AuthzError(
-        "ERR_GRANTS_TOO_LARGE",
-        `the grant set of \`${m.id}\` would be ${bytes} bytes with ${authorizations.length} authorizations, over the ${MAX_GRANT_SET_BYTES} bytes verifiers accept (maxTokenBytes): keep only the resource types the verifiers decide on with the \`resourceTypes\` option, e.g. ["PROCESS_DEFINITION", "USER_TASK"]`,
-      );
-    const estimate = Math.ceil((JSON.stringify(payload).length * 4) / 3);
-    if (estimate > MAX_GRANT_SET_BYTES) throw tooLarge(estimate);
-    const token = signGrants(payload, s.signingKey, { ttl: s.ttl, issuer: s.issuer, audience: s.audience, now: s.now() / 1000 });
-    if (token.length > MAX_GRANT_SET_BYTES) throw tooLarge(token.length);
-    const signed = inspectGrants(token).payload as GrantSetPayload;
-    return { token, payload: signed, expiresAt: new Date(signed.exp * 1000), stats: statsOf(ctx) };
+    const { token, payload, expiresAt } = await signer.sign(m, authorizations);
+    // A new Date: the caller may change it; the payload is frozen.
+    return { token, payload, expiresAt: new Date(expiresAt), stats: statsOf(ctx) };
   }
 
   function statsOf(ctx: IssueContext): IssueStats {
@@ -224,7 +202,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
         return client.inFlight;
       },
       get cacheEntries() {
-        return owners.size + users.size + directories.size + rules.size;
+        return owners.size + users.size + directories.size + rules.size + signer.size;
       },
     },
     clearCache() {
@@ -232,6 +210,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
       directories.clear();
       rules.clear();
       users.clear();
+      signer.clear();
     },
   };
 }

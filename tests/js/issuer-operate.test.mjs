@@ -162,3 +162,38 @@ test("a grant set over the verifiers' bound is a 500 with code ERR_GRANTS_TOO_LA
   assert.match(errors[0].message, /`resourceTypes`/);
   s.assertClean();
 });
+
+test("a grant set asked for again within min(cacheTtl, ttl / 10) with the same content is the same token, not signed again", async () => {
+  const s = await standin();
+  let clock = Date.now();
+  const issuer = issuerFor(s, { now: () => clock, ttl: 900, cacheTtl: 30 });
+  const alice = s.userToken("alice");
+  const first = await issuer.issue({ userToken: alice });
+  const again = await Promise.all([issuer.issue({ userToken: alice }), issuer.issue({ userToken: alice })]);
+  for (const a of again) {
+    assert.equal(a.token, first.token, "the same grant set");
+    assert.equal(a.stats.upstreamRequests, 1, "the user's token was still checked (/me)");
+  }
+  clock += 29_000;
+  assert.equal((await issuer.issue({ userToken: alice })).token, first.token, "29 s later: still within 30 s");
+  clock += 2000;
+  const later = await issuer.issue({ userToken: alice });
+  assert.notEqual(later.token, first.token, "past the window: a new one");
+  assert.notEqual(later.payload.jti, first.payload.jti);
+  // Another content (an authorization added, the cache cleared): a new grant set at once.
+  s.data.authorizations.push({ authorizationKey: "2251799813709999", ownerType: "USER", ownerId: "alice", resourceType: "USER_TASK", resourceId: "*", permissionTypes: ["READ"] });
+  issuer.clearCache();
+  const changed = await issuer.issue({ userToken: alice });
+  assert.notEqual(changed.token, later.token);
+  assert.equal(changed.payload.authorizations.length, later.payload.authorizations.length + 1);
+  // A short lifetime: a tenth of it (6 s of 60), so that a grant session's renewal is new.
+  const short = issuerFor(s, { now: () => clock, ttl: 60, cacheTtl: 30 });
+  const one = await short.issue({ userToken: alice });
+  clock += 7000;
+  assert.notEqual((await short.issue({ userToken: alice })).token, one.token);
+  // Another principal never gets it, and cacheTtl 0 turns reuse off.
+  assert.notEqual((await issuer.issue({ userToken: s.userToken("bob") })).token, changed.token);
+  const off = issuerFor(s, { cacheTtl: 0 });
+  assert.notEqual((await off.issue({ userToken: alice })).token, (await off.issue({ userToken: alice })).token);
+  s.assertClean();
+});
