@@ -1,7 +1,12 @@
 // The same decision in plain JavaScript: the grant set compiled into Sets once, then a
-// straightforward check per task (docs/rules.md, all eight operations, the tenant gate and the lifecycle). It is the
-// baseline every ratio in the benchmark table is taken against. Also a plain verification of the
-// signed grant set with node:crypto (synchronous Ed25519 through OpenSSL).
+// straightforward check per task following every rule of docs/rules.md that decides a user task:
+// all eight operations, the release (`camundaVersion`: 8.8 has no USER_TASK resource and no
+// CLAIM_USER_TASK or COMPLETE_USER_TASK), the self-unassign (PD CLAIM_USER_TASK, UT CLAIM by `*`,
+// key or `assignee`), the tenant gate, the lifecycle and the process instance's state. What it
+// leaves out cannot change a user-task answer: the resource types other than the two, and the
+// order of the steps (it answers yes or no, not which step refused). It is the baseline every
+// ratio in the benchmark table is taken against. Also a plain verification of the signed grant
+// set with node:crypto (synchronous Ed25519 through OpenSSL).
 
 export const OPERATIONS = ["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"];
 
@@ -18,6 +23,10 @@ export class PlainAuthorizer {
     this.tenants = new Set(p.tenants ?? []);
     this.enabled = payload.authorizationsEnabled !== false;
     this.multiTenancy = payload.multiTenancyEnabled === true;
+    // 8.8 (no user-task resource, no process-level claim or complete); any other 8.x: the newest rules.
+    const minor = /^8\.(\d+)$/.exec(payload.camundaVersion ?? "8.10")?.[1];
+    const is88 = minor === "8";
+    const known = minor !== undefined && Number(minor) >= 8;
     const owners = new Set([`${p.type}:${p.id}`]);
     for (const g of p.groups ?? []) owners.add(`GROUP:${g}`);
     for (const r of p.roles ?? []) owners.add(`ROLE:${r}`);
@@ -25,10 +34,11 @@ export class PlainAuthorizer {
     this.pd = new Map(); // PROCESS_DEFINITION permission -> { any, ids }
     this.ut = new Map(); // USER_TASK permission -> { any, ids (keys), assignee, candidateUsers, candidateGroups }
     for (const a of payload.authorizations ?? []) {
-      if (!owners.has(`${a.ownerType}:${a.ownerId}`)) continue;
-      const table = a.resourceType === "PROCESS_DEFINITION" ? this.pd : a.resourceType === "USER_TASK" ? this.ut : null;
+      if (!known || !owners.has(`${a.ownerType}:${a.ownerId}`)) continue;
+      const table = a.resourceType === "PROCESS_DEFINITION" ? this.pd : a.resourceType === "USER_TASK" && !is88 ? this.ut : null;
       if (table === null) continue;
       for (const perm of a.permissionTypes ?? []) {
+        if (is88 && (perm === "CLAIM_USER_TASK" || perm === "COMPLETE_USER_TASK")) continue;
         let e = table.get(perm);
         if (e === undefined) table.set(perm, (e = permissionIndex()));
         if (typeof a.resourceId === "string" && a.resourceId !== "") {
@@ -72,10 +82,11 @@ export class PlainAuthorizer {
     return false;
   }
 
-  /** `unassign` also when the task is assigned to the principal and USER_TASK CLAIM holds by `*`, key or `assignee`. */
+  /** `unassign` also when the task is assigned to the principal and PD CLAIM_USER_TASK, or USER_TASK CLAIM by `*`, key or `assignee`, holds. */
   selfUnassign(task) {
     const me = this.username;
     if (me === null || task.assignee !== me) return false;
+    if (this.pdGrants("CLAIM_USER_TASK", task)) return true;
     const e = this.ut.get("CLAIM");
     if (e === undefined) return false;
     return e.any || e.assignee || (typeof task.userTaskKey === "string" && e.ids.has(task.userTaskKey));
@@ -85,6 +96,9 @@ export class PlainAuthorizer {
     if (this.multiTenancy && !this.tenants.has(task.tenantId)) return false;
     if (!this.authorized(operation, task)) return false;
     if (operation === "get" || operation === "search" || operation === "getForm") return true;
+    // Writes: refused on a task whose process instance is not active.
+    const instance = task.processInstanceState;
+    if (instance != null && instance !== "ACTIVE") return false;
     // Lifecycle: writes need the task in state CREATED (or no state); a claim also needs it
     // unassigned or assigned to the principal.
     if (task.state != null && task.state !== "CREATED") return false;

@@ -1,5 +1,7 @@
 // Deno: the module is imported as a compiled WebAssembly.Module (source phase import), so it
 // loads on import with no `--allow-read`; `await init()` is harmless.
+// package.json lists this file in `sideEffects`: a bundler that tree-shakes the program keeps
+// the load below (with `false` Wrangler and esbuild dropped it, and every call was ERR_INIT).
 import source wasm from "./wasm/camunda_authz_bg.wasm";
 import { initSync } from "./core/index.js";
 
@@ -8,3 +10,4 @@ initSync(wasm);
 export * from "./core/index.js";
 export * from "./session/index.js";
 export { default } from "./core/index.js";
+export { createSearchProxy } from "./edge/index.js";

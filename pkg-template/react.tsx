@@ -4,10 +4,24 @@
 // A few lines over the session: every decision is the Authorizer's. Nothing here touches
 // `window` at import time.
 
-import { createContext, useCallback, useContext, useMemo, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useMemo, useRef, useSyncExternalStore } from "react";
 import type { ReactNode } from "react";
 import { AuthzError } from "./index.js";
-import type { Actions, Authorizer, DeniedAuthorizer, DeniedExplanation, Explanation, GrantSession, GrantSessionState, Operation, Task } from "./index.js";
+import type {
+  Actions,
+  Authorizer,
+  ButtonExplanation,
+  ButtonName,
+  Buttons,
+  DeniedAuthorizer,
+  DeniedButtonExplanation,
+  DeniedExplanation,
+  Explanation,
+  GrantSession,
+  GrantSessionState,
+  Operation,
+  Task,
+} from "./index.js";
 
 const SessionContext = createContext<GrantSession | null>(null);
 SessionContext.displayName = "GrantSession";
@@ -54,30 +68,79 @@ export function useAuthorizer(): Authorizer | DeniedAuthorizer {
   return useSessionValue(useSession("useAuthorizer()"), readAuthorizer);
 }
 
-/** Every operation's answer for `task` under the current grant set. */
+/**
+ * `next` itself, or `previous` when every answer in it is the same: an answer object stays the
+ * same object while the decisions do, so it can be a dependency of other hooks.
+ */
+function useSameAnswers<T extends Record<string, boolean>>(next: T): T {
+  const previous = useRef<T | null>(null);
+  const held = previous.current;
+  if (held !== null && Object.keys(next).every((key) => held[key] === next[key])) return held;
+  previous.current = next;
+  return next;
+}
+
+/**
+ * Every operation's answer for `task` under the current grant set (what the cluster would
+ * accept; for what Tasklist shows, `useButtons`). Decided from the task's content on every
+ * render (a decision takes well under a microsecond), so a task changed in place is decided
+ * again; the object stays the same while the answers do.
+ */
 export function useActions(task: Task): Actions {
   const authorizer = useSessionValue(useSession("useActions()"), readAuthorizer);
-  return useMemo(() => authorizer.actions(task), [authorizer, task]);
+  return useSameAnswers(authorizer.actions(task));
 }
 
-/** May the principal perform `operation` on `task` now. */
+/**
+ * Camunda Tasklist's buttons on `task` for the principal (`assignToMe`, `unassign`, `complete`):
+ * each the cluster's permission AND Tasklist's screen rule for it (`Authorizer.buttons`). Decided
+ * from the task's content on every render, as `useActions`.
+ */
+export function useButtons(task: Task): Buttons {
+  const authorizer = useSessionValue(useSession("useButtons()"), readAuthorizer);
+  return useSameAnswers(authorizer.buttons(task));
+}
+
+/** May the principal perform `operation` on `task` now (decided from the task's content on every render). */
 export function useCan(operation: Operation, task: Task): boolean {
   const authorizer = useSessionValue(useSession("useCan()"), readAuthorizer);
-  return useMemo(() => authorizer.can(operation, task), [authorizer, operation, task]);
+  return authorizer.can(operation, task);
 }
 
-export interface CanProps {
-  operation: Operation;
+interface CanCommon {
   task: Task;
   /** Shown when allowed. */
   children?: ReactNode;
-  /** Shown when denied; a function gets the explanation (why it was denied). */
+}
+
+/** `<Can operation="claim">`: what the cluster would accept. */
+export interface CanOperationProps extends CanCommon {
+  operation: Operation;
+  button?: undefined;
+  /** Shown when denied; a function gets the explanation (`message` for a person, `code` for a program). */
   fallback?: ReactNode | ((explanation: Explanation | DeniedExplanation) => ReactNode);
 }
 
-/** Renders `children` when `operation` is allowed on `task`, else `fallback`. */
-export function Can({ operation, task, children, fallback = null }: CanProps): ReactNode {
+/** `<Can button="complete">`: what Camunda Tasklist shows (the permission and its screen rule). */
+export interface CanButtonProps extends CanCommon {
+  button: ButtonName;
+  operation?: undefined;
+  /** Shown when the button is not; a function gets the explanation (`refusedBy` says which refused). */
+  fallback?: ReactNode | ((explanation: ButtonExplanation | DeniedButtonExplanation) => ReactNode);
+}
+
+export type CanProps = CanOperationProps | CanButtonProps;
+
+/** Renders `children` when `operation` is allowed on `task` (or Tasklist shows `button`), else `fallback`. */
+export function Can(props: CanProps): ReactNode {
   const authorizer = useSessionValue(useSession("<Can>"), readAuthorizer);
+  const { task, children } = props;
+  if (props.button !== undefined) {
+    const { button, fallback = null } = props;
+    if (authorizer.buttons(task)[button]) return <>{children}</>;
+    return <>{typeof fallback === "function" ? fallback(authorizer.explainButton(button, task)) : fallback}</>;
+  }
+  const { operation, fallback = null } = props;
   if (authorizer.can(operation, task)) return <>{children}</>;
   return <>{typeof fallback === "function" ? fallback(authorizer.explain(operation, task)) : fallback}</>;
 }

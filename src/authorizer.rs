@@ -9,17 +9,18 @@
 //! operation is a few bit tests. The steps and their order are in [`crate::rules`].
 
 use crate::json::Value;
-use serde::Serialize;
 
+use crate::decision::Decision;
 use crate::error::{err, ErrorCode, Result};
 use crate::jws::VerifiedGrants;
+use crate::messages::Params;
 use crate::model::{
     Authorization, CamundaVersion, GrantSetPayload, OwnerType, PermissionType, PrincipalType,
     ResourceType, Scope, TaskProperty,
 };
 use crate::rules::{
-    Alternative, Gate, Hit, Lifecycle, MatchedBy, Operation, Reach, Route, TaskPermission,
-    TaskScope, TaskState,
+    Alternative, Gate, Hit, InstanceState, Lifecycle, MatchedBy, Operation, Reach, ReasonCode,
+    Route, TaskPermission, TaskScope, TaskState,
 };
 use crate::sorted_map::SortedMap;
 use crate::task::Task;
@@ -77,95 +78,9 @@ pub struct Authorizer {
     general: SortedMap<(ResourceType, PermissionType), ResourceGrants>,
 }
 
-/// The answer to "may the principal do this", with its reason.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Decision<'a> {
-    pub allowed: bool,
-    pub operation: Option<Operation>,
-    pub code: ReasonCode,
-    pub reason: String,
-    pub grant: Option<&'a Authorization>,
-    pub matched_by: Option<MatchedBy>,
-    pub resource_type: Option<ResourceType>,
-    pub permission_type: Option<PermissionType>,
-}
-
-impl Decision<'_> {
-    /// The answer of a grant set with authorizations disabled: everything is allowed.
-    fn allow_because_disabled(&mut self) {
-        self.allowed = true;
-        self.code = ReasonCode::AuthorizationsDisabled;
-        self.reason =
-            "authorizations are disabled in this grant set, so every operation is allowed"
-                .to_owned();
-    }
-}
-
-/// A decision as JSON: `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?,
-/// permissionType? }`, the shape `explain` returns in JavaScript and the CLI prints.
-impl Serialize for Decision<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Json<'a> {
-            allowed: bool,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            operation: Option<&'static str>,
-            code: &'static str,
-            reason: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            grant: Option<&'a Authorization>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            matched_by: Option<&'static str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            resource_type: Option<&'static str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            permission_type: Option<&'static str>,
-        }
-        Json {
-            allowed: self.allowed,
-            operation: self.operation.map(Operation::as_str),
-            code: self.code.as_str(),
-            reason: &self.reason,
-            grant: self.grant,
-            matched_by: self.matched_by.map(MatchedBy::as_str),
-            resource_type: self.resource_type.map(ResourceType::as_str),
-            permission_type: self.permission_type.map(PermissionType::as_str),
-        }
-        .serialize(serializer)
-    }
-}
-
-/// Why a decision came out as it did, for programs; `Decision::reason` says it for people.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReasonCode {
-    Granted,
-    AuthorizationsDisabled,
-    TenantNotAssigned,
-    NoGrant,
-    TaskNotActive,
-    AssignedToOther,
-}
-
-impl ReasonCode {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Granted => "granted",
-            Self::AuthorizationsDisabled => "authorizations-disabled",
-            Self::TenantNotAssigned => "tenant-not-assigned",
-            Self::NoGrant => "no-grant",
-            Self::TaskNotActive => "task-not-active",
-            Self::AssignedToOther => "assigned-to-other",
-        }
-    }
-}
-
 /// A task as symbols: what the JavaScript glue sends across in bulk. Strings the grant set does
-/// not name are 0, but for `assignee` (0 unassigned, [`OTHER_ASSIGNEE`] someone unnamed) and
-/// `state` (a code: [`TaskState::code_of`]).
+/// not name are 0, but for `assignee` (0 unassigned, [`OTHER_ASSIGNEE`] someone unnamed),
+/// `state` (a code: [`TaskState::code_of`]) and `instance` ([`InstanceState::code_of`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TaskSyms<'a> {
     pub key: Sym,
@@ -173,6 +88,8 @@ pub struct TaskSyms<'a> {
     pub assignee: Sym,
     pub tenant: Sym,
     pub state: u32,
+    /// The process instance's state: [`InstanceState::code_of`].
+    pub instance: u32,
     pub candidate_users: &'a [Sym],
     pub candidate_groups: &'a [Sym],
 }
@@ -185,6 +102,7 @@ pub struct OwnedTaskSyms {
     pub assignee: Sym,
     pub tenant: Sym,
     pub state: u32,
+    pub instance: u32,
     pub candidate_users: Vec<Sym>,
     pub candidate_groups: Vec<Sym>,
 }
@@ -197,6 +115,7 @@ impl OwnedTaskSyms {
             assignee: self.assignee,
             tenant: self.tenant,
             state: self.state,
+            instance: self.instance,
             candidate_users: &self.candidate_users,
             candidate_groups: &self.candidate_groups,
         }
@@ -286,6 +205,11 @@ impl Authorizer {
             None | Some("") => 0,
             Some(text) => self.symbols.get(text).copied().unwrap_or(OTHER_ASSIGNEE),
         }
+    }
+
+    /// The principal's username as a symbol (0 for a CLIENT).
+    pub fn user_sym(&self) -> Sym {
+        self.user
     }
 
     /// The Camunda release whose resource and permission types count.
@@ -448,7 +372,7 @@ impl Authorizer {
         let own = self.user != 0 && task.assignee == self.user;
         let mut reach = Reach {
             tenant_ok,
-            lifecycle: Lifecycle::new(task.state, task.assignee != 0 && !own),
+            lifecycle: Lifecycle::new(task.state, task.instance, task.assignee != 0 && !own),
             own,
             process_exact: self.info(task.process).process_mask,
             process_wildcard: self.process_wildcard_mask,
@@ -486,9 +410,31 @@ impl Authorizer {
             assignee: self.assignee_sym(task.assignee),
             tenant: sym(task.tenant_id),
             state: TaskState::code_of(task.state),
+            instance: InstanceState::code_of(task.process_instance_state),
             candidate_users: task.candidate_users.iter().map(|s| self.sym(s)).collect(),
             candidate_groups: task.candidate_groups.iter().map(|s| self.sym(s)).collect(),
         }
+    }
+
+    /// The task's fields an explanation reports in `params`.
+    fn params_of(&self, task: &Task<'_>) -> Params {
+        let owned = |s: Option<&str>| s.map(str::to_owned);
+        let assignee = task.assignee.filter(|a| !a.is_empty());
+        Params {
+            user_task_key: owned(task.user_task_key),
+            process_definition_id: owned(task.process_definition_id),
+            assignee: owned(assignee),
+            assigned_to_principal: assignee.map(|a| self.is_principal_user(a)),
+            state: owned(task.state),
+            process_instance_state: owned(task.process_instance_state),
+            tenant_id: owned(task.tenant_id),
+            resource_id: None,
+        }
+    }
+
+    /// Whether `id` is the principal's username (a CLIENT has none).
+    pub fn is_principal_user(&self, id: &str) -> bool {
+        self.principal_type == PrincipalType::User && self.payload.principal.id == id
     }
 
     fn reach_task(&self, task: &Task<'_>) -> Reach {
@@ -544,7 +490,15 @@ impl Authorizer {
             matched_by: None,
             resource_type: None,
             permission_type: None,
+            button: None,
+            refused_by: None,
+            params: self.params_of(task),
         };
+        // Step 0, writes only: a task the engine no longer holds, or whose instance is halted.
+        if let Some(gate) = reach.lifecycle.early_refusal(op) {
+            (decision.code, decision.reason) = lifecycle_refusal(gate, op, task);
+            return decision;
+        }
         if !reach.tenant_ok {
             decision.code = ReasonCode::TenantNotAssigned;
             decision.reason = match task.tenant_id.filter(|t| !t.is_empty()) {
@@ -722,6 +676,12 @@ impl Authorizer {
             matched_by: None,
             resource_type: self.version.resource(resource_type),
             permission_type: self.version.permission(permission_type),
+            button: None,
+            refused_by: None,
+            params: Params {
+                resource_id: Some(resource_id.to_owned()),
+                ..Params::default()
+            },
         };
         if !self.payload.authorizations_enabled {
             decision.allow_because_disabled();
@@ -780,6 +740,22 @@ fn first(slots: &mut [Option<GrantRef>; 4], slot: usize, grant: GrantRef) {
 fn lifecycle_refusal(gate: Gate, op: Operation, task: &Task<'_>) -> (ReasonCode, String) {
     let op = op.as_str();
     match gate {
+        Gate::Exists => (
+            ReasonCode::TaskNotActive,
+            format!(
+                "the task is in state `{}`: the engine no longer holds it, so {op} is refused whatever the grants",
+                task.state.unwrap_or_default()
+            ),
+        ),
+        Gate::InstanceActive => {
+            let state = task.process_instance_state.unwrap_or_default();
+            let reason = if InstanceState::parse(state).is_some() {
+                format!("the task's process instance is `{state}`, and {op} needs an active process instance")
+            } else {
+                format!("the task's processInstanceState `{state}` is not a Camunda process-instance state, and {op} needs an active process instance")
+            };
+            (ReasonCode::TaskNotActive, reason)
+        }
         Gate::Created => {
             let state = task.state.unwrap_or_default();
             let reason = if TaskState::parse(state).is_some() {
@@ -807,12 +783,13 @@ fn owner_phrase(grant: Option<&Authorization>) -> String {
 }
 
 /// The record format the JavaScript glue writes for each task, all `u32`:
-/// `[key, process, assignee, tenant, state, candidateUsers.len, candidateGroups.len,
+/// `[key, process, assignee, tenant, state, instance, candidateUsers.len, candidateGroups.len,
 /// ...candidateUsers, ...candidateGroups]`, strings as symbols of [`Authorizer::vocabulary`]
 /// (0 for any other), but for the assignee (0 absent, null or empty, [`OTHER_ASSIGNEE`] for one
-/// not in the vocabulary) and the state (0 absent or null, else the code of
-/// [`TaskState::code_of`]; the wrapper reads the names and codes from the wasm module).
-pub const RECORD_HEADER: usize = 7;
+/// not in the vocabulary), the state (0 absent or null, else the code of [`TaskState::code_of`])
+/// and the process instance's state (likewise, [`InstanceState::code_of`]; the wrapper reads the
+/// names and codes of both from the wasm module).
+pub const RECORD_HEADER: usize = 8;
 
 impl Authorizer {
     /// Appends the record of `task` to `records`, as the JavaScript glue writes it (here every
@@ -826,6 +803,7 @@ impl Authorizer {
             syms.assignee,
             syms.tenant,
             syms.state,
+            syms.instance,
         ]);
         records.extend([
             syms.candidate_users.len() as u32,
@@ -837,29 +815,41 @@ impl Authorizer {
 
     /// Decodes `records` (see [`RECORD_HEADER`]) and appends one actions mask per task to `out`.
     /// Fails closed: a truncated record is an error, not a guess.
-    pub fn masks_from_records(&self, mut records: &[u32], out: &mut Vec<u8>) -> Result<()> {
-        while !records.is_empty() {
-            let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
-                return err(ErrorCode::TaskInvalid, "truncated task record");
-            };
-            let [key, process, assignee, tenant, state, users, groups] = *header;
-            let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
-                return err(ErrorCode::TaskInvalid, "truncated task record");
-            };
-            let Some((candidate_groups, rest)) = rest.split_at_checked(groups as usize) else {
-                return err(ErrorCode::TaskInvalid, "truncated task record");
-            };
-            out.push(self.actions_mask_syms(&TaskSyms {
-                key,
-                process,
-                assignee,
-                tenant,
-                state,
-                candidate_users,
-                candidate_groups,
-            }));
-            records = rest;
-        }
-        Ok(())
+    pub fn masks_from_records(&self, records: &[u32], out: &mut Vec<u8>) -> Result<()> {
+        decode_records(records, |task| out.push(self.actions_mask_syms(task)))
     }
+
+    /// As [`Authorizer::masks_from_records`], one buttons mask per task ([`crate::buttons`]).
+    pub fn buttons_from_records(&self, records: &[u32], out: &mut Vec<u8>) -> Result<()> {
+        decode_records(records, |task| out.push(self.buttons_mask_syms(task)))
+    }
+}
+
+/// Calls `each` with every record of `records` (see [`RECORD_HEADER`]); a truncated record is an
+/// error.
+fn decode_records(mut records: &[u32], mut each: impl FnMut(&TaskSyms<'_>)) -> Result<()> {
+    while !records.is_empty() {
+        let Some((header, rest)) = records.split_first_chunk::<RECORD_HEADER>() else {
+            return err(ErrorCode::TaskInvalid, "truncated task record");
+        };
+        let [key, process, assignee, tenant, state, instance, users, groups] = *header;
+        let Some((candidate_users, rest)) = rest.split_at_checked(users as usize) else {
+            return err(ErrorCode::TaskInvalid, "truncated task record");
+        };
+        let Some((candidate_groups, rest)) = rest.split_at_checked(groups as usize) else {
+            return err(ErrorCode::TaskInvalid, "truncated task record");
+        };
+        each(&TaskSyms {
+            key,
+            process,
+            assignee,
+            tenant,
+            state,
+            instance,
+            candidate_users,
+            candidate_groups,
+        });
+        records = rest;
+    }
+    Ok(())
 }

@@ -8,27 +8,33 @@
 
 pub mod authorizer;
 pub mod base64url;
+pub mod buttons;
+pub mod decision;
 pub mod error;
 pub mod json;
 pub mod jwk;
 pub mod jws;
+pub mod messages;
 pub mod model;
 pub mod rules;
 #[cfg(feature = "edge")]
 pub mod search;
 pub mod sorted_map;
 pub mod task;
+pub mod tasklist;
 pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use authorizer::{Authorizer, Decision, ReasonCode, Sym, TaskSyms};
+pub use authorizer::{Authorizer, Sym, TaskSyms};
+pub use buttons::Button;
+pub use decision::Decision;
 pub use error::{AuthzError, ErrorCode, Result};
 pub use jwk::KeySet;
 #[cfg(feature = "sign")]
 pub use jwk::SigningJwk;
 pub use jws::{VerifiedGrants, VerifyOptions};
 pub use model::{Authorization, GrantSetPayload, Principal};
-pub use rules::{MatchedBy, Operation};
+pub use rules::{MatchedBy, Operation, ReasonCode};
 pub use task::Task;

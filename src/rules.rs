@@ -1,8 +1,12 @@
 //! The user-task decision, in one place: the table of alternatives, then the lifecycle.
 //!
-//! A decision runs four steps in the order the engine runs them, and an explanation names the
+//! A decision runs its steps in the order the engine runs them, and an explanation names the
 //! first that refuses:
 //!
+//! 0. existence (writes only): a task in state `COMPLETED` or `CANCELED` is no longer held by the
+//!    engine, and a task whose process instance is not active (`SUSPENDED`, `COMPLETED`,
+//!    `TERMINATED`) refuses every command: `task-not-active` whatever the grants and the tenant
+//!    ([`Gate::Exists`], [`Gate::InstanceActive`]);
 //! 1. tenant: with multi-tenancy on, the task's tenant must be one of the principal's;
 //! 2. authorization: any one alternative of the operation (the table below); with
 //!    authorizations disabled this step allows everything and the steps after it still apply;
@@ -24,13 +28,13 @@
 //! | complete                  | PD UPDATE_USER_TASK, PD COMPLETE_USER_TASK; UT UPDATE, UT COMPLETE       |
 //! | update                    | PD UPDATE_USER_TASK; UT UPDATE                                           |
 //!
-//! Steps 3 and 4, the lifecycle gates ([`Operation::gates`]):
+//! Steps 0, 3 and 4, the lifecycle gates ([`Operation::early_gates`], [`Operation::gates`]):
 //!
 //! | operation                 | gates, in order                                                          |
 //! |---------------------------|--------------------------------------------------------------------------|
 //! | get, search, getForm      | none                                                                     |
-//! | claim                     | state `CREATED` (`task-not-active`), not assigned to another (`assigned-to-other`) |
-//! | assign, unassign, complete, update | state `CREATED` (`task-not-active`)                             |
+//! | claim                     | before the tenant: the task exists, its process instance is active; after the authorization: state `CREATED`, not assigned to another (`assigned-to-other`) |
+//! | assign, unassign, complete, update | before the tenant: the task exists, its process instance is active; after the authorization: state `CREATED` |
 //!
 //! PD is a PROCESS_DEFINITION grant on the task's `processDefinitionId` (or `*`); UT a USER_TASK
 //! grant on the task's `userTaskKey` (or `*`) or on one of its properties. Process-level
@@ -47,13 +51,67 @@
 //! `CREATED` only, with no assignee check; the rejection text of the state check is in
 //! `UserTaskCommandPreconditionValidator.java`. The states are the REST API's
 //! `UserTaskStateEnum` (`zeebe/gateway-protocol/src/main/proto/v2/user-tasks.yaml`). Reads
-//! (get, search, getForm) are queries, not engine commands: no lifecycle check. One difference
+//! (get, search, getForm) are queries, not engine commands: no lifecycle check. Step 0: a
+//! completed or canceled task is removed from the engine's state, so the existence check (the
+//! first of `UserTaskCommandPreconditionValidator`) answers NOT_FOUND before the authorization;
+//! and from 8.10 a command on a task whose process instance is suspended is rejected with
+//! INVALID_STATE by the suspension gate, which runs before the user-task processor
+//! (`UserTaskSuspensionGateTest`, zeebe/engine/src/test/java/io/camunda/zeebe/engine/processing/usertask/,
+//! @141b3d46). The user-task object does not carry its instance's state: a task may carry
+//! `processInstanceState` (the process-instance API's `state`). One difference
 //! on purpose: the engine's `checkClaim` tests `isBlank()`, so it treats an assignee of only
 //! white space as unassigned; here only an empty (or absent) assignee is, since the API never
 //! sends a blank one and a stricter answer fails closed.
 
 use crate::error::{err, ErrorCode, Result};
 use crate::model::{PermissionType, ResourceType};
+
+/// Why a decision came out as it did, for programs (`Decision::reason` and `Decision::message`
+/// say it for people): the step that refused, or how it was allowed; and, for Tasklist's
+/// buttons, the screen rule that refused (`crate::buttons`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReasonCode {
+    Granted,
+    AuthorizationsDisabled,
+    TenantNotAssigned,
+    NoGrant,
+    TaskNotActive,
+    AssignedToOther,
+    /// A button's screen rule: "Assign to me" on a task that has an assignee.
+    AlreadyAssigned,
+    /// A button's screen rule: "Unassign" on a task without an assignee.
+    NotAssigned,
+    /// A button's screen rule: "Complete" on a task the principal is not the assignee of.
+    NotAssignee,
+}
+
+impl ReasonCode {
+    pub const ALL: [ReasonCode; 9] = [
+        Self::Granted,
+        Self::AuthorizationsDisabled,
+        Self::TenantNotAssigned,
+        Self::NoGrant,
+        Self::TaskNotActive,
+        Self::AssignedToOther,
+        Self::AlreadyAssigned,
+        Self::NotAssigned,
+        Self::NotAssignee,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::AuthorizationsDisabled => "authorizations-disabled",
+            Self::TenantNotAssigned => "tenant-not-assigned",
+            Self::NoGrant => "no-grant",
+            Self::TaskNotActive => "task-not-active",
+            Self::AssignedToOther => "assigned-to-other",
+            Self::AlreadyAssigned => "already-assigned",
+            Self::NotAssigned => "not-assigned",
+            Self::NotAssignee => "not-assignee",
+        }
+    }
+}
 
 /// The eight user-task operations. The discriminant is the bit in an actions mask.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,8 +198,22 @@ impl Operation {
 }
 
 impl Operation {
+    /// Whether this is a command of the engine (a write), as opposed to a query.
+    pub const fn is_write(self) -> bool {
+        !matches!(self, Self::Get | Self::Search | Self::GetForm)
+    }
+
+    /// What the operation needs of the task before the tenant and the authorization (step 0).
+    pub const fn early_gates(self) -> &'static [Gate] {
+        if self.is_write() {
+            &[Gate::Exists, Gate::InstanceActive]
+        } else {
+            &[]
+        }
+    }
+
     /// What the operation needs of the task's lifecycle after the authorization, in the order
-    /// an explanation checks them.
+    /// an explanation checks them (steps 3 and 4).
     pub const fn gates(self) -> &'static [Gate] {
         match self {
             Self::Get | Self::Search | Self::GetForm => &[],
@@ -151,77 +223,86 @@ impl Operation {
     }
 }
 
-/// A lifecycle condition of an operation (steps 3 and 4 of a decision).
+/// A lifecycle condition of an operation (steps 0, 3 and 4 of a decision).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gate {
+    /// The engine still holds the task: its state is not `COMPLETED` or `CANCELED`.
+    Exists,
+    /// The task's process instance is active (or the task does not say).
+    InstanceActive,
     /// The task is in state `CREATED` (or has no state).
     Created,
     /// The task is unassigned or assigned to the principal.
     NotAssignedToOther,
 }
 
-/// Camunda's `UserTaskStateEnum`, in its order. The discriminant is the state's code in a task
-/// record; code 0 is a task without state, [`STATE_UNKNOWN`] a string that is none of these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub enum TaskState {
-    Creating = 1,
-    Created = 2,
-    Assigning = 3,
-    Updating = 4,
-    Completing = 5,
-    Completed = 6,
-    Canceling = 7,
-    Canceled = 8,
-    Failed = 9,
-}
+/// A state enum whose discriminant is its code in a task record (code 0 is a task that does not
+/// say, [`STATE_UNKNOWN`] a string that is no state): `ALL`, `as_str`, `parse` and `code_of`
+/// from one list of names.
+macro_rules! state_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum $name { $($variant = $code),+ }
 
-/// The record code of a state string that is not a [`TaskState`].
-pub const STATE_UNKNOWN: u32 = u32::MAX;
+        impl $name {
+            pub const ALL: [$name; [$($code),+].len()] = [$(Self::$variant),+];
 
-impl TaskState {
-    pub const ALL: [TaskState; 9] = [
-        Self::Creating,
-        Self::Created,
-        Self::Assigning,
-        Self::Updating,
-        Self::Completing,
-        Self::Completed,
-        Self::Canceling,
-        Self::Canceled,
-        Self::Failed,
-    ];
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Created => "CREATED",
-            Self::Assigning => "ASSIGNING",
-            Self::Updating => "UPDATING",
-            Self::Completing => "COMPLETING",
-            Self::Completed => "COMPLETED",
-            Self::Canceling => "CANCELING",
-            Self::Canceled => "CANCELED",
-            Self::Failed => "FAILED",
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|state| state.as_str() == name)
+            }
+
+            /// The code of the state named `state` in a record: 0 without one,
+            /// [`STATE_UNKNOWN`] for a string that is no state.
+            pub fn code_of(state: Option<&str>) -> u32 {
+                state.map_or(0, |name| Self::parse(name).map_or(STATE_UNKNOWN, |state| state as u32))
+            }
         }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.as_str() == name)
-    }
-
-    /// The code of a task's `state` in a record: 0 without one, [`STATE_UNKNOWN`] for a string
-    /// that is no state.
-    pub fn code_of(state: Option<&str>) -> u32 {
-        state.map_or(0, |name| {
-            Self::parse(name).map_or(STATE_UNKNOWN, |state| state as u32)
-        })
-    }
+    };
 }
+
+state_enum!(
+    /// Camunda's `UserTaskStateEnum`, in its order (a task's `state`).
+    TaskState {
+        Creating = 1 => "CREATING",
+        Created = 2 => "CREATED",
+        Assigning = 3 => "ASSIGNING",
+        Updating = 4 => "UPDATING",
+        Completing = 5 => "COMPLETING",
+        Completed = 6 => "COMPLETED",
+        Canceling = 7 => "CANCELING",
+        Canceled = 8 => "CANCELED",
+        Failed = 9 => "FAILED",
+    }
+);
+
+state_enum!(
+    /// Camunda's `ProcessInstanceStateEnum` (8.10: `zeebe/gateway-protocol/src/main/proto/v2/`
+    /// process instances), in its order, for a task's optional `processInstanceState`.
+    InstanceState {
+        Active = 1 => "ACTIVE",
+        Suspended = 2 => "SUSPENDED",
+        Completed = 3 => "COMPLETED",
+        Terminated = 4 => "TERMINATED",
+    }
+);
+
+/// The record code of a state string that is not a [`TaskState`] (or an [`InstanceState`]).
+pub const STATE_UNKNOWN: u32 = u32::MAX;
 
 /// The lifecycle facts of one task that the gates look at.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Lifecycle {
+    /// The task's state is `COMPLETED` or `CANCELED`: the engine no longer holds it.
+    pub gone: bool,
+    /// The task says its process instance is not active (any `processInstanceState` but
+    /// `ACTIVE`; a string that is no state too, failing closed).
+    pub halted: bool,
     /// The task's state is not `CREATED` (a task without state counts as `CREATED`).
     pub inactive: bool,
     /// The task's assignee is non-empty and not the principal.
@@ -229,33 +310,51 @@ pub struct Lifecycle {
 }
 
 impl Lifecycle {
-    /// From a record's state code and whether the assignee is someone else.
-    pub const fn new(state_code: u32, assigned_to_other: bool) -> Self {
+    /// From a record's state code, its process-instance state code and whether the assignee is
+    /// someone else.
+    pub const fn new(state_code: u32, instance_code: u32, assigned_to_other: bool) -> Self {
         Lifecycle {
+            gone: state_code == TaskState::Completed as u32
+                || state_code == TaskState::Canceled as u32,
+            halted: instance_code != 0 && instance_code != InstanceState::Active as u32,
             inactive: state_code != 0 && state_code != TaskState::Created as u32,
             assigned_to_other,
         }
     }
 
-    /// The first gate of `op` that this lifecycle refuses.
+    const fn refuses(self, gate: Gate) -> bool {
+        match gate {
+            Gate::Exists => self.gone,
+            Gate::InstanceActive => self.halted,
+            Gate::Created => self.inactive,
+            Gate::NotAssignedToOther => self.assigned_to_other,
+        }
+    }
+
+    /// The first of `gates` that this lifecycle refuses.
     #[allow(
         clippy::indexing_slicing,
         reason = "const evaluation: an index out of range fails the build"
     )]
-    pub const fn refusal(self, op: Operation) -> Option<Gate> {
-        let gates = op.gates();
+    const fn first_refused(self, gates: &[Gate]) -> Option<Gate> {
         let mut i = 0;
         while i < gates.len() {
-            let refused = match gates[i] {
-                Gate::Created => self.inactive,
-                Gate::NotAssignedToOther => self.assigned_to_other,
-            };
-            if refused {
+            if self.refuses(gates[i]) {
                 return Some(gates[i]);
             }
             i += 1;
         }
         None
+    }
+
+    /// The first gate of step 0 (before the tenant) that refuses `op`.
+    pub const fn early_refusal(self, op: Operation) -> Option<Gate> {
+        self.first_refused(op.early_gates())
+    }
+
+    /// The first gate of steps 3 and 4 (after the authorization) that refuses `op`.
+    pub const fn refusal(self, op: Operation) -> Option<Gate> {
+        self.first_refused(op.gates())
     }
 
     /// The operations the lifecycle lets through, as a mask: one lookup in [`LIFECYCLE`].
@@ -264,13 +363,18 @@ impl Lifecycle {
     }
 
     const fn index(self) -> usize {
-        self.inactive as usize | (self.assigned_to_other as usize) << 1
+        self.inactive as usize
+            | (self.assigned_to_other as usize) << 1
+            | (self.gone as usize) << 2
+            | (self.halted as usize) << 3
     }
 
     const fn with_index(index: usize) -> Self {
         Lifecycle {
             inactive: index & 1 != 0,
             assigned_to_other: index & 2 != 0,
+            gone: index & 4 != 0,
+            halted: index & 8 != 0,
         }
     }
 
@@ -283,8 +387,9 @@ impl Lifecycle {
         let mut mask = 0;
         let mut i = 0;
         while i < Operation::ALL.len() {
-            if self.refusal(Operation::ALL[i]).is_none() {
-                mask |= Operation::ALL[i].bit();
+            let op = Operation::ALL[i];
+            if self.early_refusal(op).is_none() && self.refusal(op).is_none() {
+                mask |= op.bit();
             }
             i += 1;
         }
@@ -294,14 +399,14 @@ impl Lifecycle {
 
 /// The lifecycle mask for each combination of [`Lifecycle`], computed at compile time from
 /// [`Operation::gates`].
-static LIFECYCLE: [u8; 4] = lifecycle_table();
+static LIFECYCLE: [u8; 16] = lifecycle_table();
 
 #[allow(
     clippy::indexing_slicing,
     reason = "const evaluation: an index out of range fails the build"
 )]
-const fn lifecycle_table() -> [u8; 4] {
-    let mut table = [0; 4];
+const fn lifecycle_table() -> [u8; 16] {
+    let mut table = [0; 16];
     let mut index = 0;
     while index < table.len() {
         table[index] = Lifecycle::with_index(index).mask_by_gates();
@@ -526,7 +631,8 @@ impl Reach {
     /// Whether `op` is allowed, every step included given `enabled`: the one operation of
     /// [`Reach::actions_mask`], step by step.
     pub fn allows(&self, op: Operation, authorizations_enabled: bool) -> bool {
-        self.tenant_ok
+        self.lifecycle.early_refusal(op).is_none()
+            && self.tenant_ok
             && (!authorizations_enabled || self.first_hit(op).is_some())
             && self.lifecycle.refusal(op).is_none()
     }
@@ -553,6 +659,8 @@ impl Reach {
         Reach {
             tenant_ok: true,
             lifecycle: Lifecycle {
+                gone: false,
+                halted: false,
                 inactive: false,
                 assigned_to_other: false,
             },
@@ -673,7 +781,7 @@ mod tests {
     /// `allows`, the step-by-step reading, on reaches of every shape (seeded).
     #[test]
     fn the_lifecycle_table_agrees_with_the_gates_and_allows() {
-        for index in 0..4 {
+        for index in 0..16 {
             let lifecycle = Lifecycle::with_index(index);
             assert_eq!(lifecycle.index(), index);
             assert_eq!(lifecycle.mask(), lifecycle.mask_by_gates());
@@ -682,6 +790,16 @@ mod tests {
         let reads = Operation::Get.bit() | Operation::Search.bit() | Operation::GetForm.bit();
         assert_eq!(Lifecycle::with_index(1).mask(), reads);
         assert_eq!(Lifecycle::with_index(2).mask(), !Operation::Claim.bit());
+        assert_eq!(
+            Lifecycle::with_index(4).mask(),
+            reads,
+            "a task the engine no longer holds"
+        );
+        assert_eq!(
+            Lifecycle::with_index(8).mask(),
+            reads,
+            "a halted process instance"
+        );
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = || {
             state ^= state << 13;
@@ -692,7 +810,7 @@ mod tests {
         for _ in 0..100_000 {
             let reach = Reach {
                 tenant_ok: next() & 7 != 0,
-                lifecycle: Lifecycle::with_index(usize::from(next() & 3)),
+                lifecycle: Lifecycle::with_index(usize::from(next() & 15)),
                 own: next() & 1 == 1,
                 process_exact: next() & next(),
                 process_wildcard: next() & next() & next(),
@@ -728,10 +846,39 @@ mod tests {
         for name in ["created", "", "CREATED ", "DONE"] {
             assert_eq!(TaskState::code_of(Some(name)), STATE_UNKNOWN);
         }
-        assert!(!Lifecycle::new(0, false).inactive);
-        assert!(!Lifecycle::new(TaskState::Created as u32, false).inactive);
-        assert!(Lifecycle::new(TaskState::Completed as u32, false).inactive);
-        assert!(Lifecycle::new(STATE_UNKNOWN, false).inactive);
-        assert!(Lifecycle::new(77, false).inactive);
+        assert!(!Lifecycle::new(0, 0, false).inactive);
+        assert!(!Lifecycle::new(TaskState::Created as u32, 0, false).inactive);
+        assert!(Lifecycle::new(TaskState::Completed as u32, 0, false).inactive);
+        assert!(Lifecycle::new(STATE_UNKNOWN, 0, false).inactive);
+        assert!(Lifecycle::new(77, 0, false).inactive);
+        for (state, gone) in [
+            (TaskState::Completed, true),
+            (TaskState::Canceled, true),
+            (TaskState::Completing, false),
+            (TaskState::Canceling, false),
+            (TaskState::Failed, false),
+        ] {
+            assert_eq!(
+                Lifecycle::new(state as u32, 0, false).gone,
+                gone,
+                "{state:?}"
+            );
+        }
+        for (i, state) in InstanceState::ALL.into_iter().enumerate() {
+            assert_eq!(state as usize, i + 1);
+            assert_eq!(InstanceState::code_of(Some(state.as_str())), state as u32);
+            assert_eq!(
+                Lifecycle::new(0, state as u32, false).halted,
+                state != InstanceState::Active
+            );
+        }
+        assert!(
+            !Lifecycle::new(0, 0, false).halted,
+            "a task that does not say is active"
+        );
+        assert!(
+            Lifecycle::new(0, InstanceState::code_of(Some("active")), false).halted,
+            "an unknown state fails closed"
+        );
     }
 }

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use crate::authorizer::{Authorizer, Sym, TaskSyms, OTHER_ASSIGNEE};
 use crate::error::{err, AuthzError, ErrorCode, Result};
 use crate::json::{Lexed, Lexer};
-use crate::rules::{Operation, TaskState, STATE_UNKNOWN};
+use crate::rules::{InstanceState, Operation, TaskState, STATE_UNKNOWN};
 use crate::task::{not_an_object, Fault, MAX_CANDIDATES};
 
 impl Authorizer {
@@ -72,7 +72,8 @@ struct Items {
 enum Field {
     /// Missing or null.
     Absent,
-    /// A string: its symbol (for `assignee` and `state` as in [`TaskSyms`]); `key_ok` says
+    /// A string: its symbol (for `assignee`, `state` and `processInstanceState` as in
+    /// [`TaskSyms`]); `key_ok` says
     /// whether it is a valid `userTaskKey`.
     Str { sym: Sym, key_ok: bool },
     /// Present with the wrong type (the JSON kind, for the message).
@@ -283,6 +284,7 @@ impl<'a> Scanner<'a> {
         let mut assignee = Field::Absent;
         let mut tenant = Field::Absent;
         let mut state = Field::Absent;
+        let mut instance = Field::Absent;
         let mut users = List::Ok;
         let mut groups = List::Ok;
         self.users.clear();
@@ -302,6 +304,7 @@ impl<'a> Scanner<'a> {
                     Name::Assignee => assignee = self.scalar(authz, Name::Assignee)?,
                     Name::Tenant => tenant = self.scalar(authz, Name::Tenant)?,
                     Name::State => state = self.scalar(authz, Name::State)?,
+                    Name::Instance => instance = self.scalar(authz, Name::Instance)?,
                     Name::Users => users = self.list(authz, true)?,
                     Name::Groups => groups = self.list(authz, false)?,
                     Name::Other => self.skip_value()?,
@@ -344,12 +347,14 @@ impl<'a> Scanner<'a> {
         list("candidateGroups", groups)?;
         let tenant = string("tenantId", tenant)?;
         let state = string("state", state)?;
+        let instance = string("processInstanceState", instance)?;
         let reach = authz.reach(&TaskSyms {
             key,
             process,
             assignee,
             tenant,
             state,
+            instance,
             candidate_users: &self.users,
             candidate_groups: &self.groups,
         });
@@ -373,6 +378,9 @@ impl<'a> Scanner<'a> {
                     (Name::Assignee, Some(s)) => authz.assignee_sym(Some(s)),
                     (Name::Assignee, None) => OTHER_ASSIGNEE,
                     (Name::State, s) => s.map_or(STATE_UNKNOWN, |s| TaskState::code_of(Some(s))),
+                    (Name::Instance, s) => {
+                        s.map_or(STATE_UNKNOWN, |s| InstanceState::code_of(Some(s)))
+                    }
                     (_, s) => s.map_or(0, |s| authz.sym(s)),
                 };
                 Ok(Field::Str {
@@ -471,6 +479,7 @@ impl<'a> Scanner<'a> {
             b"assignee" => Name::Assignee,
             b"tenantId" => Name::Tenant,
             b"state" => Name::State,
+            b"processInstanceState" => Name::Instance,
             b"candidateUsers" => Name::Users,
             b"candidateGroups" => Name::Groups,
             _ => Name::Other,
@@ -570,6 +579,7 @@ enum Name {
     Assignee,
     Tenant,
     State,
+    Instance,
     Users,
     Groups,
     Other,

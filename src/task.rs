@@ -18,6 +18,10 @@ pub struct Task<'a> {
     /// Camunda's `UserTaskStateEnum` value; absent counts as `CREATED`, and a string that is no
     /// state refuses every operation the lifecycle gates (see `crate::rules`).
     pub state: Option<&'a str>,
+    /// The state of the task's process instance (`ProcessInstanceStateEnum`), which a user task
+    /// of the REST API does not carry: the caller adds it from the process-instance API. Absent
+    /// counts as `ACTIVE`; any other value refuses every write (see `crate::rules`).
+    pub process_instance_state: Option<&'a str>,
 }
 
 impl<'a> Task<'a> {
@@ -63,6 +67,7 @@ impl<'a> Task<'a> {
             candidate_groups: strings("candidateGroups")?,
             tenant_id: string("tenantId")?,
             state: string("state")?,
+            process_instance_state: string("processInstanceState")?,
         })
     }
 }

@@ -94,6 +94,16 @@ pub fn task_states() -> Vec<String> {
         .collect()
 }
 
+/// The process-instance states in the order of their record codes, as [`task_states`] for a
+/// task's `processInstanceState` ([`crate::rules::InstanceState`]).
+#[wasm_bindgen(js_name = instanceStates)]
+pub fn instance_states() -> Vec<String> {
+    crate::rules::InstanceState::ALL
+        .iter()
+        .map(|state| state.as_str().to_owned())
+        .collect()
+}
+
 /// Throws the canonical error for a task the wrapper could not encode.
 #[wasm_bindgen(js_name = checkTask)]
 pub fn check_task(task_json: &str) -> Result<(), JsValue> {
@@ -179,6 +189,21 @@ impl Engine {
         }
     }
 
+    /// The buttons mask (bit = `crate::buttons::Button`) of the one task record at the start of
+    /// the scratch buffer, or [`MASK_INVALID`], as [`Engine::mask_one`] does for actions.
+    #[wasm_bindgen(js_name = buttonsOne)]
+    pub fn buttons_one(&mut self, len: usize) -> u32 {
+        let mut buttons = Vec::with_capacity(1);
+        let decoded = self
+            .scratch
+            .get(..len)
+            .map(|records| self.authorizer.buttons_from_records(records, &mut buttons));
+        match (decoded, buttons.as_slice()) {
+            (Some(Ok(())), [mask]) => u32::from(*mask),
+            _ => MASK_INVALID,
+        }
+    }
+
     /// Decodes `len` words of task records from the scratch buffer, which must hold exactly
     /// `count` records, and returns the address of the `count` actions masks (valid until the
     /// next call). Anything else throws `ERR_TASK_INVALID`: the wrapper never reads a mask
@@ -222,6 +247,15 @@ impl Engine {
         let value = task_value(task_json)?;
         let task = Task::from_json(&value).map_err(into_error)?;
         to_text(&self.authorizer.explain(op, &task))
+    }
+
+    /// `explainButton(button, task)`: Tasklist's button, its screen rule and its operation.
+    #[wasm_bindgen(js_name = explainButton)]
+    pub fn explain_button(&self, button: &str, task_json: &str) -> Result<String, JsValue> {
+        let button = crate::buttons::Button::parse(button).map_err(into_error)?;
+        let value = task_value(task_json)?;
+        let task = Task::from_json(&value).map_err(into_error)?;
+        to_text(&self.authorizer.explain_button(button, &task))
     }
 
     /// `isAuthorized(resourceType, permissionType, resourceId)` with its explanation.

@@ -11,7 +11,9 @@
 //! operations, explanations and `isAuthorized` answers.
 
 use camunda_authz::jwk::{KeySet, SigningJwk};
-use camunda_authz::{base64url, jws, Authorizer, GrantSetPayload, Operation, Task, VerifyOptions};
+use camunda_authz::{
+    base64url, jws, Authorizer, Button, GrantSetPayload, Operation, Task, VerifyOptions,
+};
 use ed25519_dalek::Signer;
 use serde_json::{json, Value};
 
@@ -93,6 +95,41 @@ fn every_corpus_case_decides_as_expected() {
                     checked += 1;
                 }
             }
+            // Tasklist's buttons, where a case gives them.
+            for case in suite["cases"].as_array().into_iter().flatten() {
+                let case_name = format!("{name} / {}", case["name"].as_str().unwrap());
+                let task_json = ours(&case["task"]);
+                let Ok(task) = Task::from_json(&task_json) else {
+                    continue;
+                };
+                if let Some(want) = case.get("buttons") {
+                    let mask = authorizer.buttons_mask(&task);
+                    let got: serde_json::Map<String, Value> = Button::ALL
+                        .into_iter()
+                        .map(|b| (b.as_str().to_owned(), Value::Bool(mask & b.bit() != 0)))
+                        .collect();
+                    if &Value::Object(got.clone()) != want {
+                        failures.push(format!("{case_name}: buttons expected {want}, got {got:?}"));
+                    }
+                    checked += 1;
+                }
+                for (button, want) in case
+                    .get("explainButton")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let b = Button::parse(button).unwrap();
+                    let got = serde_json::to_value(authorizer.explain_button(b, &task)).unwrap();
+                    for (field, value) in want.as_object().unwrap() {
+                        let actual = got.get(field).cloned().unwrap_or(Value::Null);
+                        if &actual != value {
+                            failures.push(format!("{case_name}: explainButton {button} .{field} expected {value}, got {actual} ({})", got["reason"]));
+                        }
+                    }
+                    checked += 1;
+                }
+            }
             for check in suite
                 .get("isAuthorized")
                 .and_then(Value::as_array)
@@ -157,10 +194,15 @@ fn task_records_decide_like_tasks() {
     }
 }
 
-/// A lifecycle refusal names what refused: the task's state, or its assignee, in backticks.
+/// A lifecycle refusal names what refused: the task's state (or its process instance's, when
+/// that is not active), or its assignee, in backticks.
 fn reason_names_what_refused(explained: &Value, task: &Value) -> Result<(), String> {
     let reason = explained["reason"].as_str().unwrap_or_default();
+    let instance_halted = task["processInstanceState"]
+        .as_str()
+        .is_some_and(|s| s != "ACTIVE");
     let field = match explained["code"].as_str() {
+        Some("task-not-active") if instance_halted => "processInstanceState",
         Some("task-not-active") => "state",
         Some("assigned-to-other") => "assignee",
         _ => return Ok(()),

@@ -27,6 +27,7 @@
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use camunda_authz::authorizer::RECORD_HEADER;
 use camunda_authz::base64url;
 use camunda_authz::json;
 use camunda_authz::jwk::{Jwk, Jwks};
@@ -1244,7 +1245,8 @@ fn tasks_and_task_records_fail_with_their_codes() {
         for _ in 0..complete {
             let users = rng.below(3);
             let groups = rng.below(3);
-            records.extend((0..5).map(|_| rng.below(vocabulary as usize + 2) as u32));
+            records
+                .extend((0..RECORD_HEADER - 2).map(|_| rng.below(vocabulary as usize + 2) as u32));
             records.extend([users as u32, groups as u32]);
             records.extend((0..users + groups).map(|_| rng.below(vocabulary as usize + 2) as u32));
         }
@@ -1277,7 +1279,7 @@ fn tasks_and_task_records_fail_with_their_codes() {
             ),
             1 if complete > 0 => assert!(masks.len() < complete, "decided a cut record: {input}"),
             _ => assert!(
-                masks.len() <= records.len() / 6,
+                masks.len() <= records.len() / RECORD_HEADER,
                 "more masks than records: {input}"
             ),
         }

@@ -13,7 +13,7 @@
 //! JavaScript glue sends and the edge path over a search response of the same tasks.
 
 use camunda_authz::model::{Authorization, GrantSetPayload, Principal};
-use camunda_authz::{Authorizer, Operation, Task};
+use camunda_authz::{Authorizer, Button, Operation, Task};
 
 mod common;
 use common::Rng;
@@ -36,11 +36,20 @@ fn exists(minor: u32, name: &str) -> bool {
     minor >= since
 }
 
-/// The naive reference read literally: the reason code of the decision, in step order (tenant,
-/// authorization, state, assignee).
+/// The naive reference read literally: the reason code of the decision, in step order
+/// (existence and the process instance for writes, tenant, authorization, state, assignee).
 fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static str {
     let principal = &payload.principal;
     let is_user = principal.kind == "USER";
+    let read = matches!(op, Operation::Get | Operation::Search | Operation::GetForm);
+    // A command on a task the engine removed (completed, canceled) is 404 before anything else;
+    // one on a task of a halted process instance is 409 before the tenant and the grants.
+    if !read && matches!(task.state, Some("COMPLETED" | "CANCELED")) {
+        return "task-not-active";
+    }
+    if !read && !matches!(task.process_instance_state, None | Some("ACTIVE")) {
+        return "task-not-active";
+    }
     if payload.multi_tenancy_enabled {
         match task.tenant_id {
             Some(t) if !t.is_empty() && principal.tenants.iter().any(|x| x == t) => {}
@@ -55,7 +64,6 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static 
     } else {
         "authorizations-disabled"
     };
-    let read = matches!(op, Operation::Get | Operation::Search | Operation::GetForm);
     if !read && !matches!(task.state, None | Some("CREATED")) {
         return "task-not-active";
     }
@@ -67,6 +75,23 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static 
         }
     }
     granted
+}
+
+/// Tasklist's button read literally: its screen rule on the task's assignee, and its request
+/// allowed by [`naive`].
+fn naive_button(payload: &GrantSetPayload, button: Button, task: &Task<'_>) -> bool {
+    let assignee = task.assignee.filter(|a| !a.is_empty());
+    let mine = payload.principal.kind == "USER" && assignee == Some(payload.principal.id.as_str());
+    let (screen, op) = match button {
+        Button::AssignToMe => (assignee.is_none(), Operation::Claim),
+        Button::Unassign => (assignee.is_some(), Operation::Unassign),
+        Button::Complete => (mine, Operation::Complete),
+    };
+    screen
+        && matches!(
+            naive(payload, op, task),
+            "granted" | "authorizations-disabled"
+        )
 }
 
 /// The authorization step: does any alternative of `op` hold.
@@ -306,6 +331,12 @@ fn task<'a>(rng: &mut Rng) -> Task<'a> {
             1..=3 => Some("CREATED"),
             _ => Some(rng.state()),
         },
+        // Mostly no word of the process instance; else any of its states, or one that is none.
+        process_instance_state: match rng.below(8) {
+            0 => Some("ACTIVE"),
+            1 => Some(rng.pick(&["SUSPENDED", "COMPLETED", "TERMINATED", "active", ""])),
+            _ => None,
+        },
     }
 }
 
@@ -322,6 +353,7 @@ fn task_json(task: &Task<'_>) -> serde_json::Value {
     put("assignee", task.assignee);
     put("tenantId", task.tenant_id);
     put("state", task.state);
+    put("processInstanceState", task.process_instance_state);
     item.insert("candidateUsers".into(), task.candidate_users.clone().into());
     item.insert(
         "candidateGroups".into(),
@@ -355,6 +387,21 @@ fn indexed_evaluator_agrees_with_naive_reference() {
             .masks_from_records(&records, &mut from_records)
             .unwrap();
         assert_eq!(from_records, masks, "records: {tasks:?}");
+        let mut buttons_from_records = Vec::new();
+        authorizer
+            .buttons_from_records(&records, &mut buttons_from_records)
+            .unwrap();
+        for (task, from_record) in tasks.iter().zip(&buttons_from_records) {
+            let mask = authorizer.buttons_mask(task);
+            assert_eq!(*from_record, mask, "buttons from records: {task:?}");
+            for button in Button::ALL {
+                let naive = naive_button(&payload, button, task);
+                let explained = authorizer.explain_button(button, task);
+                if naive != (mask & button.bit() != 0) || explained.allowed != naive {
+                    mismatches.push(format!("button {button:?} naive={naive} mask={mask} explain={}\n  task={task:?}\n  grants={payload:#?}", explained.code.as_str()));
+                }
+            }
+        }
         let items: Vec<serde_json::Value> = tasks.iter().map(task_json).collect();
         let response =
             serde_json::json!({ "items": items, "page": { "totalItems": 8 } }).to_string();

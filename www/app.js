@@ -4,15 +4,15 @@
 //   verifyGrants(token, jwks, { issuer, audience })  the signed grant set, checked offline
 //   new Authorizer(grants)                          then, locally and synchronously:
 //   authz.filter(tasks, "search")                   which tasks you see
-//   authz.actions(task)                             which buttons you get
-//   authz.explain(operation, task)                  why (for every hidden task and denied action)
-// The server (server.mjs) enforces the same rules with the same package; actions.mjs is the
-// shared list of buttons and their task-lifecycle preconditions. The task feed is what a real
+//   authz.explainButton(button, task)               Tasklist's buttons, as Tasklist shows them
+//   authz.explain(operation, task)                  the admin extras, and why (`message` for people)
+// The server (server.mjs) enforces the cluster's rules with the same package; actions.mjs is the
+// shared list of buttons and the requests they send. The task feed is what a real
 // deployment sends: the search response filtered for this grant set by the server's edge path;
 // only "Show hidden tasks" reads the demo's separate unfiltered feed.
 
 import init, { verifyGrants, inspectGrants, Authorizer, AuthzError, createGrantSession } from "/pkg/browser/index.js";
-import { ACTIONS } from "/actions.mjs";
+import { ACTIONS, decide } from "/actions.mjs";
 import { toast as showToast } from "/toasts.js";
 import { describe as describeFocus, restore as restoreFocus, focusLost } from "/focus.js";
 import { ownerOrigin } from "/owners.js";
@@ -354,7 +354,7 @@ async function requestOf(action, task) {
 async function perform(action, task, forced) {
   const call = await requestOf(action, task);
   if (!call) return;
-  const local = state.authz ? state.authz.explain(action.operation, task) : null;
+  const local = state.authz ? decide(state.authz, action, task).why : null;
   const send = () =>
     request(call.path, {
       method: call.method,
@@ -440,7 +440,7 @@ function renderReachability() {
     h("strong", {}, "The server is unreachable. "),
     `Could not ${u.what}. `,
     state.authz
-      ? `Still signed in as ${who} with the last verified grant set (valid until ${new Date(state.grants.payload.exp * 1000).toLocaleTimeString()}); the page keeps deciding with it and retries every few seconds.`
+      ? `Still signed in as ${who} with the last verified grant set (${validity(state.grants.payload.exp)}); the page keeps deciding with it and retries every few seconds.`
       : `Still showing ${who}; nothing is decided without a verified grant set. The page retries every few seconds.`,
   );
 }
@@ -489,6 +489,12 @@ function stillValid(token) {
   }
 }
 
+/** "valid until 10:04:31", or, once `exp` is past (within the clock tolerance), "expired at 10:04:31". */
+function validity(exp) {
+  const at = new Date(exp * 1000).toLocaleTimeString();
+  return exp * 1000 > Date.now() ? `valid until ${at}` : `expired at ${at}, still accepted within the clock tolerance`;
+}
+
 /** The pill's text, including the live countdown to `exp`. */
 function tick() {
   const text = $("#grant-pill-text");
@@ -505,7 +511,7 @@ function tick() {
     }
     text.textContent = left > 0 ? `Verified · expires in ${clock(left)}` : "Verified · expired, within the clock tolerance";
     const exp = $("#exp-left");
-    if (exp) exp.textContent = `in ${clock(left)}`;
+    if (exp) exp.textContent = left > 0 ? `in ${clock(left)}` : `expired ${clock(-left)} ago`;
   } else {
     text.textContent = `Refused · ${state.error?.code ?? ""}`;
   }
@@ -681,13 +687,6 @@ function renderTasks() {
   if (!shown.length) replace(empty, icon("check", "icon big"), h("strong", {}, "Nothing here."), h("span", {}, state.tab === "open" ? "No open tasks you may see." : "No tasks in this view."));
 }
 
-function notApplicableReason(action, task) {
-  if (task.state !== "CREATED") return `the task is ${task.state.toLowerCase()}`;
-  if (action.id === "claim" && task.assignee) return `already assigned to ${userName(task.assignee)}`;
-  if (action.id === "unassign" && !task.assignee) return "the task is not assigned";
-  return "not applicable";
-}
-
 function taskMeta(task) {
   const [prioCls, prioLabel] = priorityOf(task.priority ?? 50);
   const me = state.grants?.payload.principal.id;
@@ -744,16 +743,14 @@ function taskMeta(task) {
 
 function taskCard(task, authz) {
   const key = task.userTaskKey;
-  const decisions = authz.actions(task); // every operation at once (one call into wasm)
   const buttons = [];
-  const primary = ACTIONS.find((a) => a.applies(task) && decisions[a.operation] && (a.id === "claim" || a.id === "complete"))?.id;
-  // Allowed actions first, then (when asked for) the denied ones, each saying why.
-  const applicable = ACTIONS.filter((a) => a.applies(task));
-  const ordered = [...applicable.filter((a) => decisions[a.operation]), ...applicable.filter((a) => !decisions[a.operation])];
-  for (const action of ordered) {
-    const allowed = decisions[action.operation];
+  // Tasklist's buttons as the package answers them (authz.explainButton: the cluster's permission
+  // and Tasklist's screen rule), then the admin extras (authz.explain); allowed ones first, then
+  // (when asked for) the denied ones, each saying why.
+  const shown = ACTIONS.map((action) => ({ action, ...decide(authz, action, task) })).filter((d) => d.shown);
+  const primary = shown.find((d) => d.allowed && (d.action.id === "claim" || d.action.id === "complete"))?.action.id;
+  for (const { action, allowed, why } of [...shown.filter((d) => d.allowed), ...shown.filter((d) => !d.allowed)]) {
     if (!allowed && !state.showDenied) continue;
-    const why = allowed ? null : authz.explain(action.operation, task);
     buttons.push(
       h(
         "button",
@@ -762,7 +759,7 @@ function taskCard(task, authz) {
           class: `btn ${allowed ? (action.id === primary ? "btn-primary" : "btn-secondary") : "btn-denied"}`,
           "data-action": action.id,
           "data-allowed": String(allowed),
-          title: allowed ? `${action.label} (allowed by your grant set)` : `Denied (${why.code}): ${why.reason}. Press to send it anyway and see the server's 403.`,
+          title: allowed ? `${action.label} (allowed by your grant set)` : `Denied (${why.code}): ${why.message} Press to send it anyway and see the server's 403.`,
           onclick: (event) => run(event, () => perform(action, task, !allowed)),
         },
         allowed ? null : icon("lock"),
@@ -804,7 +801,7 @@ function hiddenCard(task, authz) {
       h("span", { class: "hidden-tag" }, icon("eyeOff"), "Hidden from you"),
       h("button", { type: "button", class: "btn btn-link why", "aria-expanded": String(open), "data-why": task.userTaskKey, onclick: () => toggleWhy(task.userTaskKey) }, icon("info"), open ? "Hide why" : "Why?"),
     ),
-    h("p", { class: "hidden-reason", "data-code": why.code }, h("span", { class: "code" }, why.code), " ", reasonText(why.reason)),
+    h("p", { class: "hidden-reason", "data-code": why.code }, h("span", { class: "code" }, why.code), " ", why.message),
     open ? whyPanel(task, authz) : null,
   );
 }
@@ -822,22 +819,23 @@ function grantLine(grant) {
 }
 
 function whyPanel(task, authz) {
-  const rows = [{ id: "view", label: "See it", operation: "search", applies: () => true }, ...ACTIONS].map((action) => {
-    const e = authz.explain(action.operation, task);
-    const applies = action.applies(task);
+  const rows = [{ id: "view", label: "See it", operation: "search" }, ...ACTIONS].map((action) => {
+    const { shown, why: e } = action.id === "view" ? { shown: true, why: authz.explain("search", task) } : decide(authz, action, task);
     return h(
       "tr",
       { "data-op": action.operation, "data-allowed": String(e.allowed), "data-code": e.code },
       h("td", { class: "verdict" }, e.allowed ? h("span", { class: "yes" }, icon("check")) : h("span", { class: "no" }, icon("cross"))),
-      h("th", { scope: "row" }, action.label, h("div", { class: "op" }, action.operation)),
+      h("th", { scope: "row" }, action.label, h("div", { class: "op" }, action.button ? `button ${action.button} · ${action.operation}` : action.operation)),
       h(
         "td",
         {},
+        h("div", { class: "message" }, e.message),
         h("span", { class: `code ${e.allowed ? "code-ok" : ""}` }, e.code),
+        e.refusedBy ? h("span", { class: "matched" }, ` refused by ${e.refusedBy === "screen" ? "Tasklist's screen rule" : "the permission"}`) : null,
         e.matchedBy ? h("span", { class: "matched" }, ` matched by ${e.matchedBy}`) : null,
         h("div", { class: "reason" }, reasonText(e.reason)),
         grantLine(e.grant),
-        applies ? null : h("div", { class: "na" }, `Not offered anyway: ${notApplicableReason(action, task)}.`),
+        shown ? null : h("div", { class: "na" }, task.state !== "CREATED" ? `Not offered: the task is ${task.state.toLowerCase()}.` : "Not offered: Tasklist does not show it on this task."),
       ),
     );
   });

@@ -5,12 +5,15 @@
 // into a grant set: memberships from /v2/authentication/me, mapping rules matched against the
 // token's claims, then every owner's authorizations from /v2/authorizations/search. The API
 // client persona has no user token: the issuer enumerates its memberships with the service
-// account. Nothing here decides anything.
+// account. `decide` is the stand-in's own rule for what the cluster would allow (its
+// tests/camunda-standin/tasks.mjs, written from Camunda's documentation and engine, not from
+// camunda-authz): the demo's end-to-end test takes what the page should show from it.
 
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 
 const STANDIN = new URL("../tests/camunda-standin/index.mjs", import.meta.url);
+const STANDIN_RULES = new URL("../tests/camunda-standin/tasks.mjs", import.meta.url);
 const SERVICE_ACCOUNT = "demo-issuer";
 
 /** What the issuer's service account needs to read (and nothing more). */
@@ -47,7 +50,7 @@ function clusterData(data) {
  */
 export async function startCluster(data, { signingKey, issuer, audience, ttl }) {
   if (!existsSync(STANDIN)) throw new Error("the Camunda stand-in (tests/camunda-standin/) is missing");
-  const [{ startStandin }, { createIssuer }] = await Promise.all([import(STANDIN.href), import("../pkg/issuer/node.js")]);
+  const [{ startStandin }, { allowed }, { createIssuer }] = await Promise.all([import(STANDIN.href), import(STANDIN_RULES.href), import("../pkg/issuer/node.js")]);
   const cluster = clusterData(data);
   const standin = await startStandin(cluster);
   const service = cluster.clients[0];
@@ -84,6 +87,13 @@ export async function startCluster(data, { signingKey, issuer, audience, ttl }) 
       const { type, id } = persona.principal;
       const request = type === "CLIENT" ? { clientId: id } : { userToken: userToken(persona) };
       return issuerFor(persona.cluster).issue(request);
+    },
+    /** Would the stand-in's cluster, with the persona's flags, accept `operation` on `task` from it. */
+    decide(persona, operation, task) {
+      const { type, id } = persona.principal;
+      // The claims of the persona's user token (standin.userToken), which its mapping rules read.
+      const caller = standin.caller(type === "CLIENT" ? { clientId: id } : { username: id, claims: { sub: id, preferred_username: id, ...(persona.claims ?? {}) } });
+      return allowed({ ...standin.data, ...persona.cluster }, caller, operation, task);
     },
     close: () => standin.close(),
   };

@@ -31,7 +31,7 @@ if (!existsSync(join(PKG, "node.mjs"))) {
 const lib = await import(new URL("../pkg/node.mjs", import.meta.url).href);
 const { Authorizer, AuthzError, verifyGrants, signGrants, generateSigningKey } = lib;
 const data = await import("./data.mjs");
-const { ACTIONS, offeredActions } = await import("./actions.mjs");
+const { ACTIONS, open } = await import("./actions.mjs");
 const { Problem, badRequest } = await import("./problem.mjs");
 const { parseSearch, searchTasks } = await import("./search.mjs");
 const { checkRequest } = await import("./guard.mjs");
@@ -64,7 +64,10 @@ if (!Number.isInteger(TTL) || TTL < 10 || TTL > 3600) {
   console.error(`camunda-authz demo: bad --ttl ${JSON.stringify(option("ttl"))}: 10 to 3600 seconds`);
   process.exit(2);
 }
-const CLOCK_TOLERANCE = 30; // seconds of clock skew accepted between this server and a browser
+// Seconds of clock skew accepted between this server and a browser: a small fraction of the
+// lifetime (30 s of a 15-minute grant set, 6 s of a one-minute one), so an expired grant set is not
+// honoured for a large part of its life.
+const CLOCK_TOLERANCE = Math.min(30, Math.floor(TTL / 10));
 const signingKey = generateSigningKey(`demo-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`);
 const strayKey = generateSigningKey("not-published"); // for the "unknown key" variant
 const JWKS = signingKey.jwks; // public keys only
@@ -210,27 +213,27 @@ function findTask(key) {
   return task;
 }
 
-/** Enforces `operation` on `task` with the package; a deny is a 403 carrying the explanation. */
+/**
+ * Enforces `operation` on `task` with the package, answering a deny as Camunda's cluster does:
+ * 404 for a task it no longer holds or of a tenant the caller lacks, 403 without a grant, 409
+ * INVALID_STATE for a task not open to the command or a claim of a task someone else holds. The
+ * problem carries the explanation.
+ */
 function enforce(authz, operation, task, principal) {
   const explanation = authz.explain(operation, task);
   if (!explanation.allowed) {
-    log(`${principal.id} ${operation} ${task.userTaskKey} -> 403 (${explanation.code})`);
-    throw new Problem(
-      403,
-      "FORBIDDEN",
-      `Insufficient permissions to perform operation '${operation}' on user task '${task.userTaskKey}': ${explanation.reason}`,
-      { operation, explanation },
-    );
+    log(`${principal.id} ${operation} ${task.userTaskKey} -> refused (${explanation.code})`);
+    const detail = `Command '${operation.toUpperCase()}' rejected on user task '${task.userTaskKey}': ${explanation.reason}`;
+    const gone = ["COMPLETED", "CANCELED"].includes(task.state);
+    const [status, title] =
+      explanation.code === "tenant-not-assigned" || (explanation.code === "task-not-active" && gone)
+        ? [404, "NOT_FOUND"]
+        : explanation.code === "no-grant"
+          ? [403, "FORBIDDEN"]
+          : [409, "INVALID_STATE"];
+    throw new Problem(status, title, detail, { operation, explanation });
   }
   return explanation;
-}
-
-function requireLifecycle(actionId, task) {
-  const action = ACTIONS.find((a) => a.id === actionId);
-  if (!action.applies(task)) {
-    const why = task.state !== "CREATED" ? `the task is ${task.state}` : actionId === "claim" ? `it is already assigned to '${task.assignee}'` : "the task is not assigned";
-    throw new Problem(409, "INVALID_STATE", `Command '${actionId.toUpperCase()}' rejected on user task '${task.userTaskKey}': ${why}`);
-  }
 }
 
 // --- Routes ----------------------------------------------------------------------------------
@@ -283,16 +286,37 @@ async function config() {
   };
 }
 
-/** What the page should show for a persona, computed here with the package (for the e2e test). */
+/**
+ * What the page should show for a persona (for the e2e test), decided without the package: the
+ * Camunda stand-in's own rules for what the cluster allows (cluster.decide,
+ * tests/camunda-standin/tasks.mjs), and Tasklist's screen rule for each of its buttons, restated
+ * here from Tasklist's source (src/buttons.rs cites it): Assign to me on a task without an
+ * assignee, Unassign on a task with one, Complete only for the assignee. The demo offers no
+ * action on a task that is not open.
+ */
+function tasklistShows(action, task, principal) {
+  if (!open(task)) return false;
+  switch (action.button) {
+    case "assignToMe":
+      return !task.assignee;
+    case "unassign":
+      return !!task.assignee;
+    case "complete":
+      return principal.type === "USER" && !!task.assignee && task.assignee === principal.id;
+    default:
+      return true; // the admin extras: every open task
+  }
+}
+
 async function expected(persona) {
-  const grants = verifyGrants(await issue(persona), JWKS, { issuer: ISSUER, audience: AUDIENCE, clockTolerance: CLOCK_TOLERANCE });
-  const authz = new Authorizer(grants);
-  const visible = authz.filter(tasks, "search");
+  const { principal } = (await cluster.issue(persona)).payload;
+  const allows = (operation, task) => cluster.decide(persona, operation, task);
+  const visible = tasks.filter((t) => allows("search", t));
   const hidden = tasks.filter((t) => !visible.includes(t));
-  const actions = Object.fromEntries(visible.map((t) => [t.userTaskKey, offeredActions(authz, t)]));
-  const forbidden = [];
-  for (const t of visible) for (const a of ACTIONS) if (a.applies(t) && !authz.can(a.operation, t)) forbidden.push({ userTaskKey: t.userTaskKey, action: a.id });
-  return { persona: persona.id, principal: grants.payload.principal, visible: visible.map((t) => t.userTaskKey), hidden: hidden.map((t) => t.userTaskKey), actions, forbidden };
+  const shown = (t) => ACTIONS.filter((a) => tasklistShows(a, t, principal));
+  const actions = Object.fromEntries(visible.map((t) => [t.userTaskKey, shown(t).filter((a) => allows(a.operation, t)).map((a) => a.id)]));
+  const forbidden = visible.flatMap((t) => shown(t).filter((a) => !allows(a.operation, t)).map((a) => ({ userTaskKey: t.userTaskKey, action: a.id })));
+  return { persona: persona.id, principal, visible: visible.map((t) => t.userTaskKey), hidden: hidden.map((t) => t.userTaskKey), actions, forbidden };
 }
 
 async function route(req, res) {
@@ -374,10 +398,15 @@ async function route(req, res) {
     if (method === "POST" && sub === "/assignment") {
       const body = await readBody(req);
       if (typeof body.assignee !== "string" || body.assignee === "") throw new Problem(400, "INVALID_ARGUMENT", "`assignee` must be a non-empty string");
-      // Assigning yourself without override is a claim; anything else sets or overrides the assignee.
-      const actionId = body.allowOverride === false && body.assignee === principal.id ? "claim" : "assign";
+      // As Camunda's REST layer maps it: `allowOverride: false` is the CLAIM command, anything else
+      // (the field absent or true) an override assignment (ASSIGN). A claim is always for the caller:
+      // the engine refuses one naming another user (UserTaskClaimProcessor: "the assignee ... does
+      // not match the calling user").
+      const actionId = body.allowOverride === false ? "claim" : "assign";
+      if (actionId === "claim" && body.assignee !== principal.id) {
+        throw new Problem(403, "FORBIDDEN", `Command 'CLAIM' rejected on user task '${key}': the assignee '${body.assignee}' does not match the calling user '${principal.id}'`);
+      }
       enforce(authz, actionId, task, principal);
-      requireLifecycle(actionId, task);
       task.assignee = body.assignee;
       log(`${principal.id} ${actionId} ${key} -> ${body.assignee}`);
       return send(res, 204, "");
@@ -385,7 +414,6 @@ async function route(req, res) {
 
     if (method === "DELETE" && sub === "/assignee") {
       enforce(authz, "unassign", task, principal);
-      requireLifecycle("unassign", task);
       task.assignee = null;
       log(`${principal.id} unassign ${key}`);
       return send(res, 204, "");
@@ -394,7 +422,6 @@ async function route(req, res) {
     if (method === "POST" && sub === "/completion") {
       await readBody(req);
       enforce(authz, "complete", task, principal);
-      requireLifecycle("complete", task);
       task.state = "COMPLETED";
       task.completionDate = new Date().toISOString();
       task.dueDate = null;
@@ -406,7 +433,6 @@ async function route(req, res) {
       const body = await readBody(req);
       const changeset = body.changeset ?? {};
       enforce(authz, "update", task, principal);
-      requireLifecycle("update", task);
       const next = {};
       if (changeset.priority !== undefined && changeset.priority !== null) {
         const p = changeset.priority;

@@ -16,6 +16,14 @@ const NAMES: [&str; 12] = [
     "2251799813685249", "2251799813685250", "tenant-b",
 ];
 
+/// Task states and process-instance states, known and not (one in four absent).
+const STATES: [&str; 6] = ["CREATED", "COMPLETED", "ASSIGNING", "CANCELED", "created", ""];
+const INSTANCE_STATES: [&str; 6] = ["ACTIVE", "SUSPENDED", "TERMINATED", "COMPLETED", "active", ""];
+
+fn state(byte: Option<u8>, states: &'static [&'static str; 6]) -> Option<&'static str> {
+    byte.filter(|b| b % 4 != 3).map(|b| states[usize::from(b / 4) % states.len()])
+}
+
 fn name(byte: u8) -> Option<&'static str> {
     // One in eight fields is absent.
     (byte % 8 != 7).then(|| NAMES[usize::from(byte / 8) % NAMES.len()])
@@ -62,7 +70,8 @@ fuzz_target!(|data: &[u8]| {
             tenant_id: field(3),
             candidate_users: list(4),
             candidate_groups: list(5),
-            ..Task::default()
+            state: state(chunk.get(6).copied(), &STATES),
+            process_instance_state: state(chunk.get(7).copied(), &INSTANCE_STATES),
         });
     }
     let mut records = Vec::new();

@@ -4,7 +4,7 @@ import * as glue from "../wasm/camunda_authz.js";
 import { AuthzError } from "./errors.js";
 import type { ErrorCode, Thrown } from "./errors.js";
 import { call } from "./module.js";
-import type { Operation } from "./types.js";
+import type { ButtonName, Operation } from "./types.js";
 
 /** The user-task operations, in mask-bit order. */
 export const OPERATIONS = Object.freeze(["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"] as const satisfies readonly Operation[]);
@@ -18,6 +18,16 @@ export function operationBit(op: unknown): number {
   if (op.length > 64) throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op.slice(0, 64)}…\``);
   call(() => glue.checkOperation(op), "ERR_OPERATION_UNKNOWN");
   throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown operation \`${op}\``);
+}
+
+/** Tasklist's buttons, in mask-bit order. */
+export const BUTTONS = Object.freeze(["assignToMe", "unassign", "complete"] as const satisfies readonly ButtonName[]);
+
+/** `name` checked as one of BUTTONS; throws ERR_OPERATION_UNKNOWN for anything else. */
+export function buttonName(name: unknown): ButtonName {
+  if ((BUTTONS as readonly unknown[]).includes(name)) return name as ButtonName;
+  if (typeof name !== "string") throw new AuthzError("ERR_OPERATION_UNKNOWN", `a button must be a string, not ${name === null ? "null" : typeof name}`);
+  throw new AuthzError("ERR_OPERATION_UNKNOWN", `unknown button \`${name.slice(0, 64)}\`; expected one of ${BUTTONS.join(", ")}`);
 }
 
 /** `JSON.stringify`, with a failure (a cycle, a BigInt) thrown as an AuthzError with `code`. */

@@ -1,12 +1,12 @@
 // The Authorizer: decides user-task operations (`can`, `actions`, `filter`, `masks`, `explain`)
 // and any resource (`isAuthorized`) for one verified grant set, locally and synchronously.
 import * as glue from "../wasm/camunda_authz.js";
-import { jsonText, operationBit } from "./arguments.js";
+import { buttonName, jsonText, operationBit } from "./arguments.js";
 import { AuthzError } from "./errors.js";
 import { VerifiedGrants, grantsHandle } from "./grants.js";
 import { call, memory, ready } from "./module.js";
 import { MAX_TASK_CHARS, objectPrototypeHoldsFields, plainTask, taskError, taskFields } from "./task-reader.js";
-import type { Actions, Decision, Explanation, GrantSetPayload, Operation, OrOther, PermissionType, ResourceType, Task } from "./types.js";
+import type { Actions, ButtonExplanation, ButtonName, Buttons, Decision, Explanation, GrantSetPayload, Operation, OrOther, PermissionType, ResourceType, Task } from "./types.js";
 import { CHUNK_WORDS, TaskRecords, copyText, taskCount } from "./wasm-inputs.js";
 
 /** At most this many characters (UTF-16 code units) in one `filterSearchResponse` text. */
@@ -59,7 +59,8 @@ export class Authorizer {
     return new (Authorizer as unknown as TrustedConstructor)(call(() => glue.Engine.fromUnverifiedPayload(text), "ERR_GRANTS_MALFORMED"), TRUSTED);
   }
 
-  #mask(task: unknown): number {
+  /** The task's record at the start of the scratch buffer; returns its length in words. */
+  #encodeOne(task: unknown): number {
     ready();
     const entry = ++this.#calls;
     let end: number;
@@ -69,7 +70,11 @@ export class Authorizer {
       throw taskError(error);
     }
     if (entry !== this.#calls) throw reentered();
-    const mask = this.#engine.maskOne(end); // infallible: > 0xff means a malformed record
+    return end;
+  }
+
+  #mask(task: unknown): number {
+    const mask = this.#engine.maskOne(this.#encodeOne(task)); // infallible: > 0xff means a malformed record
     if (mask > 0xff) throw new AuthzError("ERR_TASK_INVALID", "the task could not be read"); // fail closed
     return mask;
   }
@@ -94,6 +99,24 @@ export class Authorizer {
       complete: (m & 64) !== 0,
       update: (m & 128) !== 0,
     };
+  }
+
+  /**
+   * Camunda Tasklist's buttons on `task` for the principal: each is the cluster's permission for
+   * its request (`assignToMe`: claim, `unassign`, `complete`) AND Tasklist's screen rule for it
+   * ("Assign to me" only on a task without an assignee; "Unassign" only on an assigned one;
+   * "Complete" only for the task's assignee). Use `actions` for what the cluster permits.
+   */
+  buttons<T extends Task>(task: T): Buttons {
+    const m = this.#engine.buttonsOne(this.#encodeOne(task)); // infallible: > 0xff means a malformed record
+    if (m > 0xff) throw new AuthzError("ERR_TASK_INVALID", "the task could not be read"); // fail closed
+    return { assignToMe: (m & 1) !== 0, unassign: (m & 2) !== 0, complete: (m & 4) !== 0 };
+  }
+
+  /** Why Tasklist's `button` is shown on `task` or not: its screen rule first, then its operation (`refusedBy` says which refused). */
+  explainButton<T extends Task>(button: ButtonName, task: T): ButtonExplanation {
+    const name = buttonName(button);
+    return JSON.parse(call(() => this.#engine.explainButton(name, this.#taskText(task)), "ERR_TASK_INVALID"));
   }
 
   /** The tasks on which `operation` (default `"search"`) is allowed: the same objects, in order. */
@@ -185,14 +208,17 @@ export class Authorizer {
   // `{ allowed, operation, code, reason, grant?, matchedBy?, resourceType?, permissionType? }`.
   explain<T extends Task>(operation: Operation, task: T): Explanation {
     operationBit(operation);
+    return JSON.parse(call(() => this.#engine.explain(operation, this.#taskText(task)), "ERR_TASK_INVALID"));
+  }
+
+  /** The task's decision fields as JSON text, read as `JSON.stringify` reads them. */
+  #taskText(task: unknown): string {
     ready();
-    let text: string;
     try {
-      text = JSON.stringify(plainTask(task, taskFields()));
+      return JSON.stringify(plainTask(task, taskFields()));
     } catch (error) {
       throw taskError(error);
     }
-    return JSON.parse(call(() => this.#engine.explain(operation, text), "ERR_TASK_INVALID"));
   }
 
   /** Any resource: `isAuthorized("PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "invoice")`. */

@@ -13,7 +13,7 @@ import { call } from "./module.js";
 // (null in a list), non-finite numbers null, a list's length as `JSON.stringify` takes it
 // (ToLength). The bounds (docs/bounds.md) are checked before anything is copied.
 //
-// The fast path reads the six fields directly, which is what JSON reads when the task is a
+// The fast path reads the fields directly, which is what JSON reads when the task is a
 // plain object (prototype `Object.prototype`, which holds none of the fields nor `toJSON`, or
 // null) without `toJSON`: then a field is either the task's own property or absent. Anything
 // else (a class instance, `Object.create(proto)`, a polluted `Object.prototype`, `toJSON`)
@@ -33,6 +33,7 @@ export interface TaskFields {
   assignee: string | null;
   tenant: string | null;
   state: string | null;
+  instance: string | null;
   users: readonly unknown[] | null;
   nUsers: number;
   groups: readonly unknown[] | null;
@@ -48,6 +49,7 @@ export interface RawTask {
   readonly assignee?: unknown;
   readonly tenantId?: unknown;
   readonly state?: unknown;
+  readonly processInstanceState?: unknown;
   readonly candidateUsers?: unknown;
   readonly candidateGroups?: unknown;
   readonly toJSON?: unknown;
@@ -55,7 +57,7 @@ export interface RawTask {
 
 /** The decision fields of a task being read (each Authorizer reuses one: no allocation per task). */
 export function taskFields(): TaskFields {
-  return { key: null, process: null, assignee: null, tenant: null, state: null, users: null, nUsers: 0, groups: null, nGroups: 0, chars: 0 };
+  return { key: null, process: null, assignee: null, tenant: null, state: null, instance: null, users: null, nUsers: 0, groups: null, nGroups: 0, chars: 0 };
 }
 
 /**
@@ -67,7 +69,7 @@ export function taskFields(): TaskFields {
  * `objectPrototypeHoldsFields`, `plainTask` and the record.
  */
 export function readTask(task: unknown, f: TaskFields): TaskFields {
-  f.key = f.process = f.assignee = f.tenant = f.state = f.users = f.groups = null;
+  f.key = f.process = f.assignee = f.tenant = f.state = f.instance = f.users = f.groups = null;
   f.nUsers = f.nGroups = f.chars = 0;
   readTaskExactly(task, f);
   if (f.chars > MAX_TASK_CHARS) throw tooManyChars();
@@ -85,7 +87,7 @@ function readTaskExactly(task: unknown, f: TaskFields): void {
   }
 }
 
-const FIELD_NAMES = new Set(["userTaskKey", "processDefinitionId", "assignee", "tenantId", "state", "candidateUsers", "candidateGroups"]);
+const FIELD_NAMES = new Set(["userTaskKey", "processDefinitionId", "assignee", "tenantId", "state", "processInstanceState", "candidateUsers", "candidateGroups"]);
 
 /** Sets field `name` of `f` from the task's `value` (as read, before JSON's conversions). */
 function readField(f: TaskFields, name: string, value: unknown): void {
@@ -104,6 +106,9 @@ function readField(f: TaskFields, name: string, value: unknown): void {
       break;
     case "state":
       f.state = stringField(f, value, name);
+      break;
+    case "processInstanceState":
+      f.instance = stringField(f, value, name);
       break;
     case "candidateUsers":
       f.nUsers = listLength((f.users = listField(value, name)), name);
@@ -124,7 +129,7 @@ export function keyField(f: TaskFields, value: unknown): string | null {
 /** Whether someone added a task field or `toJSON` to `Object.prototype` (prototype pollution). */
 export function objectPrototypeHoldsFields(): boolean {
   const p = Object.prototype;
-  return "userTaskKey" in p || "processDefinitionId" in p || "assignee" in p || "tenantId" in p || "state" in p || "candidateUsers" in p || "candidateGroups" in p || "toJSON" in p;
+  return "userTaskKey" in p || "processDefinitionId" in p || "assignee" in p || "tenantId" in p || "state" in p || "processInstanceState" in p || "candidateUsers" in p || "candidateGroups" in p || "toJSON" in p;
 }
 
 /** A string field's value, or null when JSON would leave it out or make it null. */
@@ -283,6 +288,7 @@ export function plainTask(task: unknown, f: TaskFields): Record<string, string |
   if (f.assignee !== null) out.assignee = f.assignee;
   if (f.tenant !== null) out.tenantId = f.tenant;
   if (f.state !== null) out.state = f.state;
+  if (f.instance !== null) out.processInstanceState = f.instance;
   const entries = (list: readonly unknown[], n: number, name: string): string[] => {
     const values: string[] = [];
     for (let i = 0; i < n; i++) {

@@ -173,15 +173,24 @@ export interface Task {
   tenantId?: string | null | undefined;
   /** One of Camunda's `UserTaskStateEnum` values; absent counts as `CREATED`. */
   state?: string | null | undefined;
+  /**
+   * The state of the task's process instance (`ACTIVE`, `SUSPENDED`, `COMPLETED`, `TERMINATED`,
+   * as the process-instance API reports it), which Camunda's user-task object does not carry:
+   * add it where you know it. Absent counts as `ACTIVE`; any other value refuses every write
+   * (8.10 rejects commands on a task whose process instance is suspended).
+   */
+  processInstanceState?: string | null | undefined;
 }
 
 // --- Decisions ------------------------------------------------------------------------------
 
 /**
- * Why a decision came out as it did, for programs (`reason` says it for people). A denial names
- * the first step that refuses, in this order: `tenant-not-assigned`, `no-grant`,
- * `task-not-active` (the task is not in state `CREATED`), `assigned-to-other` (a claim of a task
- * assigned to someone else).
+ * Why a decision came out as it did, for programs (`reason` is the technical sentence, `message`
+ * the short one for people). A denial names the first step that refuses, in this order:
+ * `task-not-active` for a write on a task the engine no longer holds (`COMPLETED`, `CANCELED`) or
+ * whose process instance is not active, `tenant-not-assigned`, `no-grant`, `task-not-active` (the
+ * task is not in state `CREATED`), `assigned-to-other` (a claim of a task assigned to someone
+ * else).
  */
 export type ReasonCode =
   | "granted"
@@ -190,6 +199,14 @@ export type ReasonCode =
   | "no-grant"
   | "task-not-active"
   | "assigned-to-other";
+
+/**
+ * The codes of `explainButton`: an operation's (`ReasonCode`), or the screen rule of Tasklist's
+ * that refused: `already-assigned` ("Assign to me" on an assigned task), `not-assigned`
+ * ("Unassign" on an unassigned one), `not-assignee` ("Complete" on a task that is not the
+ * principal's).
+ */
+export type ButtonReasonCode = ReasonCode | "already-assigned" | "not-assigned" | "not-assignee";
 
 /** What made the deciding grant apply. */
 export type MatchedBy =
@@ -201,12 +218,34 @@ export type MatchedBy =
   | "candidateUsers"
   | "candidateGroups";
 
+/**
+ * The facts a decision was made from, each present when the input had it: for an app that
+ * words its own message per `code`.
+ */
+export interface DecisionParams {
+  userTaskKey?: string;
+  processDefinitionId?: string;
+  /** The task's assignee (absent when the task has none). */
+  assignee?: string;
+  /** With an assignee: whether it is the principal. */
+  assignedToPrincipal?: boolean;
+  state?: string;
+  processInstanceState?: string;
+  tenantId?: string;
+  /** `explainAuthorized`: the resource asked about. */
+  resourceId?: string;
+}
+
 /** A decision with its reason (`isAuthorized`'s, through `explainAuthorized`). */
 export interface Decision {
   allowed: boolean;
   code: ReasonCode;
-  /** One sentence for people. */
+  /** One technical sentence: the step that refused, or the grant that allowed and how. */
   reason: string;
+  /** One short sentence for a person, e.g. "Assigned to marek: only the assignee can complete it." */
+  message: string;
+  /** What `message` was made from. */
+  params: DecisionParams;
   /** The authorization that granted it. */
   grant?: Authorization;
   matchedBy?: MatchedBy;
@@ -219,6 +258,22 @@ export interface Explanation extends Decision {
   operation: Operation;
 }
 
+/** Camunda Tasklist's buttons on a task, in the order of the bits of a buttons mask. */
+export type ButtonName = "assignToMe" | "unassign" | "complete";
+
+/** Each of Tasklist's buttons: shown (and enabled) for the principal, or not. */
+export type Buttons = { [K in ButtonName]: boolean };
+
+/**
+ * `explainButton`'s answer: the decision on the button's operation (`operation`: claim,
+ * unassign, complete), or the refusal of Tasklist's screen rule; `refusedBy` says which refused.
+ */
+export interface ButtonExplanation extends Omit<Explanation, "code"> {
+  code: ButtonReasonCode;
+  button: ButtonName;
+  /** With `allowed: false`: `"screen"` when Tasklist's own rule hides the button, else `"permission"`. */
+  refusedBy?: "screen" | "permission";
+}
 
 // --- Keys and grant sets --------------------------------------------------------------------
 

@@ -7,13 +7,15 @@ import { MAX_CANDIDATES, MAX_TASK_CHARS, isKey, keyField, listEntry, listField, 
 import type { RawTask } from "./task-reader.js";
 
 // A task crosses into wasm as a record of integers (see `Authorizer::masks_from_records`):
-// [key, process, assignee, tenant, state, nUsers, nGroups], then the candidate users and groups
-// that the grant set names, as symbols. Strings the grant set does not name are 0, except a
-// non-empty assignee (OTHER: someone else may hold the task) and a state (OTHER: not one the
-// core knows); state codes come from the core (`taskStates()`: code i + 1 is entry i).
-const RECORD_HEADER = 7;
+// [key, process, assignee, tenant, state, instance, nUsers, nGroups], then the candidate users
+// and groups that the grant set names, as symbols. Strings the grant set does not name are 0,
+// except a non-empty assignee (OTHER: someone else may hold the task) and the two states (OTHER:
+// not one the core knows); state codes come from the core (`taskStates()` and
+// `instanceStates()`: code i + 1 is entry i).
+const RECORD_HEADER = 8;
 const OTHER = 0xffffffff;
 let stateCodes: Map<string, number> | null = null; // Map of state name -> record code, read from the core once
+let instanceCodes: Map<string, number> | null = null; // the same for process-instance states
 /** `masks` hands records to wasm in chunks of about this many words. */
 export const CHUNK_WORDS = 1 << 16;
 /** The scratch buffer never holds more: a chunk plus one task with both lists at their bound. */
@@ -57,6 +59,7 @@ export class TaskRecords {
     this.#engine = engine;
     this.#syms = new Map(engine.vocabulary().map((s, i) => [s, i + 1]));
     stateCodes ??= new Map(glue.taskStates().map((s, i) => [s, i + 1]));
+    instanceCodes ??= new Map(glue.instanceStates().map((s, i) => [s, i + 1]));
   }
 
   /** The scratch view over wasm memory with room for `len` words (re-made when memory moved). */
@@ -80,7 +83,7 @@ export class TaskRecords {
    */
   encode(task: unknown, at: number, clean: boolean): number {
     const f = this.#fields;
-    let key: string | null = null, process: string | null = null, assignee: string | null = null, tenant: string | null = null, state: string | null = null;
+    let key: string | null = null, process: string | null = null, assignee: string | null = null, tenant: string | null = null, state: string | null = null, instance: string | null = null;
     let users: readonly unknown[] | null = null, groups: readonly unknown[] | null = null;
     let nUsers = 0, nGroups = 0, chars = 0, proto;
     if (typeof task === "object" && task !== null && ((proto = Object.getPrototypeOf(task)) === null || (proto === Object.prototype && clean)) && (task as RawTask).toJSON === undefined) {
@@ -109,6 +112,10 @@ export class TaskRecords {
         if (typeof v === "string") (state = v), (chars += v.length);
         else state = stringField(f, v, "state");
       }
+      if ((v = (task as RawTask).processInstanceState) !== undefined) {
+        if (typeof v === "string") (instance = v), (chars += v.length);
+        else instance = stringField(f, v, "processInstanceState");
+      }
       if ((v = (task as RawTask).candidateUsers) !== undefined) {
         if (Array.isArray(v) && (v as RawTask).toJSON === undefined && (n = v.length) >>> 0 === n && n <= MAX_CANDIDATES) (users = v), (nUsers = n);
         else nUsers = listLength((users = listField(v, "candidateUsers")), "candidateUsers");
@@ -120,7 +127,7 @@ export class TaskRecords {
       chars += f.chars;
     } else {
       readTask(task, f);
-      ({ key, process, assignee, tenant, state, users, nUsers, groups, nGroups, chars } = f);
+      ({ key, process, assignee, tenant, state, instance, users, nUsers, groups, nGroups, chars } = f);
     }
     const syms = this.#syms;
     let view = this.#room(at + RECORD_HEADER);
@@ -129,6 +136,7 @@ export class TaskRecords {
     view[at + 2] = assignee === null || assignee === "" ? 0 : (syms.get(assignee) ?? OTHER);
     view[at + 3] = tenant === null ? 0 : (syms.get(tenant) ?? 0);
     view[at + 4] = state === null ? 0 : (stateCodes!.get(state) ?? OTHER);
+    view[at + 5] = instance === null ? 0 : (instanceCodes!.get(instance) ?? OTHER);
     // Only candidates the grant set names are written (the others can never match). Entries
     // that are not strings go through `listEntry`, which throws or converts them as JSON does.
     let w = at + RECORD_HEADER;
@@ -155,8 +163,8 @@ export class TaskRecords {
     }
     if (chars > MAX_TASK_CHARS) throw tooManyChars();
     if (view.length === 0) view = this.#room(w); // a getter above grew wasm memory: re-make the view
-    view[at + 5] = cu;
-    view[at + 6] = w - at - RECORD_HEADER - cu;
+    view[at + 6] = cu;
+    view[at + 7] = w - at - RECORD_HEADER - cu;
     return w;
   }
 

@@ -3,7 +3,7 @@ import { Session } from "./session.js";
 import type { GrantSession, GrantSessionOptions } from "./types.js";
 
 export type { GrantSession, GrantSessionOptions, GrantSessionState, SessionFailure } from "./types.js";
-export type { DeniedAuthorizer, DeniedCode, DeniedDecision, DeniedExplanation } from "./denied.js";
+export type { DeniedAuthorizer, DeniedButtonExplanation, DeniedCode, DeniedDecision, DeniedExplanation } from "./denied.js";
 export type { SessionError, SessionErrorCode } from "./errors.js";
 export type { FetchLike, FetchResponseLike, HeadersSource } from "./fetch.js";
 export type { Timers } from "./timers.js";

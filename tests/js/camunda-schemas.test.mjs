@@ -69,7 +69,15 @@ function refusal(version, task) {
   return null;
 }
 
-/** The corpus cases to check: `{ where, versions, task }`. */
+/**
+ * The one field a task may carry that the API's user task does not: `processInstanceState`, the
+ * state of its process instance, which the caller adds from the process-instance API (docs/rules.md,
+ * step 0). It is checked against that API's enum; the rest of the task must be a user task.
+ */
+const ADDED_BY_CALLER = "processInstanceState";
+const INSTANCE_STATES = new Set(["ACTIVE", "SUSPENDED", "COMPLETED", "TERMINATED"]);
+
+/** The corpus cases to check: `{ where, versions, task }` (the task without the caller's field). */
 function apiCases() {
   const cases = [];
   for (const [file, doc] of Object.entries(loadCorpus())) {
@@ -83,7 +91,12 @@ function apiCases() {
           continue;
         }
         if (typeof c.task !== "object" || c.task === null || Array.isArray(c.task)) continue;
-        cases.push({ where, versions, task: c.task });
+        const { [ADDED_BY_CALLER]: instance, ...task } = c.task;
+        // A process-instance state the API has, or null; anything else must say why it is there.
+        if (instance !== undefined && instance !== null && !INSTANCE_STATES.has(instance)) {
+          assert.fail(`${where}: \`${ADDED_BY_CALLER}\` ${JSON.stringify(instance)} is not one the process-instance API reports (say why in "notFromApi")`);
+        }
+        cases.push({ where, versions, task });
       }
     }
   }

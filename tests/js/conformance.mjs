@@ -70,11 +70,20 @@ export function conformance(lib, corpus) {
             eq(explained.allowed, c.expect[op], `${at}: explain(${op}).allowed`);
             eq(explained.operation, op, `${at}: explain(${op}).operation`);
             ok(typeof explained.reason === "string" && explained.reason.length > 0, `${at}: explain(${op}) has no reason`);
+            ok(typeof explained.message === "string" && explained.message.length > 0, `${at}: explain(${op}) has no message`);
+            ok(typeof explained.params === "object" && explained.params !== null, `${at}: explain(${op}) has no params`);
           }
           for (const [op, want] of Object.entries(c.explain ?? {})) {
             const got = authz.explain(op, c.task);
             for (const [field, value] of Object.entries(want)) eq(got[field] ?? null, value, `${at}: explain(${op}).${field}`);
             namesWhatRefused(got, c.task, `${at}: explain(${op})`);
+          }
+          // Tasklist's buttons: each the operation's answer AND the screen rule (when the case says).
+          if (c.buttons) eq(authz.buttons(c.task), c.buttons, `${at}: buttons`);
+          for (const [button, want] of Object.entries(c.explainButton ?? {})) {
+            const got = authz.explainButton(button, c.task);
+            eq(got.button, button, `${at}: explainButton(${button}).button`);
+            for (const [field, value] of Object.entries(want)) eq(got[field] ?? null, value, `${at}: explainButton(${button}).${field}`);
           }
         }
         for (const op of OPS) {
@@ -250,7 +259,8 @@ export function conformance(lib, corpus) {
 
 /** A lifecycle refusal names what refused: the task's state or its assignee, in backticks. */
 function namesWhatRefused(explained, task, what) {
-  const field = { "task-not-active": "state", "assigned-to-other": "assignee" }[explained.code];
+  const halted = typeof task.processInstanceState === "string" && task.processInstanceState !== "ACTIVE";
+  const field = { "task-not-active": halted ? "processInstanceState" : "state", "assigned-to-other": "assignee" }[explained.code];
   if (field === undefined) return;
   ok(explained.reason.includes(`\`${task[field]}\``), `${what}: the reason does not name ${field} \`${task[field]}\`: ${explained.reason}`);
 }

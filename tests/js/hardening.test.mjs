@@ -82,17 +82,18 @@ test("the record decoder decodes exactly the tasks it is told, or throws (src/wa
   const engine = glue.Engine.fromUnverifiedPayload(JSON.stringify(PAYLOAD));
   const sales = engine.vocabulary().indexOf("sales") + 1;
   const ptr = engine.scratch(16);
-  new Uint32Array(wasmBuffer(), ptr, 8).set([0, 0, 0, 0, 0, 0, 1, sales]);
-  const masks = new Uint8Array(wasmBuffer(), engine.maskMany(8, 1), 1);
+  // [key, process, assignee, tenant, state, instance, nUsers, nGroups, ...groups] (RECORD_HEADER).
+  new Uint32Array(wasmBuffer(), ptr, 9).set([0, 0, 0, 0, 0, 0, 0, 1, sales]);
+  const masks = new Uint8Array(wasmBuffer(), engine.maskMany(9, 1), 1);
   assert.equal(masks[0] & 2, 2, "one record decoded");
-  assert.throws(() => engine.maskMany(8, 2), (e) => e.code === "ERR_TASK_INVALID", "one record where two are said");
+  assert.throws(() => engine.maskMany(9, 2), (e) => e.code === "ERR_TASK_INVALID", "one record where two are said");
   assert.throws(() => engine.maskMany(1 << 20, 1), (e) => e.code === "ERR_TASK_INVALID", "records beyond the buffer");
   assert.throws(() => engine.maskMany(0, 1), (e) => e.code === "ERR_TASK_INVALID", "no record where one is said");
   assert.ok(engine.maskOne(0) > 0xff, "maskOne of no record is the invalid mask");
   // Buffers grow with try_reserve: memory that cannot be had is refused (address 0), no trap.
   assert.equal(engine.scratch(2 ** 30), 0, "4 GiB of scratch");
   assert.equal(engine.textBuffer(2 ** 32 - 1), 0, "4 GiB of text");
-  assert.equal(new Uint8Array(wasmBuffer(), engine.maskMany(8, 1), 1)[0], masks[0], "the engine still decides");
+  assert.equal(new Uint8Array(wasmBuffer(), engine.maskMany(9, 1), 1)[0], masks[0], "the engine still decides");
   engine.free();
 });
 

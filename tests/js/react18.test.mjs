@@ -31,11 +31,11 @@ test("the example type-checks against the built declarations and React 18's type
 // The client: an app bundled by esbuild as a user's would be (the browser build of the package,
 // React 18 from tests/js/react18), its .wasm next to the bundle.
 const APP = `
-import { createElement as h } from "react";
+import { createElement as h, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { createGrantSession } from "camunda-authz";
 import * as bindings from "camunda-authz/react";
-import { ISSUED, probeOf } from "PROBE";
+import { ISSUED, TASK, probeOf } from "PROBE";
 const { GrantSessionProvider, useGrantSession } = bindings;
 const { tokens, jwks } = window.__fixtures;
 let issued = 0;
@@ -49,9 +49,12 @@ const seen = (window.__seen = []);
 const Probe = probeOf(h, bindings);
 function Recorder() {
   const { status } = useGrantSession();
+  const [, setTick] = useState(0);
+  window.__rerender = () => setTick((t) => t + 1); // a render with the same session and task object
   if (seen.length < 1000) seen.push(status); // every render's status, in order (bounded, should it loop)
   return h(Probe);
 }
+window.__task = TASK;
 createRoot(document.getElementById("root")).render(h(GrantSessionProvider, { session }, h(Recorder)));
 window.__session = session;
 `;
@@ -96,9 +99,27 @@ test("Chromium, React 18 createRoot: loading, then verified with the granted but
       throw new Error(`${e.message}\npage errors: ${errors.join("\n")}`);
     });
     assert.equal(await page.textContent("#actions"), "get,search,getForm,claim");
-    assert.deepEqual(await page.$$eval("button", (bs) => bs.map((b) => b.textContent)), ["Assign to me"]);
+    assert.deepEqual(await page.$$eval("button", (bs) => bs.map((b) => b.textContent)), ["Assign to me", "Assign to me (Tasklist)"]);
+    assert.equal(await page.textContent("#buttons"), "assignToMe");
+    assert.equal(await page.textContent("i"), "hidden:not-assignee:screen");
     assert.equal(await page.textContent("em"), "denied:no-grant");
     assert.equal((await page.evaluate(() => window.__seen))[0], "loading", "the first render comes before the grant set is verified");
+    // The task changed in place (the same object, someone else now holds it) and a render with
+    // the same grant set: every hook decides it again, as <Can> in the same render does.
+    await page.evaluate(() => {
+      window.__task.assignee = "marek";
+      window.__rerender();
+    });
+    await page.waitForFunction(() => document.getElementById("claim")?.textContent === "false", null, { timeout: 10_000 });
+    assert.equal(await page.textContent("#actions"), "get,search,getForm", "useActions follows the task's content");
+    assert.equal(await page.textContent("#buttons"), "", "useButtons follows the task's content");
+    assert.deepEqual(await page.$$eval("button", (bs) => bs.map((b) => b.textContent)), [], "<Can> agrees");
+    await page.evaluate(() => {
+      delete window.__task.assignee;
+      window.__rerender();
+    });
+    await page.waitForFunction(() => document.getElementById("claim")?.textContent === "true", null, { timeout: 10_000 });
+    assert.equal(await page.textContent("#buttons"), "assignToMe");
     // A renewal that brings a grant set without the claim grant: the buttons follow, and the
     // state never goes back to loading.
     await page.evaluate(() => window.__session.refresh());

@@ -7,17 +7,21 @@
 //   first transformed by esbuild (types stripped, JSX automatic runtime; not type-checked).
 //   Every other block needs a language (```sh, ```console, ...) and never runs.
 // - Words after the language choose the runtimes: `node` (the default), `deno`, `workerd`,
-//   `browser` (headless Chromium, a fresh page per block, bundled by esbuild as an app would be,
-//   the block's own `await init()` loads the .wasm), `edge` = node deno workerd, `service` (the
+//   `edge-light` (Vercel's edge-runtime, the block bundled as Next.js does), `browser` (headless
+//   Chromium, a fresh page per block, built by Vite as an app would be, the block's own
+//   `await init()` loads the .wasm), `edge` = node deno workerd edge-light, `service` (the
 //   block is a server program of its own, run with node against the Camunda stand-in: CAMUNDA_*,
 //   PORT and USER_TOKEN in its environment). ```js edge, ```js browser. A block
 //   that exports a fetch handler must name its runtimes (edge code never defaults to Node alone).
-// - Each block is its own ES module. Names it uses without defining them come from a fixed set
+// - Each block is its own ES module, run as written and bundled as its runtime bundles it (workerd:
+//   each block a Worker that Wrangler bundles; edge-light: an Edge function per block; browser: a
+//   Vite build); no entry imports the package's namespace, which would hide a module a bundler drops.
+//   Names it uses without defining them come from a fixed set
 //   of fixture globals: token, jwks, tasks, task, upstream, authz, render, app,
 //   camundaAuthorizationsOf, env (tests/js/snippets/harness.mjs, docs/snippets.md). A page also
 //   has GET /api/grants -> { token, jwks } and GET /.well-known/jwks.json.
 // - A block whose default export has `fetch` is served: the harness calls it with (request, env),
-//   env = { JWKS (text), ISSUER, CAMUNDA (a fake Orchestration Cluster on 127.0.0.1) }; it must
+//   env = { JWKS (text), ISSUER, CAMUNDA (a fake Orchestration Cluster on 127.0.0.1), CAMUNDA_TOKEN }; it must
 //   answer a request without credentials with a status below 500.
 // - HTML comments directly before the block (invisible on GitHub and npm):
 //     <!-- snippet-skip: why -->       the block does not run; a reason is required
@@ -51,9 +55,9 @@ function project() {
     const { runDir } = await installPackage("snippets");
     // A React app has react and react-dom next to the package: tests/js's own copies.
     for (const name of ["react", "react-dom", "scheduler"]) symlinkSync(join(HERE, "node_modules", name), join(runDir, "node_modules", name), "dir");
-    const offsets = await writeProject(runDir, toRun);
+    const { offsets, entries } = await writeProject(runDir, toRun);
     const fixtures = await makeFixtures();
-    return { runDir, offsets, ...fixtures };
+    return { runDir, offsets, entries, ...fixtures };
   })();
   return projectPromise;
 }
@@ -61,7 +65,7 @@ function project() {
 const started = new Map();
 /** Each runtime starts once, on first use. */
 function runtime(name) {
-  if (!started.has(name)) started.set(name, project().then(({ runDir, data }) => startRuntime(name, runDir, data)));
+  if (!started.has(name)) started.set(name, project().then(({ runDir, data, entries }) => startRuntime(name, runDir, data, entries)));
   return started.get(name);
 }
 
@@ -193,7 +197,7 @@ test("extract: the markers, and the mistakes it refuses", () => {
     b.map((x) => [x.line, x.lang, x.runtimes, x.skip, x.prelude, x.checks, x.code]),
     [
       [2, "js", ["node"], "shell output", "", [], "x()"],
-      [8, "ts", ["node", "deno", "workerd"], null, "const a = 1;", ["search-proxy"], "a;"],
+      [8, "ts", ["node", "deno", "workerd", "edge-light"], null, "const a = 1;", ["search-proxy"], "a;"],
       [12, "js", ["node"], "(no reason given)", "", [], ""],
       [19, "js", ["node"], null, "", [], ""],
       [25, "js", ["node"], null, "", [], "export default { async fetch() {} };"],

@@ -57,6 +57,22 @@ const PACKED_FILES = [
   "core/wasm-inputs.js",
   "deno.js",
   "edge-light.js",
+  "edge/body.d.ts",
+  "edge/body.js",
+  "edge/index.d.ts",
+  "edge/index.js",
+  "edge/keys.d.ts",
+  "edge/keys.js",
+  "edge/options.d.ts",
+  "edge/options.js",
+  "edge/pages.d.ts",
+  "edge/pages.js",
+  "edge/problem.d.ts",
+  "edge/problem.js",
+  "edge/types.d.ts",
+  "edge/types.js",
+  "edge/upstream.d.ts",
+  "edge/upstream.js",
   "index.d.cts",
   "index.d.ts",
   "index.js",
@@ -106,6 +122,8 @@ const PACKED_FILES = [
   "issuer/shapes.js",
   "issuer/workerd.d.ts",
   "issuer/workerd.js",
+  "node-wasm.d.ts",
+  "node-wasm.js",
   "node.cjs",
   "node.mjs",
   "package.json",
@@ -298,7 +316,10 @@ test("package: npm pack holds the entries, the two builds' .wasm, and an exports
   const { info, tarball, installed } = await scratch();
   assert.deepEqual(info.files.map((f) => f.path).sort(), PACKED_FILES, "packed files");
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
-  assert.equal(pkg.sideEffects, false);
+  // Only the entries that load the module on import have side effects (tests/js/edge-bundlers.test.mjs
+  // bundles them): every other module may be dropped by a bundler when nothing of it is used.
+  assert.deepEqual(pkg.sideEffects, ["./workerd.js", "./edge-light.js", "./deno.js", "./node.mjs", "./node.cjs", "./issuer/deno.js"]);
+  for (const file of pkg.sideEffects) assert.ok(existsSync(join(installed, file)), `sideEffects names ${file}, a file of the package`);
   assert.equal(pkg.type, "module");
   const root = pkg.exports["."];
   assert.equal(Object.keys(root)[0], "types", "`types` comes first");
@@ -485,24 +506,65 @@ test("TypeScript: tsc --noEmit --strict on consumers of every API (ESM, CommonJS
   assert.deepEqual([...declared].sort(), Object.keys(lib).sort(), "index.d.ts declares every export and nothing else");
 });
 
-test("TypeScript: with the `browser` condition the types are the browser build's (no signGrants, no generateSigningKey)", async () => {
+test("TypeScript: with the `browser` condition the types are the browser build's (no signGrants, no generateSigningKey, no createSearchProxy)", async () => {
   const { runDir } = await scratch();
   const tsc = join(BIN, "tsc");
   // As a Vite app's tsconfig sets it: verifying type-checks, signing and key generation do not.
   const browserTypes = join(runDir, "types-browser");
   mkdirSync(browserTypes, { recursive: true });
   writeFileSync(join(browserTypes, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "esnext", moduleResolution: "bundler", customConditions: ["browser"], lib: ["es2022", "dom"], types: [] }, files: ["app.ts"] }));
-  const app = (call) => `import init, { verifyGrants, Authorizer, signGrants, generateSigningKey } from "camunda-authz";\nawait init();\nconst grants = verifyGrants("t", { keys: [] }, { issuer: "https://tasklist.example.com", audience: "tasklist" });\nnew Authorizer(grants).can("claim", { userTaskKey: "1" });\nvoid signGrants; void generateSigningKey;\n${call}\nexport {};\n`;
+  const app = (call) => `import init, { verifyGrants, Authorizer, signGrants, generateSigningKey, createSearchProxy } from "camunda-authz";\nawait init();\nconst grants = verifyGrants("t", { keys: [] }, { issuer: "https://tasklist.example.com", audience: "tasklist" });\nnew Authorizer(grants).can("claim", { userTaskKey: "1" });\nvoid signGrants; void generateSigningKey; void createSearchProxy;\n${call}\nexport {};\n`;
   const tscOn = async (source) => {
     writeFileSync(join(browserTypes, "app.ts"), source);
     return run(tsc, ["-p", join(browserTypes, "tsconfig.json")], { cwd: runDir });
   };
   const verifying = await tscOn(app(""));
   assert.equal(verifying.code, 0, `the browser build's types: verify and decide:\n${verifying.stdout}${verifying.stderr}`);
-  for (const call of ['signGrants({}, "{}");', 'generateSigningKey("k");']) {
+  for (const call of ['signGrants({}, "{}");', 'generateSigningKey("k");', 'createSearchProxy({ upstream: "https://c.example", jwks: { keys: [] }, issuer: null, audience: null });']) {
     const refused = await tscOn(app(call));
     assert.notEqual(refused.code, 0, `the browser build's types must refuse ${call}`);
     assert.match(refused.stdout, /not callable/, `${call}: ${refused.stdout}`);
+  }
+});
+
+test("TypeScript: createSearchProxy's options and handler, strict with exactOptionalPropertyTypes; misuse does not compile", async () => {
+  const { runDir } = await scratch();
+  const dir = join(runDir, "types-edge");
+  mkdirSync(dir, { recursive: true });
+  const options = { strict: true, exactOptionalPropertyTypes: true, noEmit: true, target: "es2022", module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom"], types: [] };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["worker.ts"] }));
+  const worker = (extra) => `import { createSearchProxy, type SearchProxy, type SearchProxyOptions, type SearchProxyError } from "camunda-authz";
+interface Env { CAMUNDA: string; JWKS: string; TOKEN: string }
+let proxy: SearchProxy | undefined;
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const options: SearchProxyOptions = {
+      upstream: env.CAMUNDA, jwks: env.JWKS, issuer: "https://tasklist.example.com", audience: ["tasklist"],
+      credentials: async () => ({ authorization: \`Bearer \${env.TOKEN}\` }),
+      expectSubject: (r) => r.headers.get("x-user") ?? "", maxUpstreamPages: 5,
+      onError: (e: SearchProxyError) => console.log(e.status, e.code, e.detail),
+    };
+    proxy ??= createSearchProxy(options);
+    return proxy(request);
+  },
+};
+${extra}
+`;
+  const tsc = (source) => {
+    writeFileSync(join(dir, "worker.ts"), source);
+    return run(join(BIN, "tsc"), ["-p", join(dir, "tsconfig.json")], { cwd: runDir });
+  };
+  const ok = await tsc(worker(""));
+  assert.equal(ok.code, 0, `${ok.stdout}${ok.stderr}`);
+  for (const misuse of [
+    'createSearchProxy({ jwks: "{}", issuer: null, audience: null });', // no upstream
+    'createSearchProxy({ upstream: "u", jwks: "{}", audience: null });', // no issuer
+    'createSearchProxy({ upstream: "u", jwks: "{}", issuer: null, audience: null, credentials: () => ({ authorization: 1 }) });',
+    'createSearchProxy({ upstream: "u", jwks: "{}", issuer: null, audience: null, fillPages: "yes" });',
+    'const n: number = createSearchProxy({ upstream: "u", jwks: "{}", issuer: null, audience: null });',
+  ]) {
+    const refused = await tsc(worker(misuse));
+    assert.notEqual(refused.code, 0, `must not compile: ${misuse}`);
   }
 });
 

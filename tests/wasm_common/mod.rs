@@ -3,7 +3,7 @@
 //! `crypto.getRandomValues`.
 
 use camunda_authz::wasm::{
-    check_task, generate_signing_key, sign, task_states, verify, Engine, Keys,
+    check_task, generate_signing_key, sign, task_states, verify, Engine, Keys, MASK_INVALID,
 };
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
@@ -104,37 +104,45 @@ fn task_records_cross_in_bulk() {
     let mut engine = Engine::from_unverified_payload(PAYLOAD).unwrap();
     let vocabulary = engine.vocabulary();
     let sales = vocabulary.iter().position(|s| s == "sales").unwrap() as u32 + 1;
-    assert!(engine.scratch(31) != 0);
-    // Write four records through the same path the JS wrapper uses (7 header words: key,
-    // process, assignee, tenant, state, users, groups): `sales` as a candidate group; nothing;
-    // `sales` and state COMPLETED; `sales` and an assignee outside the vocabulary.
-    // Everything that may allocate comes before the view: growing memory detaches its buffer.
+    assert!(engine.scratch(35) != 0);
+    // Write four records through the same path the JS wrapper uses (8 header words: key,
+    // process, assignee, tenant, state, the process instance's state, users, groups): `sales` as
+    // a candidate group; nothing; `sales` and state COMPLETED; `sales` and an assignee outside
+    // the vocabulary. Everything that may allocate comes before the view: growing memory
+    // detaches its buffer.
     let completed = task_states().iter().position(|s| s == "COMPLETED").unwrap() as u32 + 1;
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().into();
     let view = js_sys::Uint32Array::new_with_byte_offset_and_length(
         &memory.buffer(),
-        engine.scratch(31) as u32,
-        31,
+        engine.scratch(35) as u32,
+        35,
     );
     let other = u32::MAX;
     view.copy_from(&[
-        0, 0, 0, 0, 0, 0, 1, sales, //
-        0, 0, 0, 0, 0, 0, 0, //
-        0, 0, 0, 0, completed, 0, 1, sales, //
-        0, 0, other, 0, 0, 0, 1, sales,
+        0, 0, 0, 0, 0, 0, 0, 1, sales, //
+        0, 0, 0, 0, 0, 0, 0, 0, //
+        0, 0, 0, 0, completed, 0, 0, 1, sales, //
+        0, 0, other, 0, 0, 0, 0, 1, sales,
     ]);
-    let ptr = engine.mask_many(31, 4).unwrap();
+    let ptr = engine.mask_many(35, 4).unwrap();
     let masks =
         js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr as u32, 4)
             .to_vec();
     assert_eq!(masks, vec![0b0100_1111, 0, 0b0000_0111, 0b0100_0111]);
+    // One record: its Tasklist buttons (bit 0 Assign to me, 1 Unassign, 2 Complete).
+    assert_eq!(
+        engine.buttons_one(9),
+        0b001,
+        "unassigned, claimable: Assign to me"
+    );
+    assert_eq!(engine.buttons_one(8), MASK_INVALID, "a record cut short");
     assert_eq!(
         code(engine.mask_many(3, 1).unwrap_err()),
         "ERR_TASK_INVALID",
         "a truncated record fails closed"
     );
     assert_eq!(
-        code(engine.mask_many(13, 3).unwrap_err()),
+        code(engine.mask_many(17, 3).unwrap_err()),
         "ERR_TASK_INVALID",
         "fewer records than tasks fails closed (no stale mask is read)"
     );

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use camunda_authz::json::{self, Value};
 use camunda_authz::{AuthzError, KeySet};
 
-use crate::output::{io_message, note, shown};
+#[cfg(unix)]
+use crate::output::note;
+use crate::output::{io_message, shown};
 use crate::Fail;
 
 /// What an input holds, and so the most bytes it may have.

@@ -7,40 +7,44 @@
 // token the Camunda stand-in knows, and its user).
 import assert from "node:assert/strict";
 import * as jose from "jose";
-import { SEARCH, USER, VISIBLE } from "./fixtures.mjs";
+import { SERVICE_TOKEN, USER, VISIBLE } from "./fixtures.mjs";
 
 export const checks = {
   /**
-   * An edge proxy of /v2/user-tasks/search: the grant set in `x-camunda-grants`; a good one
-   * gives the cluster's response with only the allowed `items` (`page` kept), after forwarding
-   * the query and the caller's `authorization`; a bad or missing one gives 401 with its code.
+   * The edge search proxy (createSearchProxy with a shared credential): the grant set in
+   * `x-camunda-grants`; a good one gives the cluster's items that it allows, the page filled and
+   * its `page` saying what the caller can see, after one request to the cluster with the caller's
+   * query and the shared credential; a missing or forged one gives a 401 problem with its code.
    */
   async "search-proxy"({ fetch, data, cluster }) {
-    const query = JSON.stringify({ filter: { state: "CREATED" }, page: { limit: 50 } });
+    const query = { filter: { state: "CREATED" }, page: { limit: 50 } };
     const post = (grants) =>
       fetch("/v2/user-tasks/search", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: "Bearer user-token", ...(grants === undefined ? {} : { "x-camunda-grants": grants }) },
-        body: query,
+        body: JSON.stringify(query),
       });
     const seen = cluster.requests.length;
     const ok = await post(data.token);
     const body = await ok.text();
     assert.equal(ok.status, 200, `a good grant set: 200, not ${ok.status} ${body}`);
-    assert.deepEqual(JSON.parse(body), { ...SEARCH, items: VISIBLE }, "the cluster's response with only the visible items, `page` kept");
+    const { items, page } = JSON.parse(body);
+    assert.deepEqual(items, VISIBLE, "only the visible items");
+    assert.deepEqual([page.totalItems, page.hasMoreTotalItems], [VISIBLE.length, false], "the page counts what the caller sees: 2 of the cluster's 4");
     const sent = cluster.requests.slice(seen);
-    assert.equal(sent.length, 1, "one request to the cluster");
-    assert.deepEqual([sent[0].method, sent[0].path, sent[0].body, sent[0].headers.authorization], ["POST", "/v2/user-tasks/search", query, "Bearer user-token"], "the query and the caller's authorization are forwarded");
+    assert.equal(sent.length, 1, "one request to the cluster (it answered every task at once)");
+    assert.deepEqual([sent[0].method, sent[0].path, JSON.parse(sent[0].body), sent[0].headers.authorization], ["POST", "/v2/user-tasks/search", query, `Bearer ${SERVICE_TOKEN}`], "the caller's query, with the shared credential");
 
     const [h, p, s] = data.token.split(".");
     for (const [what, grants, code] of [
       ["a forged grant set", `${h}.${p}.${s[0] === "A" ? "B" : "A"}${s.slice(1)}`, "ERR_GRANTS_SIGNATURE"],
-      ["no grant set", undefined, "ERR_GRANTS_MALFORMED"],
+      ["no grant set", undefined, "ERR_GRANTS_MISSING"],
     ]) {
       const refused = await post(grants);
       const text = await refused.text();
       assert.equal(refused.status, 401, `${what}: 401, not ${refused.status} ${text}`);
-      assert.equal(JSON.parse(text).code, code, `${what}: the AuthzError's code`);
+      assert.equal(refused.headers.get("content-type"), "application/problem+json", what);
+      assert.equal(JSON.parse(text).code, code, `${what}: the problem's code`);
     }
     assert.equal(cluster.requests.length, seen + 1, "a refused request never reaches the cluster");
   },

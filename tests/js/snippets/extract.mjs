@@ -5,7 +5,7 @@
 /** Info-string languages that are JavaScript (or TypeScript / JSX, transformed before running). */
 export const LANGUAGES = { js: "js", javascript: "js", mjs: "js", ts: "ts", typescript: "ts", jsx: "jsx", tsx: "tsx" };
 /** Info-string words that choose the runtimes; without any, a block runs in Node. */
-export const RUNTIME_WORDS = { node: ["node"], deno: ["deno"], workerd: ["workerd"], browser: ["browser"], edge: ["node", "deno", "workerd"], service: ["service"] };
+export const RUNTIME_WORDS = { node: ["node"], deno: ["deno"], workerd: ["workerd"], "edge-light": ["edge-light"], browser: ["browser"], edge: ["node", "deno", "workerd", "edge-light"], service: ["service"] };
 
 const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 const MARKER = /^<!--\s*snippet-([a-z]+):([\s\S]*?)-->$/;

@@ -41,6 +41,8 @@ const TASKS = [
   task("2251799813685304", { candidateUsers: ["someone-else"] }),
 ];
 export const VISIBLE = [TASKS[0], TASKS[2]];
+/** The bearer token of the cluster's shared reader (a service account), as a Worker's secret holds it. */
+export const SERVICE_TOKEN = "service-account-token";
 export const SEARCH = { items: TASKS, page: { totalItems: 4, startCursor: "WzFd", endCursor: "WzRd", hasMoreTotalItems: false } };
 
 /** The fixture data (sent to every runtime's harness) and the fake cluster; `close()` stops it. */
@@ -73,7 +75,7 @@ export async function makeFixtures() {
     audience: AUDIENCE,
     user: USER,
     authorizations: AUTHORIZATIONS,
-    env: { JWKS: JSON.stringify(jwks), ISSUER, CAMUNDA: cluster.url },
+    env: { JWKS: JSON.stringify(jwks), ISSUER, CAMUNDA: cluster.url, CAMUNDA_TOKEN: SERVICE_TOKEN },
   };
   return { data, cluster };
 }

@@ -1,7 +1,8 @@
-// Runs README snippets inside one runtime (Node, Deno, workerd or a browser page), behind a
-// fetch-style handler so the test drives every runtime the same way. Copied next to the
-// generated block modules in the scratch project; it imports nothing itself (the entry of each
-// runtime passes the package and the block loaders).
+// Runs README snippets inside one runtime (Node, Deno, workerd, Vercel's edge-runtime or a browser
+// page), behind a fetch-style handler so the test drives every runtime the same way. Copied next
+// to the generated block modules in the scratch project; it imports nothing itself: the entry of
+// each runtime passes the two functions the `authz` fixture is made with (named imports, never the
+// package's namespace, which would keep every module a bundler should drop) and the block loaders.
 //
 //   POST /run/ID   body: the fixture data (JSON)  -> { ok, fetchHandler, routes } or { ok: false, error }
 //     sets the fixture globals (see fixtureGlobals), then imports the block's module once (and
@@ -12,14 +13,14 @@
 
 const json = (value, status = 200) => new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
 
-export function makeHarness(lib, loaders) {
+export function makeHarness(api, loaders) {
   const served = new Map();
   return async function handle(request) {
     const url = new URL(request.url);
     const [, kind, id, ...rest] = url.pathname.split("/");
     if (kind === "run" && request.method === "POST" && loaders[id]) {
       const data = await request.json();
-      const fixtures = fixtureGlobals(lib, data);
+      const fixtures = fixtureGlobals(api, data);
       Object.defineProperties(globalThis, fixtures.descriptors);
       let module;
       try {
@@ -52,8 +53,9 @@ export function makeHarness(lib, loaders) {
  * The fixture bindings every block sees as globals (its own declarations shadow them):
  * token, jwks, tasks, task, upstream, authz (built on first use, so a browser block still needs
  * its `await init()`), render, app, camundaAuthorizationsOf, env. docs/snippets.md lists them.
+ * `api` is `{ Authorizer, verifyGrants }` as the runtime's entry imported them.
  */
-export function fixtureGlobals(lib, data) {
+export function fixtureGlobals(api, data) {
   const tasks = structuredClone(data.tasks);
   const routes = [];
   const render = (...args) => void render.calls.push(args);
@@ -73,7 +75,7 @@ export function fixtureGlobals(lib, data) {
   const descriptors = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, writable: true, configurable: true }]));
   descriptors.authz = {
     configurable: true,
-    get: () => (authz ??= new lib.Authorizer(lib.verifyGrants(data.token, data.jwks, { issuer: data.issuer, audience: data.audience }))),
+    get: () => (authz ??= new api.Authorizer(api.verifyGrants(data.token, data.jwks, { issuer: data.issuer, audience: data.audience }))),
   };
   return { descriptors, routes };
 }

@@ -1,38 +1,49 @@
 // The runtimes README snippets run in, each started once and driven through the harness
-// (tests/js/snippets/harness.mjs) with `call(path, init) -> Response`:
-//   node     the test's own process imports the entry (the package resolves from the scratch project)
-//   deno     one `deno run` with only --allow-net=127.0.0.1, serving the harness over HTTP
-//   workerd  one workerd serving a Worker bundled as Wrangler does (esbuild, workerd conditions,
-//            the .wasm kept as a module, one chunk per block); outbound fetch may reach 127.0.0.1
-//   browser  headless Chromium, a fresh page per block; the blocks bundled as an app's build
-//            would (esbuild, browser conditions, the .wasm copied next to the bundle, as the npm
-//            README says for esbuild), so the block's own `await init()` fetches the .wasm
-//   service  not a harness: each block is its own Node.js program (a server), run against the
-//            Camunda stand-in; see startService
+// (tests/js/snippets/harness.mjs) with `call(path, init) -> Response`. Each block runs as written,
+// bundled as its runtime bundles it: no entry imports the package's namespace (`import * as`),
+// which would keep every module a tree-shaking bundler drops from the block's own imports.
+//   node        the test's own process imports the entry (the package resolves from the scratch project)
+//   deno        one `deno run` with only --allow-net=127.0.0.1, serving the harness over HTTP
+//   workerd     each block its own Worker, bundled by Wrangler (`wrangler deploy --dry-run`) and
+//               served by its own workerd; outbound fetch may reach 127.0.0.1
+//   edge-light  each block its own Edge function, bundled as Next.js does (esbuild, edge-light
+//               conditions, `.wasm?module` compiled outside the sandbox) in Vercel's edge-runtime
+//   browser     headless Chromium, a fresh page per block; the blocks built by Vite as an app's
+//               production build (the .wasm emitted as an asset), so the block's own `await init()`
+//               fetches it
+//   service     not a harness: each block is its own Node.js program (a server), run against the
+//               Camunda stand-in; see startService
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { dirname, extname, join, normalize, relative, sep } from "node:path";
+import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BIN, bundleWorker, denoEnv, launchChromium, spawnServer, startWorkerd as serveWorker, workerdConfig, workerdModules } from "../support/runtimes.mjs";
+import { BIN, denoEnv, launchChromium, spawnServer, startEdge, startWorkerd as serveWorker, workerdConfig, wranglerBuild } from "../support/runtimes.mjs";
 import { moduleOf } from "./extract.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LOADERS = { js: null, ts: "ts", jsx: "jsx", tsx: "tsx" };
 
-/** Writes the harness, one module per block and one entry per runtime into `runDir`. */
+/** Where each runtime's entries import the `authz` fixture's two functions from: named, as a program would. */
+const API = 'import { Authorizer, verifyGrants } from "camunda-authz";\nimport { makeHarness } from "./harness.mjs";\n';
+/** Runtimes that bundle each block as a program of its own (one entry per block). */
+const PER_BLOCK = ["workerd", "edge-light"];
+/** Runtimes whose blocks run without `export` inside a request (no I/O at a Worker's top level). */
+const DEFERRED = ["workerd", "edge-light"];
+
+/** Writes the harness, one module per block and the entries of each runtime into `runDir`. */
 export async function writeProject(runDir, blocks) {
   copyFileSync(join(HERE, "harness.mjs"), join(runDir, "harness.mjs"));
   mkdirSync(join(runDir, "blocks"), { recursive: true });
   const esbuild = await import("esbuild");
   const offsets = {};
-  const files = { workerd: {} };
+  const deferredFile = {};
   for (const block of blocks) {
     for (const deferred of [false, true]) {
       const { text, offset, deferred: wrapped } = moduleOf(block, { deferred });
-      if (deferred && (!wrapped || !block.runtimes.includes("workerd"))) continue;
+      if (deferred && (!wrapped || !block.runtimes.some((r) => DEFERRED.includes(r)))) continue;
       const name = `${block.id}${wrapped ? ".deferred" : ""}.mjs`;
-      if (wrapped) files.workerd[block.id] = name;
+      if (wrapped) deferredFile[block.id] = name;
       else offsets[block.id] = offset;
       const loader = LOADERS[block.lang];
       const code = loader ? (await esbuild.transform(text, { loader, format: "esm", jsx: "automatic", sourcefile: `${block.id}.${block.lang}` })).code : text;
@@ -43,17 +54,22 @@ export async function writeProject(runDir, blocks) {
     node: "",
     deno: 'Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: ({ port }) => console.log(JSON.stringify({ port })) }, handle);\n',
     workerd: "export default { fetch: handle };\n",
+    "edge-light": "export default handle;\n",
     browser: "globalThis.__handle = handle;\n",
   };
+  const loaderOf = (runtime, b) => `  ${JSON.stringify(b.id)}: () => import(${JSON.stringify(`./blocks/${(DEFERRED.includes(runtime) && deferredFile[b.id]) || `${b.id}.mjs`}`)}),\n`;
+  const entries = {};
   for (const [runtime, tail] of Object.entries(tails)) {
-    const file = (b) => files[runtime]?.[b.id] ?? `${b.id}.mjs`;
-    const loaders = blocks.filter((b) => b.runtimes.includes(runtime)).map((b) => `  ${JSON.stringify(b.id)}: () => import(${JSON.stringify(`./blocks/${file(b)}`)}),\n`);
-    writeFileSync(
-      join(runDir, `entry-${runtime}.mjs`),
-      `import * as lib from "camunda-authz";\nimport { makeHarness } from "./harness.mjs";\nexport const handle = makeHarness(lib, {\n${loaders.join("")}});\n${tail}`,
-    );
+    const mine = blocks.filter((b) => b.runtimes.includes(runtime));
+    // One program per block where the runtime deploys one (a Worker, an Edge function); else one for all.
+    const groups = PER_BLOCK.includes(runtime) ? mine.map((b) => [`entry-${runtime}-${b.id}.mjs`, [b]]) : [[`entry-${runtime}.mjs`, mine]];
+    entries[runtime] = {};
+    for (const [file, group] of groups) {
+      writeFileSync(join(runDir, file), `${API}export const handle = makeHarness({ Authorizer, verifyGrants }, {\n${group.map((b) => loaderOf(runtime, b)).join("")}});\n${tail}`);
+      for (const b of group) entries[runtime][b.id] = file;
+    }
   }
-  return offsets;
+  return { offsets, entries };
 }
 
 /**
@@ -61,9 +77,9 @@ export async function writeProject(runDir, blocks) {
  * `{ call, problems, close }` (and `page` in the browser, `service` for a service block), shared
  * by every block but in the browser and for services.
  */
-export async function startRuntime(runtime, runDir, fixtures) {
-  const start = { node: startNode, deno: startDeno, workerd: startWorkerd, browser: startBrowser, service: startService }[runtime];
-  return start(runDir, fixtures);
+export async function startRuntime(runtime, runDir, fixtures, entries) {
+  const start = { node: startNode, deno: startDeno, workerd: startWorkerd, "edge-light": startEdgeLight, browser: startBrowser, service: startService }[runtime];
+  return start(runDir, fixtures, entries[runtime] ?? {});
 }
 
 const shared = (call, close) => ({ session: () => ({ call, problems: () => [], close: async () => {} }), close });
@@ -87,21 +103,47 @@ async function startDeno(runDir) {
   return shared(over(base), close);
 }
 
-async function startWorkerd(runDir) {
-  const out = join(runDir, "workerd");
-  await bundleWorker(join(runDir, "entry-workerd.mjs"), out, { splitting: true, outdir: out, metafile: false });
-  const modules = walk(out).filter((f) => f.endsWith(".js"));
-  modules.sort((a, b) => (a === "entry-workerd.js" ? -1 : b === "entry-workerd.js" ? 1 : a.localeCompare(b)));
-  const wasm = walk(out).filter((f) => f.endsWith(".wasm"));
-  writeFileSync(join(out, "config.capnp"), workerdConfig({ modules: workerdModules(modules, wasm), outbound: true }));
-  const { base, close } = await serveWorker(out);
-  return shared(over(base), close);
+/** `call` of runtimes with a program per block: `/run/ID` and `/serve/ID/...` go to block ID's. */
+function perBlock(programs) {
+  return async (path, init) => {
+    const id = path.split("/")[2];
+    const program = programs.get(id);
+    if (!program) return Response.json({ error: `no program for block ${id}` }, { status: 404 });
+    return program(path, init);
+  };
 }
 
-function walk(dir, base = dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split(sep).join("/")],
-  );
+/** Each workerd block: its entry bundled by Wrangler into its own folder, served by its own workerd. */
+async function startWorkerd(runDir, _fixtures, entries) {
+  const programs = new Map();
+  const closers = [];
+  const close = async () => {
+    for (const c of closers) await c();
+  };
+  try {
+    for (const [id, entry] of Object.entries(entries)) {
+      const out = join(runDir, "workerd", id);
+      const modules = await wranglerBuild(join(runDir, entry), out, { home: join(runDir, ".wrangler-home") });
+      writeFileSync(join(out, "config.capnp"), workerdConfig({ modules, outbound: true }));
+      const { base, close: stop } = await serveWorker(out);
+      closers.push(stop);
+      programs.set(id, over(base));
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return shared(perBlock(programs), close);
+}
+
+/** Each edge-light block: an Edge function of its own, bundled as Next.js does, in edge-runtime. */
+async function startEdgeLight(runDir, _fixtures, entries) {
+  const programs = new Map();
+  for (const [id, entry] of Object.entries(entries)) {
+    const { runtime } = await startEdge(join(runDir, entry), { "process.env.NODE_ENV": '"production"' });
+    programs.set(id, (path, init) => runtime.dispatchFetch(`http://snippets.test${path}`, init));
+  }
+  return shared(perBlock(programs), async () => {});
 }
 
 // --- the browser ---------------------------------------------------------------------------------
@@ -109,27 +151,18 @@ function walk(dir, base = dir) {
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 
 /**
- * Bundles the browser entry as an app's build would (esbuild, browser conditions, one chunk per
- * block) into `dist`, with the `.wasm` next to it, where `init()` looks for it.
+ * Builds the browser entry as an app's production build would (Vite: browser conditions, a chunk
+ * per block, the `.wasm` that `init()` loads through `new URL(..., import.meta.url)` emitted as an
+ * asset) into `dist`.
  */
 async function bundleForBrowser(runDir, dist) {
-  const esbuild = await import("esbuild");
-  await esbuild.build({
-    entryPoints: [join(runDir, "entry-browser.mjs")],
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "browser",
-    entryNames: "[name]",
-    outdir: dist,
-    define: { "process.env.NODE_ENV": '"production"' },
+  const { build } = await import("vite");
+  await build({
+    root: runDir,
+    configFile: false,
     logLevel: "silent",
+    build: { outDir: dist, emptyOutDir: true, modulePreload: false, rollupOptions: { input: join(runDir, "entry-browser.mjs"), output: { entryFileNames: "[name].js" } } },
   });
-  // What the npm README tells esbuild users: the module `camunda-authz/camunda_authz_bg.wasm`
-  // names under the browser condition (the browser build's), next to the bundle.
-  const pkg = join(runDir, "node_modules", "camunda-authz");
-  const target = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).exports["./camunda_authz_bg.wasm"];
-  copyFileSync(join(pkg, typeof target === "string" ? target : target.browser), join(dist, "camunda_authz_bg.wasm"));
 }
 
 /**

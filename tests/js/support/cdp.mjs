@@ -17,8 +17,11 @@ const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
  */
 export async function startChromium() {
   const profile = mkdtempSync(join(tmpdir(), "camunda-authz-cdp-"));
+  // Its own process group, so that close() ends Chromium's helper processes too (they keep
+  // writing into the profile after the browser process is gone).
   const child = spawn("/usr/bin/chromium", [...FLAGS, `--user-data-dir=${profile}`, "--remote-debugging-pipe", "about:blank"], {
     stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
+    detached: true,
   });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
@@ -98,9 +101,19 @@ export async function startChromium() {
       await send("Network.emulateNetworkConditions", { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }, sessionId);
     },
     async close() {
-      child.kill();
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
       await exited;
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // A scratch profile under the system's temporary folder: a failure to remove it must not
+      // fail (or hang) the test that used it.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch {
+        // left for the system's cleaning of its temporary folder
+      }
     },
   };
 }

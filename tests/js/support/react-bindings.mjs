@@ -70,16 +70,19 @@ export function describeServerRendering(label, { lib, bindings, React, renderToS
       assert.match(html, /<p id="state">verified:ana:-<\/p>/);
       assert.match(html, /<p id="verified">true<\/p>/);
       assert.match(html, /<p id="actions">get,search,getForm,claim<\/p>/);
+      assert.match(html, /<p id="buttons">assignToMe<\/p>/);
       assert.match(html, /<p id="claim">true<\/p>/);
       assert.match(html, /<button>Assign to me<\/button>/);
+      assert.match(html, /<button>Assign to me \(Tasklist\)<\/button>/);
       assert.match(html, /<em>denied:no-grant<\/em>/);
-      assert.doesNotMatch(html, /Complete<\/button>/);
+      assert.match(html, /<i>hidden:not-assignee:screen<\/i>/, "Complete is Tasklist's only for the assignee");
+      assert.doesNotMatch(html, /Complete<\/button>|Complete task<\/button>/);
       session.close();
     });
 
     test("a loading or failed session renders every action denied, with the session's code", async () => {
       const loading = sessionFor(lib, { authorizations: [] });
-      assert.match(render(loading), /<p id="state">loading:-:-<\/p>.*<p id="actions"><\/p>.*<em>denied:no-verified-grants<\/em>/s);
+      assert.match(render(loading), /<p id="state">loading:-:-<\/p>.*<p id="actions"><\/p>.*<p id="buttons"><\/p>.*<em>denied:no-verified-grants<\/em>.*<i>hidden:no-verified-grants:permission<\/i>/s);
       loading.close();
       const failed = sessionFor(lib, { authorizations: [], fail: true });
       await failed.ready.catch(() => {});

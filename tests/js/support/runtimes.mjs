@@ -3,7 +3,7 @@
 // esbuild plugin that bundles a Worker as Wrangler does, headless Chromium, and a static server.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { basename, dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -160,7 +160,8 @@ export async function startEdge(entry, define) {
   for (const [name, file] of globals) modules[name] = await WebAssembly.compile(readFileSync(file));
   const { EdgeRuntime } = await import("edge-runtime");
   const runtime = new EdgeRuntime({
-    initialCode: `${built.outputFiles[0].text}\naddEventListener("fetch", (event) => event.respondWith(__edge.default(event.request)));`,
+    // The default export is the handler (as an Edge route's) or an object with `fetch` (a Worker's).
+    initialCode: `${built.outputFiles[0].text}\nconst __handler = typeof __edge.default === "function" ? __edge.default : (r) => __edge.default.fetch(r);\naddEventListener("fetch", (event) => event.respondWith(__handler(event.request)));`,
     extend: (context) => Object.assign(context, modules),
   });
   return { built, globals, runtime };
@@ -197,4 +198,23 @@ export function serveDir(dir) {
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) })),
   );
+}
+
+/**
+ * Bundles the Worker `entry` with Wrangler itself (`wrangler deploy --dry-run --outdir`, no
+ * config file, no account) into `out`; resolves the workerd module entries of what it wrote:
+ * the main module first, then the other ES modules and the `.wasm` modules (CompiledWasm).
+ */
+export async function wranglerBuild(entry, out, { home }) {
+  const { runOk } = await import("./run.mjs");
+  await runOk(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", out, "--name", "snippet", "--compatibility-date", "2025-06-01", entry], {
+    cwd: dirname(entry),
+    // No telemetry, no prompts, its logs and config in the test's cache folder.
+    env: { WRANGLER_SEND_METRICS: "false", CI: "1", XDG_CONFIG_HOME: home, WRANGLER_LOG_PATH: join(home, "logs") },
+    timeout: 120_000,
+  });
+  const main = `${basename(entry).replace(/\.[cm]?[jt]s$/, "")}.js`;
+  const files = readdirSync(out);
+  const es = files.filter((f) => /\.m?js$/.test(f) && f !== main);
+  return workerdModules([main, ...es], files.filter((f) => f.endsWith(".wasm")));
 }

@@ -12,8 +12,14 @@ import init, {
   generateSigningKey,
   inspectGrants,
   OPERATIONS,
+  BUTTONS,
   TASK_WORKER_ROLE,
   type Actions,
+  type ButtonExplanation,
+  type ButtonName,
+  type ButtonReasonCode,
+  type Buttons,
+  type DecisionParams,
   type Authorization,
   type Decision,
   type ErrorCode,
@@ -152,6 +158,19 @@ const op: Operation = why.operation;
 const reason: string = why.reason;
 const code: "granted" | "authorizations-disabled" | "tenant-not-assigned" | "no-grant" | "task-not-active" | "assigned-to-other" = why.code;
 const grantUsed: Authorization | undefined = why.grant;
+const forPeople: string = why.message;
+const madeFrom: DecisionParams = why.params;
+const heldBy: string | undefined = why.params.assignee;
+const shown: Buttons = authz.buttons(task);
+const mayClickComplete: boolean = shown.complete && shown.assignToMe !== undefined;
+const names: readonly ButtonName[] = BUTTONS;
+const whyHidden: ButtonExplanation = authz.explainButton("complete", task);
+const buttonCode: ButtonReasonCode = whyHidden.code;
+const refusedBy: "screen" | "permission" | undefined = whyHidden.refusedBy;
+// @ts-expect-error not one of Tasklist's buttons
+authz.explainButton("claim", task);
+// @ts-expect-error a button's code is wider than an operation's
+const narrowed: Explanation["code"] = whyHidden.code;
 const matched = why.matchedBy;
 const startable: boolean = authz.isAuthorized("PROCESS_DEFINITION", "CREATE_PROCESS_INSTANCE", "invoice");
 const access: Decision = authz.explainAuthorized("COMPONENT", "ACCESS", "tasklist");
