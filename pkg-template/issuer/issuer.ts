@@ -95,17 +95,18 @@ export function createIssuer(options: IssuerOptions): Issuer {
   const jwks: Jwks = Object.freeze({ keys: Object.freeze([publicKeyOf(s.signingKey), ...s.previousKeys]) });
 
   const owners = new OwnerAuthorizations(client, s.resourceTypes, s.cacheMs, s.cacheEntries, s.now);
-  const directories = new TtlCache<Directory>(s.cacheMs, s.now, 1);
-  const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(s.cacheMs, s.now, 1);
-  const users = new TtlCache<boolean>(s.cacheMs, s.now, s.cacheEntries);
+  const directories = new TtlCache<Directory>(s.cacheMs, s.now, 1, { refresh: true });
+  const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(s.cacheMs, s.now, 1, { refresh: true });
+  const users = new TtlCache<boolean>(s.cacheMs, s.now, s.cacheEntries, { refresh: true });
   const signer = new Signer(s);
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
   let inFlight = 0;
 
   const miss = (ctx: IssueContext) => () => (ctx.misses += 1);
-  const directory = (ctx: IssueContext) => directories.get("", () => loadDirectory(client, { tenants: s.multiTenancyEnabled, concurrency: 8, call: ctx }), miss(ctx));
-  const mappingRules = (ctx: IssueContext) => rules.get("", () => loadMappingRules(client, ctx), miss(ctx));
+  // A load in the background (a renewal) is nobody's request: no issue's account or deadline.
+  const directory = (ctx: IssueContext) => directories.get("", (background) => loadDirectory(client, { tenants: s.multiTenancyEnabled, concurrency: 8, ...(background ? {} : { call: ctx }) }), miss(ctx));
+  const mappingRules = (ctx: IssueContext) => rules.get("", (background) => loadMappingRules(client, background ? undefined : ctx), miss(ctx));
 
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
     const [me, found] = await Promise.all([client.call("GET", "/v2/authentication/me", { as: { userToken }, call: ctx }), mappingRules(ctx)]);
@@ -116,7 +117,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
 
   async function enumerated(type: "USER" | "CLIENT", id: string, claims: Claims, ctx: IssueContext): Promise<Memberships> {
     ctx.subject = id;
-    const exists = async () => (await client.call("GET", `/v2/users/${segment(id, "cannot look up the user", "ERR_ISSUER_PRINCIPAL")}`, { allowMissing: true, call: ctx })) !== null;
+    const exists = async (background: boolean) => (await client.call("GET", `/v2/users/${segment(id, "cannot look up the user", "ERR_ISSUER_PRINCIPAL")}`, { allowMissing: true, ...(background ? {} : { call: ctx }) })) !== null;
     const [dir, known] = await Promise.all([directory(ctx), type === "USER" && s.checkUserExists ? users.get(id, exists) : true]);
     if (!known) throw issuerError("ERR_ISSUER_PRINCIPAL", `the cluster has no user \`${id}\``, { status: 403 });
     return resolveMemberships(dir, type, id, claims, s.groupsClaim);

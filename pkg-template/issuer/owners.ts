@@ -32,14 +32,14 @@ export class OwnerAuthorizations {
   constructor(client: CamundaClient, resourceTypes: readonly string[] | undefined, cacheMs: number, cacheEntries: number, now: () => number) {
     this.#client = client;
     this.#resourceTypes = resourceTypes;
-    this.#owners = new TtlCache(cacheMs, now, cacheEntries);
-    this.#types = new TtlCache(cacheMs, now, 3);
+    this.#owners = new TtlCache(cacheMs, now, cacheEntries, { refresh: true });
+    this.#types = new TtlCache(cacheMs, now, 3, { refresh: true });
     this.#now = now;
     this.#retryMs = Math.max(cacheMs, 60_000);
   }
 
   #one(type: OwnerType, id: string, ctx: IssueContext): Promise<Authorization[]> {
-    return this.#owners.get(`${type}\u0000${id}`, () => ownerAuthorizations(this.#client, type, id, this.#resourceTypes, ctx), () => (ctx.misses += 1));
+    return this.#owners.get(`${type}\u0000${id}`, (background) => ownerAuthorizations(this.#client, type, id, this.#resourceTypes, background ? undefined : ctx), () => (ctx.misses += 1));
   }
 
   #each(type: OwnerType, ids: readonly string[], ctx: IssueContext): Promise<Authorization[]> {
@@ -66,9 +66,10 @@ export class OwnerAuthorizations {
       ["MAPPING_RULE", m.mappingRules],
     ] as const) {
       if (ids.length === 0) continue;
-      let entry = this.#types.peek(type);
-      if (entry === undefined && ids.length > BATCH_OWNERS && !((this.#tooLarge.get(type) ?? 0) > this.#now())) {
-        entry = this.#types.get(type, () => typeAuthorizations(this.#client, type, this.#resourceTypes, ctx), () => (ctx.misses += 1));
+      // A fresh entry of the type serves every principal; a new one is loaded only for many owners.
+      let entry: Promise<Map<string, Authorization[]>> | undefined;
+      if (this.#types.peek(type) !== undefined || (ids.length > BATCH_OWNERS && !((this.#tooLarge.get(type) ?? 0) > this.#now()))) {
+        entry = this.#types.get(type, (background) => typeAuthorizations(this.#client, type, this.#resourceTypes, background ? undefined : ctx), () => (ctx.misses += 1));
       }
       if (entry !== undefined) {
         const batch = entry;

@@ -262,3 +262,23 @@ test("an error's cause never holds what the failed fetch said (it may name a URL
   for (let e = error; e; e = e.cause) chain.push(`${e.message} ${JSON.stringify(e)}`);
   assert.ok(!chain.join(" ").includes("s3cret-value"), chain.join(" | "));
 });
+
+test("entries many principals share are renewed in the last quarter of their life: nobody waits for them at expiry", async () => {
+  const users = ["u0", "u1"];
+  const s = await standin(cluster({ groups: [{ groupId: "all", users }] }));
+  let clock = Date.now();
+  const issuer = issuerFor(s, { now: () => clock, cacheTtl: 30 });
+  const settled = async () => {
+    while (issuer.stats.upstreamInFlight > 0) await new Promise((r) => setTimeout(r, 5));
+  };
+  await issuer.issue({ userToken: s.userToken("u0") });
+  clock += 25_000;
+  const second = await issuer.issue({ userToken: s.userToken("u1") });
+  assert.equal(second.stats.cached, false, "u1's own authorizations were not cached");
+  await settled(); // the renewals of the group's and role's authorizations and of the mapping rules
+  clock += 6000; // 31 s after they were first read: expired, had they not been renewed
+  const third = await issuer.issue({ userToken: s.userToken("u1") });
+  assert.equal(third.stats.cached, true, "the group, role and mapping rules were renewed in the background");
+  assert.equal(third.stats.upstreamRequests, 1, "only /v2/authentication/me");
+  s.assertClean();
+});
