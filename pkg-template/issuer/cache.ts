@@ -88,6 +88,11 @@ export class TtlCache<V> {
     return hit && hit.until !== Number.POSITIVE_INFINITY && this.#now() < hit.until ? hit.value : undefined;
   }
 
+  /** Drops `key` (the next `get` loads it). */
+  forget(key: string): void {
+    this.#entries.delete(key);
+  }
+
   get size(): number {
     return this.#entries.size;
   }

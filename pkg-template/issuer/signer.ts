@@ -3,9 +3,10 @@
 // got (the same token, jti, iat and exp) without a new signature. Signing is most of what an
 // issue costs the issuer's CPU (Ed25519 in WebAssembly, about 0.5 ms here; bench/RESULTS.md),
 // and a page reload or a second tab asks again at once. The window is a tenth of the lifetime at
-// most, so a grant session, which renews after four fifths of it, always gets a new one; the
-// cache is keyed by a SHA-256 of everything the grant set says but its `jti`, and bounded by
-// `cacheEntries`. A grant set over what verifiers accept is refused here, before it leaves.
+// most, so a grant session, which renews after four fifths of it, always gets a new one. The
+// cache holds one grant set per principal, with the text of everything it says but its `jti`:
+// a grant set is reused only when that text is the same. It is bounded by `cacheEntries`. A
+// grant set over what verifiers accept is refused here, before it leaves.
 import { AuthzError, inspectGrants, signGrants } from "../core/index.js";
 import type { Authorization, GrantSetPayload } from "../core/index.js";
 import { TtlCache } from "./cache.js";
@@ -21,9 +22,9 @@ export interface Signed {
   expiresAt: Date;
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+/** A grant set signed, with the text of what it says (but its `jti`). */
+interface Kept extends Signed {
+  content: string;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -36,7 +37,7 @@ function deepFreeze<T>(value: T): T {
 
 export class Signer {
   readonly #s: Settings;
-  readonly #reused: TtlCache<Signed>;
+  readonly #reused: TtlCache<Kept>;
 
   constructor(s: Settings) {
     this.#s = s;
@@ -59,12 +60,21 @@ export class Signer {
     // A lower bound of the token's length (base64url of the payload alone), before signing it.
     const estimate = Math.ceil((text.length * 4) / 3);
     if (estimate > MAX_GRANT_SET_BYTES) throw this.#tooLarge(m, authorizations, estimate);
-    return this.#reused.get(await sha256(text), async () => {
+    const sign = async (): Promise<Kept> => {
       const token = signGrants({ ...content, jti: globalThis.crypto.randomUUID() }, s.signingKey, { ttl: s.ttl, issuer: s.issuer, audience: s.audience, now: s.now() / 1000 });
       if (token.length > MAX_GRANT_SET_BYTES) throw this.#tooLarge(m, authorizations, token.length);
       const payload = deepFreeze(inspectGrants(token).payload as GrantSetPayload);
-      return { token, payload, expiresAt: new Date(payload.exp * 1000) };
-    });
+      return { token, payload, expiresAt: new Date(payload.exp * 1000), content: text };
+    };
+    const key = `${m.type}\u0000${m.id}`;
+    const kept = await this.#reused.get(key, sign);
+    if (kept.content === text) return kept;
+    // Another content for this principal: a new grant set, kept in place of the old one. A grant
+    // set is only ever returned for its own content: should another issue of this principal
+    // with yet another content have taken the place meanwhile, this one signs its own, unkept.
+    this.#reused.forget(key);
+    const again = await this.#reused.get(key, sign);
+    return again.content === text ? again : sign();
   }
 
   #tooLarge(m: Memberships, authorizations: Authorization[], bytes: number): AuthzError {
