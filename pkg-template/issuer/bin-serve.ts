@@ -138,8 +138,25 @@ function withVariable(message: string): string {
   return variable === undefined ? message : `${message} (${variable})`;
 }
 
+/** Log lines not written yet: one write per turn of the event loop, not one per request. */
+let lines: string[] = [];
+
+function flush(): void {
+  if (lines.length === 0) return;
+  const text = lines.join("");
+  lines = [];
+  process.stdout.write(text);
+}
+
 function log(entry: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  if (lines.length === 0) setImmediate(flush);
+  lines.push(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+}
+
+/** Exits with the log written. */
+function exit(code: number): never {
+  flush();
+  return process.exit(code);
 }
 
 /** Starts the service; resolves the exit code only when it does not start (a UsageError is exit 2). */
@@ -226,7 +243,7 @@ export function serve(args: readonly string[]): number | undefined {
   const server = createServer(toNodeListener(observed));
   server.on("error", (error) => {
     process.stderr.write(`camunda-authz issuer: cannot listen on ${host}:${port}: ${error.message}\n`);
-    process.exit(1);
+    exit(1);
   });
   server.listen(port, host, () => {
     const address = server.address();
@@ -239,20 +256,20 @@ export function serve(args: readonly string[]): number | undefined {
   const stop = (signal: string) => {
     if (draining) {
       log({ level: "warn", msg: `${signal} again: stopping now`, inFlight });
-      process.exit(1);
+      exit(1);
     }
     draining = true;
     log({ level: "info", msg: `${signal}: draining (${inFlight} request(s) in flight)`, inFlight });
     server.close(() => {
       log({ level: "info", msg: "stopped" });
-      process.exit(0);
+      exit(0);
     });
     server.closeIdleConnections();
     // Each issue ends within its deadline; past that and a margin, what is left is cut off.
     setTimeout(() => {
       log({ level: "error", msg: `still ${inFlight} request(s) in flight after ${drainMs} ms: closing them`, inFlight });
       server.closeAllConnections();
-      process.exit(1);
+      exit(1);
     }, drainMs).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
