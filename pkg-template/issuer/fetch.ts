@@ -1,9 +1,11 @@
 // fetch with bounds: every request the issuer makes ends within `timeoutMs` and within its
-// issue's deadline, and its answer is read up to `maxResponseBytes` (the Content-Length, then the
-// bytes as they arrive: a body without end is cut off, never held). A network failure, a timeout
+// issue's deadline, and its answer is read up to `maxResponseBytes` by the edge's reader
+// (edge/body.ts: the Content-Length, then the bytes as they arrive: a body without end is cut
+// off, never held). A network failure, a timeout
 // or an oversized answer is ERR_ISSUER_UPSTREAM naming the request and its URL (never its
 // headers or body); the error's cause holds only the system error code, never the original
 // error, whose message may repeat the URL.
+import { readText, TooLarge } from "../edge/body.js";
 import type { RequestContext } from "./context.js";
 import { issuerError, networkCode } from "./errors.js";
 
@@ -23,33 +25,15 @@ export interface Answer {
   text: string;
 }
 
+/** The body up to the cap (the edge's reader: Content-Length first, then the bytes as they arrive). */
 async function readCapped(res: Response, max: number, what: string): Promise<string> {
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => {});
-    throw issuerError("ERR_ISSUER_UPSTREAM", `${what} answered ${declared} bytes, over the bound of ${max} (maxResponseBytes)`);
+  try {
+    return await readText(res, max);
+  } catch (error) {
+    if (error instanceof TooLarge) throw issuerError("ERR_ISSUER_UPSTREAM", `${what} answered more than ${max} bytes (maxResponseBytes)`);
+    if (error instanceof TypeError && !(error as { cause?: unknown }).cause) throw issuerError("ERR_ISSUER_UPSTREAM", `${what} answered something that is not UTF-8 text`);
+    throw error;
   }
-  if (res.body === null) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw issuerError("ERR_ISSUER_UPSTREAM", `${what} answered more than ${max} bytes (maxResponseBytes)`);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 /** `what` names the request with its URL, e.g. `POST https://camunda.example.com/v2/authorizations/search`. */

@@ -50,6 +50,16 @@ function run(args, extra = {}, timeout = 20_000) {
 
 const startBin = (args, extra = {}) => startIssuerBin(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env, ...extra } });
 
+/** Runs `use(base, bin)` with the issuer started on `args` (the key file by default), and kills it after. */
+async function withBin(use, args = ["issuer", "--key", keyFile, "--port", "0"]) {
+  const bin = startBin(args);
+  try {
+    return await use(await bin.started, bin);
+  } finally {
+    bin.child.kill("SIGKILL");
+  }
+}
+
 test("--help exits 0 for every command; unknown commands, options and stray arguments exit 2", async () => {
   for (const args of [["--help"], ["-h"], ["help"], ["help", "issuer"], ["issuer", "--help"], ["keygen", "--help"], ["help", "keygen"]]) {
     const r = await run(args);
@@ -76,13 +86,7 @@ test("--help exits 0 for every command; unknown commands, options and stray argu
 });
 
 test("--flag=value works; every configuration error fails at start with exit 2, naming its variable and never a secret", async () => {
-  const ok = startBin(["issuer", `--key=${keyFile}`, "--port=0"]);
-  try {
-    const base = await ok.started;
-    assert.equal((await fetch(`${base}/healthz`)).status, 200);
-  } finally {
-    ok.child.kill("SIGKILL");
-  }
+  await withBin(async (base) => assert.equal((await fetch(`${base}/healthz`)).status, 200), ["issuer", `--key=${keyFile}`, "--port=0"]);
   const malformed = join(scratch, "malformed.json");
   writeFileSync(malformed, JSON.stringify(key.privateJwk).replace('"d":', '"d"::'));
   for (const [extra, file, message] of [
@@ -125,21 +129,15 @@ test("keygen makes a key as the native CLI does: files refused when they exist, 
   const stdout = await run(["keygen", "--kid", "k3"]);
   assert.deepEqual(Object.keys(JSON.parse(stdout.out)), ["privateJwk", "jwks"]);
 
-  const bin = startBin(["issuer", "--key", priv, "--port", "0"]);
-  try {
-    const base = await bin.started;
+  await withBin(async (base) => {
     const served = await (await fetch(`${base}/.well-known/camunda-grants-jwks.json`)).json();
     const res = await (await fetch(`${base}/grants`, { headers: { authorization: `Bearer ${standin.userToken("alice")}` } })).json();
     assert.equal(lib.verifyGrants(res.token, served, { issuer: ISS, audience: AUD }).header.kid, "grants-2027-01");
-  } finally {
-    bin.child.kill("SIGKILL");
-  }
+  }, ["issuer", "--key", priv, "--port", "0"]);
 });
 
 test("one JSON line per request, never a token; /metrics in Prometheus text", async () => {
-  const bin = startBin(["issuer", "--key", keyFile, "--port", "0"]);
-  try {
-    const base = await bin.started;
+  await withBin(async (base, bin) => {
     const alice = standin.userToken("alice");
     const grants = await (await fetch(`${base}/grants`, { headers: { authorization: `Bearer ${alice}` } })).json();
     assert.equal((await fetch(`${base}/grants?access_token=${alice}`, { headers: { authorization: "Bearer not-a-token-the-cluster-knows" } })).status, 401);
@@ -176,15 +174,11 @@ test("one JSON line per request, never a token; /metrics in Prometheus text", as
     assert.equal(refused.level, "warn");
     assert.match(refused.message, /the cluster refused the user token/);
     for (const secret of [alice, grants.token, "not-a-token-the-cluster-knows", SERVICE_ACCOUNT.clientSecret, key.privateJwk.d]) assert.ok(!bin.output().includes(secret), "a token or secret in the log");
-  } finally {
-    bin.child.kill("SIGKILL");
-  }
+  });
 });
 
 test("SIGTERM drains: the request in flight is answered, then the process exits 0", async () => {
-  const bin = startBin(["issuer", "--key", keyFile, "--port", "0"]);
-  try {
-    const base = await bin.started;
+  await withBin(async (base, bin) => {
     standin.fail({ path: "/v2/authentication/me", delayMs: 800 });
     const slow = fetch(`${base}/grants`, { headers: { authorization: `Bearer ${standin.userToken("alice")}` } });
     await new Promise((r) => setTimeout(r, 200));
@@ -196,8 +190,5 @@ test("SIGTERM drains: the request in flight is answered, then the process exits 
     await assert.rejects(fetch(`${base}/healthz`), "no longer listening");
     assert.match(bin.output(), /"msg":"SIGTERM: draining \(1 request\(s\) in flight\)"/);
     assert.match(bin.output(), /"msg":"stopped"/);
-  } finally {
-    standin.clearFailures();
-    bin.child.kill("SIGKILL");
-  }
+  }).finally(() => standin.clearFailures());
 });

@@ -6,6 +6,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStandin } from "../camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
+import { rejection } from "./support/issuer-asserts.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const lib = await import(new URL("node.mjs", PKG).href);
@@ -41,23 +42,13 @@ async function standin(data = cluster(), options) {
 const oauth = (s, extra = {}) => ({ restAddress: s.url, auth: { strategy: "OAUTH", oauthUrl: s.oauthUrl, ...SERVICE_ACCOUNT, ...extra } });
 const issuerFor = (s, options = {}) => createIssuer({ camunda: oauth(s), signingKey: KEY.privateJwk, issuer: "https://tasklist.example.com", audience: "tasklist", ...options });
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof lib.AuthzError, `an AuthzError, not ${error?.stack ?? error}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
-
 const searches = (s, pred = () => true) => s.requests.filter((r) => r.path === "/v2/authorizations/search" && pred(r));
 
 test("a byte cap on every answer: a cluster page, and an OAuth body that never ends, are cut off at maxResponseBytes", async () => {
   const s = await standin(cluster({ mine: 400 }));
   const big = await rejection(issuerFor(s, { maxResponseBytes: 16 * 1024 }).issue({ username: "alice" }));
   assert.equal(big.code, "ERR_ISSUER_UPSTREAM");
-  assert.match(big.message, /POST http:\/\/127\.0\.0\.1:\d+\/v2\/authorizations\/search answered (\d+ bytes, over the bound of 16384|more than 16384 bytes) \(maxResponseBytes\)/);
+  assert.match(big.message, /POST http:\/\/127\.0\.0\.1:\d+\/v2\/authorizations\/search answered more than 16384 bytes \(maxResponseBytes\)/);
   let served = 0;
   const endless = () =>
     new Response(

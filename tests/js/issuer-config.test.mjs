@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { startStandin } from "../camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
+import { rejection } from "./support/issuer-asserts.mjs";
 import { salesPopulation } from "./support/issuer-population.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
@@ -33,16 +34,6 @@ function thrown(fn) {
 
 const standin = await startStandin({ ...salesPopulation(), clients: [{ ...SERVICE_ACCOUNT, scopes: ["orchestration"] }] });
 after(() => standin.close());
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof lib.AuthzError, `an AuthzError, not ${error}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 test("camundaVersion is `8.<minor>` as the signer takes it, checked at createIssuer", () => {
   for (const version of ["8.9.2", "9.0", "8", "v8.9", "8.09", "8.x", "", 8.9]) {

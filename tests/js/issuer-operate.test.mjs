@@ -121,18 +121,23 @@ test("onIssue and onError receive { durationMs, cached, upstreamRequests, ... },
   s.assertClean();
 });
 
+/** alice's grants request to a handler over `s`, which must fail with 502: the problem body and the onError events. */
+async function failedGrants(t, s) {
+  const errors = [];
+  const call = await served(t, createIssuerHandler(issuerFor(s), { onError: (e) => errors.push(e) }));
+  const res = await call("/grants", { headers: { authorization: `Bearer ${s.userToken("alice")}` } });
+  assert.equal(res.status, 502);
+  return { body: await res.json(), errors };
+}
+
 test("the 502 body shows end users neither other owners' ids nor the service account's missing permissions; onError has them", async (t) => {
   const blind = structuredClone(salesPopulation());
   blind.authorizations = blind.authorizations.filter((a) => a.resourceType !== "AUTHORIZATION");
   const sb = await standin(blind);
-  const errors = [];
-  const call = await served(t, createIssuerHandler(issuerFor(sb), { onError: (e) => errors.push(e) }));
-  const res = await call("/grants", { headers: { authorization: `Bearer ${sb.userToken("alice")}` } });
-  assert.equal(res.status, 502);
-  const body = await res.json();
-  assert.equal(body.code, "ERR_ISSUER_AUTH");
-  assert.doesNotMatch(JSON.stringify(body), /AUTHORIZATION|MAPPING_RULE|READ/);
-  assert.match(errors[0].message, /give it AUTHORIZATION READ/);
+  const blindly = await failedGrants(t, sb);
+  assert.equal(blindly.body.code, "ERR_ISSUER_AUTH");
+  assert.doesNotMatch(JSON.stringify(blindly.body), /AUTHORIZATION|MAPPING_RULE|READ/);
+  assert.match(blindly.errors[0].message, /give it AUTHORIZATION READ/);
 
   const s = await standin();
   s.fail({
@@ -140,14 +145,10 @@ test("the 502 body shows end users neither other owners' ids nor the service acc
     times: Number.POSITIVE_INFINITY,
     transform: (page, request) => (request.body.filter?.ownerId === "alice" ? { ...page, items: [{ ...(page.items[0] ?? {}), authorizationKey: "2251799813700999", ownerType: "USER", ownerId: "mallory-the-other-owner", resourceType: "USER_TASK", resourceId: "*", resourcePropertyName: null, permissionTypes: ["READ"] }] } : page),
   });
-  const other = [];
-  const call2 = await served(t, createIssuerHandler(issuerFor(s), { onError: (e) => other.push(e) }));
-  const res2 = await call2("/grants", { headers: { authorization: `Bearer ${s.userToken("alice")}` } });
-  assert.equal(res2.status, 502);
-  const body2 = await res2.json();
-  assert.equal(body2.code, "ERR_ISSUER_UPSTREAM");
-  assert.ok(!JSON.stringify(body2).includes("mallory"), JSON.stringify(body2));
-  assert.match(other[0].message, /mallory-the-other-owner/);
+  const other = await failedGrants(t, s);
+  assert.equal(other.body.code, "ERR_ISSUER_UPSTREAM");
+  assert.ok(!JSON.stringify(other.body).includes("mallory"), JSON.stringify(other.body));
+  assert.match(other.errors[0].message, /mallory-the-other-owner/);
   s.assertClean();
 });
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { startStandin } from "../camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
+import { rejection } from "./support/issuer-asserts.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const lib = await import(new URL("node.mjs", PKG).href);
@@ -51,17 +52,6 @@ function oauth(s, overrides = {}) {
 
 function issuerFor(camunda, options = {}) {
   return createIssuer({ camunda, signingKey: KEY.privateJwk, issuer: "https://tasklist.example.com", audience: "tasklist", ...options });
-}
-
-/** Resolves the AuthzError the promise rejects with. */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof lib.AuthzError, `an AuthzError, not ${error}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
 }
 
 const SECRETS = [SERVICE_ACCOUNT.clientSecret, "alice-password", "svc-password-secret", "wrong-secret-value"];
