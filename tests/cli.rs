@@ -1311,3 +1311,100 @@ fn messages_escape_control_characters_from_input() {
         .stderr_has(r"ERR_GRANTS_KEY_NOT_FOUND: no key with kid `k\u{1b}[31m\n`");
     assert!(!raw(&run), "{:?}", run.stderr);
 }
+
+#[test]
+fn every_input_is_read_with_a_bound_and_json_errors_never_quote_it() {
+    let dir = setup("bounds");
+    // Sparse files one byte over each bound: made at once, read only as far as the bound.
+    let over = |file: &str, bound: u64| {
+        std::fs::File::create(dir.path(file))
+            .unwrap()
+            .set_len(bound + 1)
+            .unwrap();
+    };
+    over("big.jwk", 1 << 20);
+    over("big.jwks", 1 << 20);
+    over("big.jwt", 64 << 20);
+    over("big-payload.json", 64 << 20);
+    over("big-tasks.json", 256 << 20);
+    dir.write_json("task.json", &task("1", &["sales"]));
+    let verify = |jwks: &'static str, token: &'static str| {
+        vec![
+            "verify",
+            "--any-issuer",
+            "--any-audience",
+            "--jwks",
+            jwks,
+            token,
+        ]
+    };
+    for (args, message) in [
+        (
+            vec!["sign", "--key", "big.jwk", "payload.json"],
+            "error: `big.jwk` is larger than 1048576 bytes, the bound for a private key",
+        ),
+        (
+            vec!["sign", "--key", "k1.jwk", "big-payload.json"],
+            "error: `big-payload.json` is larger than 67108864 bytes, the bound for a payload",
+        ),
+        (
+            verify("big.jwks", "token.jwt"),
+            "error: `big.jwks` is larger than 1048576 bytes, the bound for a JWKS",
+        ),
+        (
+            verify("jwks.json", "big.jwt"),
+            "error: `big.jwt` is larger than 67108864 bytes, the bound for a token",
+        ),
+        (
+            vec!["inspect", "big.jwt"],
+            "error: `big.jwt` is larger than 67108864 bytes, the bound for a token",
+        ),
+        (
+            vec![
+                "check",
+                "--jwks",
+                "jwks.json",
+                "--any-issuer",
+                "--any-audience",
+                "--task",
+                "big-tasks.json",
+                "--operation",
+                "get",
+                "token.jwt",
+            ],
+            "error: `big-tasks.json` is larger than 268435456 bytes, the bound for a task file",
+        ),
+        (
+            vec![
+                "check",
+                "--unverified-payload",
+                "big-payload.json",
+                "--task",
+                "task.json",
+                "--operation",
+                "get",
+            ],
+            "error: `big-payload.json` is larger than 67108864 bytes, the bound for a payload",
+        ),
+    ] {
+        dir.run(&args).code(INPUT).stderr_has(message);
+    }
+    // A malformed key or JWKS: the offset, never the text (a private key's `d` would show).
+    let d = dir.read("k1.jwk");
+    let d = serde_json::from_str::<Value>(&d).unwrap()["d"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let broken = dir.read("k1.jwk").replace("\"d\":", "\"d\"::");
+    dir.write("broken.jwk", &broken);
+    dir.write("broken.jwks", &format!("{{\"keys\": [{broken}]}}"));
+    for args in [
+        vec!["sign", "--key", "broken.jwk", "payload.json"],
+        verify("broken.jwks", "token.jwt"),
+    ] {
+        let run = dir.run(&args);
+        assert!(run.code == INPUT || run.code == REJECTED, "{run:?}");
+        assert!(run.stderr.contains("is not JSON"), "{:?}", run.stderr);
+        assert!(!run.stderr.contains(&d[..8]), "{:?}", run.stderr);
+    }
+}

@@ -1,11 +1,17 @@
 // The cluster's REST API v2 as the issuer uses it: JSON requests with the service account's (or
 // the user's) credentials, status codes turned into the issuer's error codes, and searches
-// followed page by page through `page.endCursor` until the last one.
+// followed page by page through `page.endCursor` until the last one, within bounds: a cursor the
+// cluster repeats is an error (not 10,000 requests), a search holds at most `maxItems` items
+// (a search that never ends is cut off, not held until the process dies), and every request
+// goes through the circuit breaker (breaker.ts).
+import { Breaker } from "./breaker.js";
+import type { Credentials } from "./auth.js";
+import { shownUrl } from "./config.js";
+import type { RequestContext } from "./context.js";
 import { issuerError } from "./errors.js";
 import type { IssuerErrorCode } from "./errors.js";
-import type { Credentials } from "./auth.js";
 import { timedFetch } from "./fetch.js";
-import type { Transport } from "./fetch.js";
+import type { Answer, Transport } from "./fetch.js";
 import { isPage } from "./shapes.js";
 
 /** Who a request is made as: the service account, or the user whose bearer token it is. */
@@ -15,15 +21,46 @@ export interface SearchOptions {
   pageSize: number;
   /** A search stops with ERR_ISSUER_UPSTREAM beyond this many pages (a cursor that never ends). */
   maxPages: number;
+  /** ... and beyond this many items, all pages together. */
+  maxItems: number;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  as?: Caller;
+  allowMissing?: boolean;
+  call?: RequestContext;
 }
 
 export interface CamundaClient {
   /** GET or POST `path` (`/v2/...`); resolves the parsed JSON, or null for 404 when `allowMissing`. */
-  call(method: "GET" | "POST", path: string, options?: { body?: unknown; as?: Caller; allowMissing?: boolean }): Promise<unknown>;
+  call(method: "GET" | "POST", path: string, options?: CallOptions): Promise<unknown>;
+  /** GET or POST `path` and resolves its status, for the readiness check (no retry, no error for a 4xx). */
+  probe(method: "GET" | "POST", path: string, body: unknown, call?: RequestContext): Promise<Answer>;
   /** Every item of a search, all pages, each checked by `isItem`. */
-  searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string): Promise<T[]>;
+  searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string, call?: RequestContext): Promise<T[]>;
+  /** The cluster as messages name it. */
+  readonly where: string;
+  readonly breaker: Breaker;
   /** Requests made to the cluster so far (token requests not included). */
   readonly requests: number;
+  /** Requests to the cluster in flight now. */
+  readonly inFlight: number;
+}
+
+/**
+ * An id as one path segment. `encodeURIComponent` leaves `.` alone, and `fetch` (as every URL
+ * parser, `%2e` included) removes a `.` or `..` segment as it normalises the path:
+ * `/v2/groups/../users/search` would reach `/v2/users/search`. Camunda's ids may be `.` or `..`
+ * (`^[a-zA-Z0-9_@.-]+$`, camunda/camunda zeebe/gateway-rest/src/main/java/io/camunda/zeebe/
+ * gateway/rest/validator/IdentifierPatterns.java at 0f52725e7ea26c214540ee9ce8efdbb2f53d7fcb),
+ * so such an id cannot be named in a path, and the request is refused.
+ */
+export function segment(id: string, what: string, code: IssuerErrorCode = "ERR_ISSUER_UPSTREAM"): string {
+  if (id === "" || id === "." || id === "..") {
+    throw issuerError(code, `${what} \`${id}\`: an id of \`.\`, \`..\` or nothing cannot be named in a URL path (fetch removes such a segment as it normalises the URL, and the request would reach another endpoint), so no grant set is issued that needs it`);
+  }
+  return encodeURIComponent(id);
 }
 
 /**
@@ -40,63 +77,98 @@ function morePages(page: { totalItems?: number; hasMoreTotalItems?: boolean }, g
 
 export function camundaClient(base: string, credentials: Credentials, transport: Transport, search: SearchOptions): CamundaClient {
   let count = 0;
+  let inFlight = 0;
+  const where = shownUrl(base);
+  const breaker = new Breaker(where, transport.now);
+  const named = (method: string, path: string) => `${method} ${shownUrl(base + path)}`;
 
-  async function send(method: string, path: string, body: unknown, as: Caller): Promise<Response> {
+  async function send(method: string, path: string, body: unknown, header: string | undefined, call: RequestContext | undefined): Promise<Answer> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
-    const auth = as === "service" ? await credentials.header() : `Bearer ${as.userToken}`;
-    if (auth !== undefined) headers.authorization = auth;
+    if (header !== undefined) headers.authorization = header;
+    const probe = await breaker.admit();
     count += 1;
-    return timedFetch(transport, base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, `${method} ${path}`);
+    inFlight += 1;
+    if (call) call.requests += 1;
+    const what = named(method, path);
+    try {
+      const res = await timedFetch(transport, base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, what, call);
+      if (res.status >= 500) breaker.failure(`${what}: ${res.status}`, probe);
+      else breaker.success();
+      return res;
+    } catch (error) {
+      breaker.failure(`${what}: ${(error as Error).message.slice(what.length + 1)}`, probe);
+      throw error;
+    } finally {
+      inFlight -= 1;
+    }
   }
 
-  async function call(method: "GET" | "POST", path: string, options: { body?: unknown; as?: Caller; allowMissing?: boolean } = {}): Promise<unknown> {
+  async function call(method: "GET" | "POST", path: string, options: CallOptions = {}): Promise<unknown> {
     const as = options.as ?? "service";
-    let res = await send(method, path, options.body, as);
-    if (res.status === 401 && as === "service") {
+    const header = as === "service" ? await credentials.header(options.call) : `Bearer ${as.userToken}`;
+    let res = await send(method, path, options.body, header, options.call);
+    if (res.status === 401 && as === "service" && header !== undefined && credentials.refused(header, named(method, path), false)) {
       // The cached token may have been revoked or expired early: one retry with a fresh one.
-      credentials.invalidate();
-      res = await send(method, path, options.body, as);
+      const fresh = await credentials.header(options.call);
+      res = await send(method, path, options.body, fresh, options.call);
+      if (res.status === 401 && fresh !== undefined) credentials.refused(fresh, named(method, path), true);
     }
     if (res.status === 404 && options.allowMissing) return null;
     if (res.status === 401 || res.status === 403) {
       const code: IssuerErrorCode = as === "service" ? "ERR_ISSUER_AUTH" : "ERR_ISSUER_PRINCIPAL";
       const who = as === "service" ? "the service account" : "the user token";
-      throw issuerError(code, `the cluster refused ${who} on ${method} ${path} (${res.status})`, as === "service" ? {} : { status: res.status });
+      throw issuerError(code, `the cluster refused ${who} on ${named(method, path)} (${res.status})`, as === "service" ? {} : { status: res.status });
     }
-    if (!res.ok) throw issuerError("ERR_ISSUER_UPSTREAM", `${method} ${path} failed (${res.status})`);
+    if (!res.ok) throw issuerError("ERR_ISSUER_UPSTREAM", `${named(method, path)} failed (${res.status})`);
     try {
-      return await res.json();
-    } catch (cause) {
-      throw issuerError("ERR_ISSUER_UPSTREAM", `${method} ${path} answered with something that is not JSON`, { cause });
+      return JSON.parse(res.text);
+    } catch {
+      throw issuerError("ERR_ISSUER_UPSTREAM", `${named(method, path)} answered with something that is not JSON`);
     }
   }
 
-  async function searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string): Promise<T[]> {
+  async function probe(method: "GET" | "POST", path: string, body: unknown, ctx?: RequestContext): Promise<Answer> {
+    return send(method, path, body, await credentials.header(ctx), ctx);
+  }
+
+  async function searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string, ctx?: RequestContext): Promise<T[]> {
     const items: T[] = [];
+    const cursors = new Set<string>();
     let after: string | undefined;
     for (let pages = 0; pages < search.maxPages; pages++) {
       const page: Record<string, unknown> = { limit: search.pageSize };
       if (after !== undefined) page.after = after;
-      const body = await call("POST", path, { body: filter === undefined ? { page } : { filter, page } });
-      if (!isPage(body)) throw issuerError("ERR_ISSUER_UPSTREAM", `POST ${path} answered with something that is not a search result (${what})`);
+      const body = await call("POST", path, { body: filter === undefined ? { page } : { filter, page }, ...(ctx === undefined ? {} : { call: ctx }) });
+      if (!isPage(body)) throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} answered with something that is not a search result (${what})`);
+      if (items.length + body.items.length > search.maxItems) {
+        throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} has more than ${search.maxItems} items (maxSearchItems) for ${what}s; it is not read further`, { tooMany: true });
+      }
       for (const item of body.items) {
-        if (!isItem(item)) throw issuerError("ERR_ISSUER_UPSTREAM", `POST ${path} answered with an item that is not ${what}`);
+        if (!isItem(item)) throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} answered with an item that is not ${what}`);
         items.push(item);
       }
       if (!morePages(body.page, body.items.length, items.length, search.pageSize)) return items;
       const cursor = body.page.endCursor;
-      if (typeof cursor !== "string" || cursor === "") throw issuerError("ERR_ISSUER_UPSTREAM", `POST ${path} has more items but answered without \`page.endCursor\``);
+      if (typeof cursor !== "string" || cursor === "") throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} has more items but answered without \`page.endCursor\``);
+      if (cursors.has(cursor)) throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} answered page ${pages + 1} with a \`page.endCursor\` it had answered before: its pages do not advance`);
+      cursors.add(cursor);
       after = cursor;
     }
-    throw issuerError("ERR_ISSUER_UPSTREAM", `POST ${path} did not reach its last page within ${search.maxPages} pages`);
+    throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} did not reach its last page within ${search.maxPages} pages`);
   }
 
   return {
     call,
+    probe,
     searchAll,
+    where,
+    breaker,
     get requests() {
       return count;
+    },
+    get inFlight() {
+      return inFlight;
     },
   };
 }

@@ -49,56 +49,117 @@ function value(env: Env, name: string): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-function required(env: Env, name: string, why: string): string {
-  const v = value(env, name);
-  if (v === undefined) throw invalid(`\`${name}\` is not set (needed ${why})`);
-  return v;
+/** A URL as messages show it: scheme, host and path, never credentials, a query or a fragment. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.username !== "" || u.password !== "" ? "***@" : ""}${u.host}${u.pathname}`;
+  } catch {
+    return "(not a URL)";
+  }
 }
 
 /**
+ * Checks an http(s) URL option (`name` as the user spells it: an option or a variable). A URL
+ * with credentials is refused: they would travel in every message and error cause that names
+ * the URL (the service account's credentials have their own settings). The REST address takes
+ * paths after it, so it has no query or fragment.
+ */
+export function checkUrl(url: unknown, name: string, base: boolean): string {
+  let u: URL | undefined;
+  try {
+    u = typeof url === "string" ? new URL(url) : undefined;
+  } catch {
+    u = undefined;
+  }
+  if (u === undefined || (u.protocol !== "http:" && u.protocol !== "https:")) throw invalid(`\`${name}\` must be an http(s) URL`);
+  if (u.username !== "" || u.password !== "") throw invalid(`\`${name}\` must not hold credentials (${shownUrl(url as string)}): give them to the service account's settings`);
+  if (base && /[?#]/.test(url as string)) throw invalid(`\`${name}\` must not have a query or a fragment (${shownUrl(url as string)})`);
+  return url as string;
+}
+
+function required(env: Env, name: string, why: string): string {
+  const v = value(env, name);
+  if (v === undefined) throw invalid(`\`${name}\` is not set (${why})`);
+  return v;
+}
+
+const OAUTH_VARIABLES = ["CAMUNDA_CLIENT_ID", "CAMUNDA_CLIENT_SECRET", "CAMUNDA_OAUTH_URL"] as const;
+const BASIC_VARIABLES = ["CAMUNDA_BASIC_AUTH_USERNAME", "CAMUNDA_BASIC_AUTH_PASSWORD"] as const;
+
+/**
  * The cluster options from CAMUNDA_* variables. Without CAMUNDA_AUTH_STRATEGY the strategy is
- * OAUTH when a client id and secret are set, BASIC when a basic-auth username is, else NONE.
+ * OAUTH when any OAuth variable is set, BASIC when a basic-auth one is (both: an error), else
+ * NONE; a strategy's settings are then complete or an error (a client id without its secret
+ * never means "no authentication"), and NONE named with credentials set is an error too.
  */
 export function camundaFromEnv(env: Env): CamundaOptions {
-  const restAddress = required(env, "CAMUNDA_REST_ADDRESS", "to reach the cluster");
+  const restAddress = checkUrl(required(env, "CAMUNDA_REST_ADDRESS", "needed to reach the cluster"), "CAMUNDA_REST_ADDRESS", true);
   const named = value(env, "CAMUNDA_AUTH_STRATEGY")?.toUpperCase();
-  const strategy =
-    named ?? (value(env, "CAMUNDA_CLIENT_ID") && value(env, "CAMUNDA_CLIENT_SECRET") ? "OAUTH" : value(env, "CAMUNDA_BASIC_AUTH_USERNAME") ? "BASIC" : "NONE");
+  const oauthSet = OAUTH_VARIABLES.filter((n) => value(env, n) !== undefined);
+  const basicSet = BASIC_VARIABLES.filter((n) => value(env, n) !== undefined);
+  if (named === undefined && oauthSet.length > 0 && basicSet.length > 0) {
+    throw invalid(`both OAuth (${oauthSet.join(", ")}) and Basic (${basicSet.join(", ")}) variables are set: set CAMUNDA_AUTH_STRATEGY to OAUTH or BASIC, and unset the others`);
+  }
+  const strategy = named ?? (oauthSet.length > 0 ? "OAUTH" : basicSet.length > 0 ? "BASIC" : "NONE");
+  if (strategy !== "OAUTH" && strategy !== "BASIC" && strategy !== "NONE") throw invalid(`CAMUNDA_AUTH_STRATEGY \`${strategy}\` is not one of OAUTH, BASIC, NONE`);
+  // A strategy named ignores the other strategy's variables, as Camunda's SDKs do; but NONE with
+  // credentials set would be the silent "no authentication" this refuses.
+  const foreign = strategy === "NONE" ? [...oauthSet, ...basicSet] : [];
+  if (foreign.length > 0) throw invalid(`CAMUNDA_AUTH_STRATEGY is NONE, but ${foreign.join(" and ")} ${foreign.length === 1 ? "is" : "are"} set: unset ${foreign.length === 1 ? "it" : "them"} or name the strategy they are for`);
+  // Why a variable is needed: the strategy named, or the variable that implied it.
+  const why = (set: readonly string[]) => (named !== undefined ? `needed for CAMUNDA_AUTH_STRATEGY \`${strategy}\`` : `${set.join(" and ")} ${set.length === 1 ? "is" : "are"}`);
   if (strategy === "OAUTH") {
-    const why = "for CAMUNDA_AUTH_STRATEGY `OAUTH`";
     const scope = value(env, "CAMUNDA_OAUTH_SCOPE");
+    const oauthUrl = value(env, "CAMUNDA_OAUTH_URL");
     return {
       restAddress,
       auth: {
         strategy,
-        oauthUrl: value(env, "CAMUNDA_OAUTH_URL") ?? DEFAULT_OAUTH_URL,
-        clientId: required(env, "CAMUNDA_CLIENT_ID", why),
-        clientSecret: required(env, "CAMUNDA_CLIENT_SECRET", why),
+        oauthUrl: oauthUrl === undefined ? DEFAULT_OAUTH_URL : checkUrl(oauthUrl, "CAMUNDA_OAUTH_URL", false),
+        clientId: required(env, "CAMUNDA_CLIENT_ID", why(oauthSet)),
+        clientSecret: required(env, "CAMUNDA_CLIENT_SECRET", why(oauthSet)),
         audience: value(env, "CAMUNDA_TOKEN_AUDIENCE") ?? DEFAULT_AUDIENCE,
         ...(scope === undefined ? {} : { scope }),
       },
     };
   }
   if (strategy === "BASIC") {
-    const why = "for CAMUNDA_AUTH_STRATEGY `BASIC`";
-    return { restAddress, auth: { strategy, username: required(env, "CAMUNDA_BASIC_AUTH_USERNAME", why), password: required(env, "CAMUNDA_BASIC_AUTH_PASSWORD", why) } };
+    return { restAddress, auth: { strategy, username: required(env, "CAMUNDA_BASIC_AUTH_USERNAME", why(basicSet)), password: required(env, "CAMUNDA_BASIC_AUTH_PASSWORD", why(basicSet)) } };
   }
-  if (strategy === "NONE") return { restAddress, auth: { strategy } };
-  throw invalid(`CAMUNDA_AUTH_STRATEGY \`${strategy}\` is not one of OAUTH, BASIC, NONE`);
+  return { restAddress, auth: { strategy } };
 }
+
+/** Refuses members of `value` that are not in `keys` (a misspelt option is an error, not ignored). */
+export function knownKeys(value: object, name: string, keys: readonly string[]): void {
+  for (const key of Object.keys(value)) if (!keys.includes(key)) throw invalid(`unknown option \`${name === "" ? "" : `${name}.`}${key}\` (the options are ${keys.join(", ")})`);
+}
+
+const AUTH_KEYS = { OAUTH: ["strategy", "oauthUrl", "clientId", "clientSecret", "audience", "scope"], BASIC: ["strategy", "username", "password"], NONE: ["strategy"] } as const;
 
 /** Checks options given in code, so a typo fails at start-up rather than at the first issue. */
 export function checkCamunda(camunda: CamundaOptions): CamundaOptions {
   if (camunda === null || typeof camunda !== "object") throw invalid("`camunda` must be an object");
-  if (typeof camunda.restAddress !== "string" || !/^https?:\/\//.test(camunda.restAddress)) throw invalid("`camunda.restAddress` must be an http(s) URL");
+  knownKeys(camunda, "camunda", ["restAddress", "auth"]);
+  const restAddress = checkUrl(camunda.restAddress, "camunda.restAddress", true);
   const auth = camunda.auth ?? { strategy: "NONE" };
-  const strings = (names: string[]) => {
-    for (const n of names) if (typeof (auth as Record<string, unknown>)[n] !== "string" || (auth as Record<string, unknown>)[n] === "") throw invalid(`\`camunda.auth.${n}\` must be a non-empty string for strategy \`${auth.strategy}\``);
+  if (auth === null || typeof auth !== "object") throw invalid("`camunda.auth` must be an object");
+  const strategy = (auth as { strategy?: unknown }).strategy;
+  if (strategy !== "OAUTH" && strategy !== "BASIC" && strategy !== "NONE") throw invalid("`camunda.auth.strategy` must be `OAUTH`, `BASIC` or `NONE`");
+  knownKeys(auth, "camunda.auth", AUTH_KEYS[strategy]);
+  const strings = (names: string[], optional: boolean) => {
+    for (const n of names) {
+      const v = (auth as Record<string, unknown>)[n];
+      if (optional && v === undefined) continue;
+      if (typeof v !== "string" || v === "") throw invalid(`\`camunda.auth.${n}\` must be a non-empty string for strategy \`${strategy}\``);
+    }
   };
-  if (auth.strategy === "OAUTH") strings(["oauthUrl", "clientId", "clientSecret"]);
-  else if (auth.strategy === "BASIC") strings(["username", "password"]);
-  else if (auth.strategy !== "NONE") throw invalid("`camunda.auth.strategy` must be `OAUTH`, `BASIC` or `NONE`");
-  return { restAddress: camunda.restAddress, auth };
+  if (auth.strategy === "OAUTH") {
+    strings(["oauthUrl", "clientId", "clientSecret"], false);
+    strings(["audience", "scope"], true);
+    checkUrl(auth.oauthUrl, "camunda.auth.oauthUrl", false);
+  } else if (auth.strategy === "BASIC") strings(["username", "password"], false);
+  return { restAddress, auth };
 }
 
 /** The REST base without a trailing slash or `/v2`: paths are appended as `/v2/...`. */

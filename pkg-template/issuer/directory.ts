@@ -2,8 +2,10 @@
 // token: mapping rules, and every group, role and tenant with its members. One snapshot serves
 // every principal until it expires, so a thousand users in three roles cost the same look-ups
 // as one.
+import { segment } from "./client.js";
 import type { CamundaClient } from "./client.js";
 import type { MappingRule } from "./claims.js";
+import type { RequestContext } from "./context.js";
 import { hasId, isMappingRule } from "./shapes.js";
 
 /** Member types, as the REST API names its member searches (`/v2/groups/{id}/users/search`...). */
@@ -53,19 +55,20 @@ export async function limited<T>(limit: number, tasks: (() => Promise<T>)[]): Pr
   return results;
 }
 
-async function entities(client: CamundaClient, kind: keyof typeof MEMBER_KINDS, concurrency: number): Promise<Map<string, Members>> {
+async function entities(client: CamundaClient, kind: keyof typeof MEMBER_KINDS, concurrency: number, call: RequestContext | undefined): Promise<Map<string, Members>> {
   const idKey = ENTITY_ID[kind];
-  const list = await client.searchAll(`/v2/${kind}/search`, undefined, hasId(idKey), kind.slice(0, -1));
+  const list = await client.searchAll(`/v2/${kind}/search`, undefined, hasId(idKey), kind.slice(0, -1), call);
   const jobs: (() => Promise<void>)[] = [];
   const result = new Map<string, Members>();
   for (const entity of list) {
     const id = entity[idKey];
+    const path = `/v2/${kind}/${segment(id, `the cluster has ${kind === "groups" ? "a group" : kind === "roles" ? "a role" : "a tenant"}`)}`;
     const members: Members = {};
     result.set(id, members);
     for (const memberKind of MEMBER_KINDS[kind]) {
       const memberId = MEMBER_ID[memberKind];
       jobs.push(async () => {
-        const items = await client.searchAll(`/v2/${kind}/${encodeURIComponent(id)}/${memberKind}/search`, undefined, hasId(memberId), `a ${memberId}`);
+        const items = await client.searchAll(`${path}/${memberKind}/search`, undefined, hasId(memberId), `a ${memberId}`, call);
         members[memberKind] = new Set(items.map((m) => m[memberId] as string));
       });
     }
@@ -74,17 +77,17 @@ async function entities(client: CamundaClient, kind: keyof typeof MEMBER_KINDS, 
   return result;
 }
 
-export async function loadMappingRules(client: CamundaClient): Promise<MappingRule[]> {
-  const rules = await client.searchAll("/v2/mapping-rules/search", undefined, isMappingRule, "a mapping rule");
+export async function loadMappingRules(client: CamundaClient, call?: RequestContext): Promise<MappingRule[]> {
+  const rules = await client.searchAll("/v2/mapping-rules/search", undefined, isMappingRule, "a mapping rule", call);
   return rules.map(({ mappingRuleId, claimName, claimValue }) => ({ mappingRuleId, claimName, claimValue }));
 }
 
-export async function loadDirectory(client: CamundaClient, options: { tenants: boolean; concurrency: number }): Promise<Directory> {
+export async function loadDirectory(client: CamundaClient, options: { tenants: boolean; concurrency: number; call?: RequestContext }): Promise<Directory> {
   const [mappingRules, groups, roles, tenants] = await Promise.all([
-    loadMappingRules(client),
-    entities(client, "groups", options.concurrency),
-    entities(client, "roles", options.concurrency),
-    options.tenants ? entities(client, "tenants", options.concurrency) : Promise.resolve(new Map<string, Members>()),
+    loadMappingRules(client, options.call),
+    entities(client, "groups", options.concurrency, options.call),
+    entities(client, "roles", options.concurrency, options.call),
+    options.tenants ? entities(client, "tenants", options.concurrency, options.call) : Promise.resolve(new Map<string, Members>()),
   ]);
   return { mappingRules, groups, roles, tenants };
 }

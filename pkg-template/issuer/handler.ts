@@ -2,30 +2,73 @@
 // (through toNodeListener), Hono, Deno.serve, workerd and Vercel Edge all take:
 //   GET or POST {grantsPath} with `Authorization: Bearer <the user's token>`
 //     200 { token, expiresAt } (expiresAt ISO 8601), Cache-Control: no-store
-//     401 / 403 / 502 as application/problem+json with the error's `code`
+//     401 / 403 / 500 / 502 / 503 / 504 as application/problem+json with the error's `code`
 //   GET {jwksPath}: the public keys, with a short max-age so a rotation reaches verifiers soon.
+//   GET /healthz: the process answers (200). GET /readyz: the cluster answers and accepts the
+//     service account (200), or not (503).
+// A problem's `detail` is a fixed text per code: the error's message, which may name other
+// owners or the service account's missing permissions, goes to `onError` for the operator, with
+// the request id that the problem's `instance` also names.
 import { AuthzError } from "../core/index.js";
-import { statusOf } from "./errors.js";
+import { retryAfterOf, statusOf } from "./errors.js";
+import type { IssueErrorEvent, IssueEvent } from "./events.js";
+import { statsOfFailure } from "./issuer.js";
 import type { Issuer } from "./issuer.js";
+
+/** What the handler's hooks add to the issuer's events: the request and its id. */
+export interface RequestInfo {
+  request: Request;
+  /** A UUID, also in the problem's `instance` (`urn:uuid:...`) of a failure. */
+  requestId: string;
+}
 
 export interface HandlerOptions {
   /** Default `/grants`. */
   grantsPath?: string;
   /** Default `/.well-known/camunda-grants-jwks.json`. */
   jwksPath?: string;
+  /** Default `/healthz`. */
+  healthPath?: string;
+  /** Default `/readyz`. */
+  readyPath?: string;
   /** Seconds verifiers may cache the JWKS (default 300). */
   jwksMaxAge?: number;
-  /** Called with each failure, for logging (messages never hold secrets). */
-  onError?: (error: unknown) => void;
+  /** Called after each grant set the handler answers. */
+  onIssue?: (event: IssueEvent & RequestInfo) => void;
+  /** Called with each failure, with the full message for the operator's log (never a secret). */
+  onError?: (event: IssueErrorEvent & RequestInfo) => void;
 }
 
-const TITLES: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error", 502: "Bad Gateway" };
+const TITLES: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
 
-function problem(status: number, code: string, detail: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title: TITLES[status] ?? "Error", status, code, detail }), {
+/** What end users are told, by code and status; the operator's log has the cause. */
+function detailFor(code: string, status: number): string {
+  if (code === "ERR_ISSUER_PRINCIPAL") return status === 401 ? "the cluster did not accept the user's token" : "the cluster refused to name this principal's authorizations";
+  if (code === "ERR_ISSUER_AUTH") return "the cluster did not accept the issuer's service account; the issuer's log has the cause";
+  if (code === "ERR_GRANTS_TOO_LARGE") return "the grant set would be larger than verifiers accept; the issuer's log has the cause";
+  if (status === 503) return "the cluster is unavailable or busy; retry later";
+  if (status === 504) return "the cluster did not answer in time";
+  return "the cluster could not be read; the issuer's log has the cause";
+}
+
+function problem(status: number, code: string, detail: string, headers: Record<string, string> = {}, instance?: string): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title: TITLES[status] ?? "Error", status, code, detail, ...(instance === undefined ? {} : { instance }) }), {
     status,
     headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers },
   });
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
 }
 
 function bearer(request: Request): string | undefined {
@@ -33,31 +76,60 @@ function bearer(request: Request): string | undefined {
   return m?.[1];
 }
 
+function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  try {
+    hook?.(event);
+  } catch {
+    // a hook that throws never changes the answer
+  }
+}
+
 export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}): (request: Request) => Promise<Response> {
   const grantsPath = options.grantsPath ?? "/grants";
   const jwksPath = options.jwksPath ?? "/.well-known/camunda-grants-jwks.json";
+  const healthPath = options.healthPath ?? "/healthz";
+  const readyPath = options.readyPath ?? "/readyz";
   const maxAge = options.jwksMaxAge ?? 300;
   if (!Number.isInteger(maxAge) || maxAge < 0) throw new AuthzError("ERR_ARGUMENT_INVALID", "`jwksMaxAge` must be a non-negative integer of seconds");
   const jwksText = JSON.stringify(issuer.jwks);
+  const onlyGet = (method: string) => method !== "GET" && method !== "HEAD";
+
+  async function grants(request: Request): Promise<Response> {
+    const userToken = bearer(request);
+    if (userToken === undefined) return problem(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
+    const requestId = globalThis.crypto.randomUUID();
+    try {
+      const { token, payload, expiresAt, stats } = await issuer.issue({ userToken });
+      notify(options.onIssue, { ...stats, subject: payload.sub ?? "", authorizations: payload.authorizations?.length ?? 0, tokenBytes: token.length, expiresAt, request, requestId });
+      return json(200, { token, expiresAt: expiresAt.toISOString() });
+    } catch (error) {
+      const known = error instanceof AuthzError;
+      const status = statusOf(error);
+      const code = known && status !== 500 ? error.code : known && error.code === "ERR_GRANTS_TOO_LARGE" ? error.code : "ERR_INTERNAL";
+      const stats = statsOfFailure(error) ?? { durationMs: 0, cached: false, upstreamRequests: 0, tokenRequests: 0 };
+      notify(options.onError, { ...stats, error, code, message: known ? error.message : String((error as Error | undefined)?.message ?? error), status, request, requestId });
+      const headers: Record<string, string> = {};
+      if (status === 401) headers["www-authenticate"] = 'Bearer error="invalid_token"';
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+      return problem(status, code, code === "ERR_INTERNAL" ? "the grant set could not be issued" : detailFor(code, status), headers, `urn:uuid:${requestId}`);
+    }
+  }
 
   return async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
-    if (path === jwksPath) {
-      if (request.method !== "GET" && request.method !== "HEAD") return problem(405, "ERR_METHOD", `\`${request.method}\` is not allowed here`, { allow: "GET, HEAD" });
-      return new Response(request.method === "HEAD" ? null : jwksText, { headers: { "content-type": "application/jwk-set+json", "cache-control": `public, max-age=${maxAge}` } });
+    const method = request.method;
+    if (path === jwksPath || path === healthPath || path === readyPath) {
+      if (onlyGet(method)) return problem(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
+      const body = (text: string) => (method === "HEAD" ? null : text);
+      if (path === jwksPath) return new Response(body(jwksText), { headers: { "content-type": "application/jwk-set+json", "cache-control": `public, max-age=${maxAge}` } });
+      if (path === healthPath) return new Response(body('{"status":"ok"}'), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+      const readiness = await issuer.ready();
+      const answer = readiness.ready ? { status: "ready" } : { status: "not-ready", code: readiness.code };
+      return new Response(body(JSON.stringify(answer)), { status: readiness.ready ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" } });
     }
     if (path !== grantsPath) return problem(404, "ERR_NOT_FOUND", `no route \`${path}\``);
-    if (request.method !== "GET" && request.method !== "POST") return problem(405, "ERR_METHOD", `\`${request.method}\` is not allowed here`, { allow: "GET, POST" });
-    const userToken = bearer(request);
-    if (userToken === undefined) return problem(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
-    try {
-      const { token, expiresAt } = await issuer.issue({ userToken });
-      return new Response(JSON.stringify({ token, expiresAt: expiresAt.toISOString() }), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
-    } catch (error) {
-      options.onError?.(error);
-      const status = statusOf(error);
-      if (status === 500 || !(error instanceof AuthzError)) return problem(500, "ERR_INTERNAL", "the grant set could not be issued");
-      return problem(status, error.code, error.message, status === 401 ? { "www-authenticate": 'Bearer error="invalid_token"' } : {});
-    }
+    if (method !== "GET" && method !== "POST") return problem(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
+    return grants(request);
   };
 }

@@ -4,7 +4,9 @@
 export { createIssuer } from "./issuer.js";
 export type { ClusterFlags, IssueRequest, IssuedGrants, Issuer, IssuerOptions } from "./issuer.js";
 export { createIssuerHandler } from "./handler.js";
-export type { HandlerOptions } from "./handler.js";
+export type { HandlerOptions, RequestInfo } from "./handler.js";
+export type { IssueErrorEvent, IssueEvent, IssueStats } from "./events.js";
+export type { Readiness } from "./readiness.js";
 export { camundaFromEnv } from "./config.js";
 export type { CamundaAuth, CamundaOptions, Env } from "./config.js";
 export { keyRing, publicKeyOf } from "./keys.js";

@@ -1,77 +1,34 @@
 // createIssuer: grant sets from a live Orchestration Cluster. It finds who the principal is
 // (memberships.ts), collects the authorizations of the principal and of each group, role and
-// mapping rule (authorizations.ts), and signs them. Any failure fails the issue: a grant set is
-// never built from partial data.
-import { AuthzError, inspectGrants, signGrants } from "../core/index.js";
-import type { Authorization, Ed25519PrivateJwk, GrantSetPayload, Jwks, PublicJwk } from "../core/index.js";
+// mapping rule (owners.ts), and signs them. Any failure fails the issue: a grant set is never
+// built from partial data. Each issue has a deadline (`deadlineMs`, all its requests together),
+// and at most `maxConcurrentIssues` are in flight; signer.ts signs (or reuses) the grant set.
+import { AuthzError } from "../core/index.js";
+import type { GrantSetPayload, Jwks } from "../core/index.js";
 import { credentials } from "./auth.js";
-import type { Credentials } from "./auth.js";
-import { ownerAuthorizations, checkCanSeeAuthorizations } from "./authorizations.js";
-import type { OwnerType } from "./authorizations.js";
+import { checkCanSeeAuthorizations } from "./authorizations.js";
 import { TtlCache } from "./cache.js";
 import type { Claims } from "./claims.js";
 import { unverifiedClaims } from "./claims.js";
-import { camundaClient } from "./client.js";
-import type { CamundaClient } from "./client.js";
-import { camundaFromEnv, checkCamunda, restBase, runtimeEnv } from "./config.js";
-import type { CamundaOptions, Env } from "./config.js";
-import { limited, loadDirectory, loadMappingRules } from "./directory.js";
+import { camundaClient, segment } from "./client.js";
+import { restBase } from "./config.js";
+import { IssueContext } from "./context.js";
+import { loadDirectory, loadMappingRules } from "./directory.js";
 import type { Directory } from "./directory.js";
-import { issuerError } from "./errors.js";
+import { issuerError, statusOf } from "./errors.js";
+import type { IssueErrorEvent, IssueEvent, IssueStats } from "./events.js";
 import { matchingRules, resolveMemberships } from "./memberships.js";
 import type { Memberships } from "./memberships.js";
+import { settings } from "./options.js";
+import type { IssuerOptions } from "./options.js";
+import { OwnerAuthorizations } from "./owners.js";
+import { readinessCheck } from "./readiness.js";
+import { Signer } from "./signer.js";
+import type { Readiness } from "./readiness.js";
 import { isCurrentUser } from "./shapes.js";
 import { publicKeyOf } from "./keys.js";
 
-/** What the cluster is configured with: no endpoint exposes it, so the issuer is told. */
-export interface ClusterFlags {
-  /** `camunda.security.authorizations.enabled` (default true). */
-  authorizationsEnabled?: boolean;
-  /** `camunda.security.multiTenancy.checksEnabled` (default false). */
-  multiTenancyEnabled?: boolean;
-  /** The cluster's minor version, `8.8`, `8.9` (default) or `8.10`. */
-  camundaVersion?: string;
-  /**
-   * `camunda.security.authentication.oidc.groupsClaim`: when the cluster reads groups from the
-   * token, the issuer does too (a JSONPath into the claims) instead of the cluster's groups.
-   */
-  groupsClaim?: string;
-}
-
-export interface IssuerOptions {
-  /** The cluster and the service account; omitted: read from the CAMUNDA_* variables of `env`. */
-  camunda?: CamundaOptions;
-  /** Where CAMUNDA_* variables come from when `camunda` is omitted (default: the process environment). */
-  env?: Env;
-  /** The private Ed25519 JWK that signs (from `generateSigningKey`), with its `kid`. */
-  signingKey: Ed25519PrivateJwk;
-  /** Older public keys still published in `jwks` (key rotation: keep one until its last token expired). */
-  previousKeys?: readonly PublicJwk[];
-  /** The grant sets' `iss`. */
-  issuer: string;
-  /** The grant sets' `aud`. */
-  audience: string | readonly string[];
-  /** Seconds a grant set lives (default 900). */
-  ttl?: number;
-  cluster?: ClusterFlags;
-  /** Keep only authorizations of these resource types (default: all). */
-  resourceTypes?: readonly string[];
-  /** Seconds an owner's authorizations and the directory are reused (default 30; 0 turns caching off). */
-  cacheTtl?: number;
-  /** Milliseconds each request to the cluster may take (default 10000). */
-  timeoutMs?: number;
-  /** Items per search page (default 1000). */
-  pageSize?: number;
-  /**
-   * `{ username }` issues only for a user the cluster knows (`GET /v2/users/{username}`), default
-   * true. Clusters whose users live in an OIDC provider have no user entities: set false there.
-   */
-  checkUserExists?: boolean;
-  /** The fetch to use (default `globalThis.fetch`). */
-  fetch?: typeof fetch;
-  /** The clock in milliseconds (default `Date.now`), for tests. */
-  now?: () => number;
-}
+export type { ClusterFlags, IssuerOptions } from "./options.js";
 
 /** Who to issue for: the user's bearer token, or a username or client id with optional token claims. */
 export type IssueRequest = { userToken: string } | { username: string; claims?: Claims } | { clientId: string; claims?: Claims };
@@ -83,26 +40,24 @@ export interface IssuedGrants {
   payload: GrantSetPayload;
   /** When it expires. */
   expiresAt: Date;
+  /** How it was made: time, cache, requests. */
+  stats: IssueStats;
 }
 
 export interface Issuer {
   issue(request: IssueRequest): Promise<IssuedGrants>;
-  /** The public keys to publish: the signing key's and `previousKeys`. */
+  /** Whether the cluster answers and accepts the service account (`GET /readyz`). */
+  ready(): Promise<Readiness>;
+  /** The public keys to publish: the signing key's and `previousKeys`'. */
   readonly jwks: Jwks;
-  /** Requests made to the cluster so far, OAuth token requests counted apart. */
-  readonly stats: { readonly requests: number; readonly tokenRequests: number };
+  /** Requests made to the cluster so far, OAuth token requests counted apart; issues and requests in flight; cache entries. */
+  readonly stats: { readonly requests: number; readonly tokenRequests: number; readonly inFlight: number; readonly upstreamInFlight: number; readonly cacheEntries: number };
   /** Forgets cached authorizations, memberships and mapping rules (not the OAuth token). */
   clearCache(): void;
 }
 
 function invalid(message: string): AuthzError {
   return new AuthzError("ERR_ARGUMENT_INVALID", message);
-}
-
-function nonNegative(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw invalid(`\`${name}\` must be a non-negative number`);
-  return value;
 }
 
 function checkRequest(request: IssueRequest): void {
@@ -115,114 +70,124 @@ function checkRequest(request: IssueRequest): void {
   if (claims !== undefined && (claims === null || typeof claims !== "object" || Array.isArray(claims))) throw invalid("`claims` must be an object");
 }
 
+/** Calls a hook; a hook that throws never changes the answer. */
+function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  try {
+    hook?.(event);
+  } catch {
+    // the hook's failure is its own
+  }
+}
+
+/** What the handler reads of a failed issue (kept off the error's message). */
+const FAILED = new WeakMap<object, IssueStats>();
+
+export function statsOfFailure(error: unknown): IssueStats | undefined {
+  return error !== null && typeof error === "object" ? FAILED.get(error) : undefined;
+}
+
 export function createIssuer(options: IssuerOptions): Issuer {
-  if (options === null || typeof options !== "object") throw invalid("createIssuer() needs an options object");
-  const camunda = checkCamunda(options.camunda ?? camundaFromEnv(options.env ?? runtimeEnv()));
-  if (options.signingKey === null || typeof options.signingKey !== "object" || typeof options.signingKey.d !== "string") throw invalid("`signingKey` must be a private Ed25519 JWK");
-  if (typeof options.signingKey.kid !== "string" || options.signingKey.kid === "") throw invalid("`signingKey` needs a `kid`, so verifiers can pick it from the JWKS");
-  if (typeof options.issuer !== "string" || options.issuer === "") throw invalid("`issuer` must be a non-empty string");
-  const audience = options.audience;
-  if (!(typeof audience === "string" && audience !== "") && !(Array.isArray(audience) && audience.length > 0 && audience.every((a) => typeof a === "string" && a !== ""))) {
-    throw invalid("`audience` must be a non-empty string or array of strings");
-  }
-  const ttl = nonNegative(options.ttl, "ttl", 900);
-  if (ttl === 0) throw invalid("`ttl` must be positive");
-  const cacheMs = nonNegative(options.cacheTtl, "cacheTtl", 30) * 1000;
-  const flags = options.cluster ?? {};
-  const authorizationsEnabled = flags.authorizationsEnabled ?? true;
-  const multiTenancyEnabled = flags.multiTenancyEnabled ?? false;
-  const camundaVersion = flags.camundaVersion ?? "8.9";
-  const groupsClaim = flags.groupsClaim === undefined || flags.groupsClaim === "" ? undefined : flags.groupsClaim;
-  const resourceTypes = options.resourceTypes === undefined ? undefined : [...options.resourceTypes];
-  const now = options.now ?? Date.now;
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const transport = { fetch: fetchFn, timeoutMs: nonNegative(options.timeoutMs, "timeoutMs", 10_000), now };
-  const creds: Credentials = credentials(camunda.auth ?? { strategy: "NONE" }, transport);
-  const client: CamundaClient = camundaClient(restBase(camunda.restAddress), creds, transport, {
-    pageSize: Math.max(1, Math.floor(nonNegative(options.pageSize, "pageSize", 1000))),
-    maxPages: 10_000,
-  });
-  const checkUserExists = options.checkUserExists ?? true;
-  const signingKey = options.signingKey;
-  const jwks: Jwks = Object.freeze({ keys: Object.freeze([publicKeyOf(signingKey), ...(options.previousKeys ?? [])]) });
+  const s = settings(options);
+  const transport = { fetch: s.fetch, timeoutMs: s.timeoutMs, maxResponseBytes: s.maxResponseBytes, now: s.now };
+  const auth = s.camunda.auth ?? { strategy: "NONE" as const };
+  const creds = credentials(auth, transport);
+  const client = camundaClient(restBase(s.camunda.restAddress), creds, transport, { pageSize: s.pageSize, maxPages: 10_000, maxItems: s.maxSearchItems });
+  const jwks: Jwks = Object.freeze({ keys: Object.freeze([publicKeyOf(s.signingKey), ...s.previousKeys]) });
 
-  const owners = new TtlCache<Authorization[]>(cacheMs, now);
-  const directories = new TtlCache<Directory>(cacheMs, now, 1);
-  const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(cacheMs, now, 1);
-  const users = new TtlCache<boolean>(cacheMs, now);
+  const owners = new OwnerAuthorizations(client, s.resourceTypes, s.cacheMs, s.cacheEntries, s.now);
+  const directories = new TtlCache<Directory>(s.cacheMs, s.now, 1, { refresh: true });
+  const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(s.cacheMs, s.now, 1, { refresh: true });
+  const users = new TtlCache<boolean>(s.cacheMs, s.now, s.cacheEntries, { refresh: true });
+  const signer = new Signer(s);
+  const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
+  let inFlight = 0;
 
-  const directory = () => directories.get("", () => loadDirectory(client, { tenants: multiTenancyEnabled, concurrency: 8 }));
+  const miss = (ctx: IssueContext) => () => (ctx.misses += 1);
+  // A load in the background (a renewal) is nobody's request: no issue's account or deadline.
+  const directory = (ctx: IssueContext) => directories.get("", (background) => loadDirectory(client, { tenants: s.multiTenancyEnabled, concurrency: 8, ...(background ? {} : { call: ctx }) }), miss(ctx));
+  const mappingRules = (ctx: IssueContext) => rules.get("", (background) => loadMappingRules(client, background ? undefined : ctx), miss(ctx));
 
-  async function fromUserToken(userToken: string): Promise<Memberships> {
-    const [me, mappingRules] = await Promise.all([client.call("GET", "/v2/authentication/me", { as: { userToken } }), rules.get("", () => loadMappingRules(client))]);
+  async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
+    const [me, found] = await Promise.all([client.call("GET", "/v2/authentication/me", { as: { userToken }, call: ctx }), mappingRules(ctx)]);
     if (!isCurrentUser(me)) throw issuerError("ERR_ISSUER_UPSTREAM", "GET /v2/authentication/me answered with something that is not the current user");
-    return {
-      type: "USER",
-      id: me.username,
-      groups: me.groups,
-      roles: me.roles,
-      tenants: me.tenants.map((t) => t.tenantId),
-      mappingRules: matchingRules(mappingRules, unverifiedClaims(userToken)),
-    };
+    ctx.subject = me.username;
+    return { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: matchingRules(found, unverifiedClaims(userToken)) };
   }
 
-  async function enumerated(type: "USER" | "CLIENT", id: string, claims: Claims): Promise<Memberships> {
-    const [dir, exists] = await Promise.all([
-      directory(),
-      type === "USER" && checkUserExists ? users.get(id, async () => (await client.call("GET", `/v2/users/${encodeURIComponent(id)}`, { allowMissing: true })) !== null) : true,
-    ]);
-    if (!exists) throw issuerError("ERR_ISSUER_PRINCIPAL", `the cluster has no user \`${id}\``, { status: 403 });
-    return resolveMemberships(dir, type, id, claims, groupsClaim);
+  async function enumerated(type: "USER" | "CLIENT", id: string, claims: Claims, ctx: IssueContext): Promise<Memberships> {
+    ctx.subject = id;
+    const exists = async (background: boolean) => (await client.call("GET", `/v2/users/${segment(id, "cannot look up the user", "ERR_ISSUER_PRINCIPAL")}`, { allowMissing: true, ...(background ? {} : { call: ctx }) })) !== null;
+    const [dir, known] = await Promise.all([directory(ctx), type === "USER" && s.checkUserExists ? users.get(id, exists) : true]);
+    if (!known) throw issuerError("ERR_ISSUER_PRINCIPAL", `the cluster has no user \`${id}\``, { status: 403 });
+    return resolveMemberships(dir, type, id, claims, s.groupsClaim);
   }
 
-  async function authorizationsOf(m: Memberships): Promise<Authorization[]> {
-    if (!authorizationsEnabled) return [];
-    selfChecked ??= checkCanSeeAuthorizations(client).catch((error: unknown) => {
+  /** Once it passed, the permission self-check is not repeated; a failure is tried again by the next issue. */
+  function selfCheck(ctx: IssueContext): Promise<void> {
+    selfChecked ??= checkCanSeeAuthorizations(client, ctx).catch((error: unknown) => {
       selfChecked = undefined;
       throw error;
     });
-    await selfChecked;
-    const list: [OwnerType, string][] = [
-      [m.type, m.id],
-      ...m.groups.map((g): [OwnerType, string] => ["GROUP", g]),
-      ...m.roles.map((r): [OwnerType, string] => ["ROLE", r]),
-      ...m.mappingRules.map((r): [OwnerType, string] => ["MAPPING_RULE", r]),
-    ];
-    const each = await limited(
-      8,
-      list.map(([type, id]) => () => owners.get(`${type}\u0000${id}`, () => ownerAuthorizations(client, type, id, resourceTypes))),
-    );
-    return each.flat();
+    return selfChecked;
+  }
+
+  async function build(request: IssueRequest, ctx: IssueContext): Promise<IssuedGrants> {
+    // The self-check runs beside the membership look-ups: one round trip, not two.
+    const checked = s.authorizationsEnabled ? selfCheck(ctx) : Promise.resolve();
+    checked.catch(() => {}); // awaited below; a failure of the memberships must not leave it unobserved
+    const m =
+      "userToken" in request
+        ? await fromUserToken(request.userToken, ctx)
+        : "username" in request
+          ? await enumerated("USER", request.username, request.claims ?? {}, ctx)
+          : await enumerated("CLIENT", request.clientId, request.claims ?? {}, ctx);
+    await checked;
+    const authorizations = s.authorizationsEnabled ? await owners.of(m, ctx) : [];
+    const { token, payload, expiresAt } = await signer.sign(m, authorizations);
+    // A new Date: the caller may change it; the payload is frozen.
+    return { token, payload, expiresAt: new Date(expiresAt), stats: statsOf(ctx) };
+  }
+
+  function statsOf(ctx: IssueContext): IssueStats {
+    return { durationMs: s.now() - ctx.started, cached: ctx.misses === 0, upstreamRequests: ctx.requests, tokenRequests: ctx.tokenRequests };
   }
 
   async function issue(request: IssueRequest): Promise<IssuedGrants> {
     checkRequest(request);
-    const m =
-      "userToken" in request
-        ? await fromUserToken(request.userToken)
-        : "username" in request
-          ? await enumerated("USER", request.username, request.claims ?? {})
-          : await enumerated("CLIENT", request.clientId, request.claims ?? {});
-    const authorizations = await authorizationsOf(m);
-    const payload = {
-      ver: 1 as const,
-      camundaVersion,
-      sub: m.id,
-      jti: globalThis.crypto.randomUUID(),
-      authorizationsEnabled,
-      multiTenancyEnabled,
-      // Tenants count only with multi-tenancy on; the directory is not walked for them otherwise.
-      principal: { type: m.type, id: m.id, groups: m.groups, roles: m.roles, tenants: multiTenancyEnabled ? m.tenants : [], mappingRules: m.mappingRules },
-      authorizations,
-    };
-    const token = signGrants(payload, signingKey, { ttl, issuer: options.issuer, audience, now: now() / 1000 });
-    const signed = inspectGrants(token).payload as GrantSetPayload;
-    return { token, payload: signed, expiresAt: new Date(signed.exp * 1000) };
+    if (inFlight >= s.maxConcurrentIssues) {
+      throw issuerError("ERR_ISSUER_UPSTREAM", `${inFlight} grant sets are being issued already (maxConcurrentIssues); the cluster is answering slower than they arrive`, { status: 503, retryAfter: 1 });
+    }
+    inFlight += 1;
+    const ctx = new IssueContext(s.deadlineMs, s.now);
+    try {
+      const issued = await Promise.race([build(request, ctx), ctx.expired]);
+      issued.stats.durationMs = s.now() - ctx.started;
+      const p = issued.payload;
+      notify<IssueEvent>(s.onIssue, { ...issued.stats, subject: p.sub ?? "", authorizations: p.authorizations?.length ?? 0, tokenBytes: issued.token.length, expiresAt: issued.expiresAt });
+      return issued;
+    } catch (error) {
+      const stats = statsOf(ctx);
+      if (error !== null && typeof error === "object") FAILED.set(error, stats);
+      const known = error instanceof AuthzError;
+      notify<IssueErrorEvent>(s.onError, {
+        ...stats,
+        error,
+        code: known ? error.code : "ERR_INTERNAL",
+        message: known ? error.message : "the grant set could not be issued",
+        status: statusOf(error),
+        ...(ctx.subject === undefined ? {} : { subject: ctx.subject }),
+      });
+      throw error;
+    } finally {
+      ctx.finish();
+      inFlight -= 1;
+    }
   }
 
   return {
     issue,
+    ready,
     jwks,
     stats: {
       get requests() {
@@ -231,13 +196,22 @@ export function createIssuer(options: IssuerOptions): Issuer {
       get tokenRequests() {
         return creds.tokenRequests;
       },
+      get inFlight() {
+        return inFlight;
+      },
+      get upstreamInFlight() {
+        return client.inFlight;
+      },
+      get cacheEntries() {
+        return owners.size + users.size + directories.size + rules.size + signer.size;
+      },
     },
     clearCache() {
       owners.clear();
       directories.clear();
       rules.clear();
       users.clear();
+      signer.clear();
     },
   };
 }
-

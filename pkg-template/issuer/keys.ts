@@ -17,18 +17,36 @@ export interface KeyRing {
   previousKeys: PublicJwk[];
 }
 
-/** Reads a key ring from JSON text or a parsed value. The first key signs; the rest are published only. */
+/** The longest key ring text `keyRing` reads, as `signGrants` bounds a private JWK (1 Mi characters). */
+export const MAX_KEY_RING_CHARS = 1 << 20;
+
+/**
+ * Reads a key ring from JSON text or a parsed value. The first key signs; the rest are published
+ * only. No message repeats the text: a parse error of a key file would otherwise show the
+ * private key's `d` (V8's messages quote the text around the error); only its position is said.
+ */
 export function keyRing(value: unknown): KeyRing {
-  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
-  const keys: unknown[] = Array.isArray((parsed as Jwks | null)?.keys) ? [...(parsed as Jwks).keys] : [parsed];
+  let parsed: unknown = value;
+  if (typeof value === "string") {
+    if (value.length > MAX_KEY_RING_CHARS) throw new AuthzError("ERR_KEY_INVALID", `the key ring is ${value.length} characters, over the bound of ${MAX_KEY_RING_CHARS}`);
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      const at = /position (\d+)/.exec((error as Error).message)?.[1];
+      throw new AuthzError("ERR_KEY_INVALID", `the key ring is not JSON${at === undefined ? "" : ` (at character ${at})`}`);
+    }
+  }
+  if (parsed === null || typeof parsed !== "object") throw new AuthzError("ERR_KEY_INVALID", "the key ring must be a private Ed25519 JWK or { \"keys\": [...] }");
+  const keys: unknown[] = Array.isArray((parsed as Jwks).keys) ? [...(parsed as Jwks).keys] : [parsed];
   const [first, ...rest] = keys;
   const signingKey = first as Ed25519PrivateJwk | undefined;
   if (!signingKey || typeof signingKey !== "object" || typeof signingKey.d !== "string") throw new AuthzError("ERR_KEY_INVALID", "the first key of the key ring must be a private Ed25519 JWK");
-  const previousKeys = rest.map((k) => {
-    if (k === null || typeof k !== "object") throw new AuthzError("ERR_KEY_INVALID", "an older key of the key ring is not a JWK");
-    // Only the public half of an older key is ever published.
-    const { d: _secret, ...pub } = k as Ed25519PrivateJwk;
-    return publicKeyOf({ ...pub, d: "" } as Ed25519PrivateJwk);
-  });
-  return { signingKey, previousKeys };
+  return { signingKey, previousKeys: rest.map((k) => publicHalf(k, "an older key of the key ring")) };
+}
+
+/** The public half of an older key, whatever it holds: only that is ever published. */
+export function publicHalf(key: unknown, what: string): Ed25519PublicJwk {
+  if (key === null || typeof key !== "object") throw new AuthzError("ERR_KEY_INVALID", `${what} is not a JWK`);
+  const { d: _secret, ...pub } = key as Ed25519PrivateJwk;
+  return publicKeyOf({ ...pub, d: "" } as Ed25519PrivateJwk);
 }

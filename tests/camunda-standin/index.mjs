@@ -12,11 +12,13 @@
 //   standin.requests   // every request handled: { method, path, body, as }
 //   standin.violations // schema violations (must stay empty: assertClean() throws on any)
 //   standin.tokenRequests  // OAuth token requests served
+//   standin.latencyMs = 20; standin.blackhole(true); await standin.down(); await standin.up()  // faults.mjs
+//   standin.counters   // { count, inFlight, maxInFlight } of every request, kept or not
 //   await standin.close()
 //
 // `data` describes the cluster:
 //   { users: [{ username, name?, email?, password? }],            password: Basic auth
-//     clients: [{ clientId, clientSecret }],                       OAuth clients (the service account)
+//     clients: [{ clientId, clientSecret, scopes? }],              OAuth clients (the service account)
 //     groups: [{ groupId, name?, users?, clients?, mappingRules? }],
 //     roles: [{ roleId, name?, users?, clients?, groups?, mappingRules? }],
 //     tenants: [{ tenantId, name?, users?, clients?, groups?, roles?, mappingRules? }],
@@ -26,7 +28,9 @@
 //     authorizationsEnabled?: true, multiTenancyEnabled?: false, groupsClaim?: "$.groups" }
 // options: { tokenTtl: seconds an OAuth token lives (300), maxPageSize: the most items a page
 //   holds whatever the request's limit (10000), anonymous: accept requests without credentials
-//   as the unprotected API does (false) }.
+//   as the unprotected API does (false), latencyMs: added to every request (0), record: keep
+//   every request in `requests` (true; a benchmark's millions would not fit), checkEvery: check
+//   one request and answer in N against the schemas (1: all; the benchmark's 100,000 users) }.
 //
 // It serves the endpoints the issuer uses (/v2/authentication/me, /v2/authorizations/search,
 // /v2/mapping-rules/search, /v2/users/{username}, /v2/users/search, groups, roles and tenants
@@ -37,14 +41,18 @@
 // recorded in `violations`.
 //
 // Failure injection: fail({ path?: string | RegExp (default: every /v2 path), method?, status?:
-// HTTP status (e.g. 500, 503, 401), delayMs?: answer late, malformed?: "json" | "shape", times?:
-// how many requests (default 1; Infinity: until clearFailures()) }).
+// HTTP status (e.g. 500, 503, 401), delayMs?: answer late, malformed?: "json" | "shape", hang?:
+// never answer, drop?: reset the connection, transform?: (body, request) => body, applied to a
+// 200 answer before it is checked against Camunda's schemas (a page that repeats its cursor, or
+// never ends, in Camunda's own shape), times?: how many requests (default 1; Infinity: until
+// clearFailures()) }.
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { loadRoutes } from "./schemas.mjs";
 import { authorizationsOf, permits, resolve } from "./identity.mjs";
 import { allowed } from "./tasks.mjs";
 import { userTaskWrites } from "./user-tasks.mjs";
+import { faults } from "./faults.mjs";
 
 const b64url = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 const list = (v) => v ?? [];
@@ -112,6 +120,7 @@ export async function startStandin(data, options = {}) {
   const violations = [];
   let failures = [];
   let tokenRequests = 0;
+  let checks = 0;
   let keyCounter = 0;
   const authorizationKey = () => String(2251799813700000 + keyCounter++);
   for (const a of list(data.authorizations)) a.authorizationKey ??= authorizationKey();
@@ -256,6 +265,7 @@ export async function startStandin(data, options = {}) {
       res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...headers });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
     };
+    let transform;
     const failure = failures.find((f) => f.times > 0 && (f.method === undefined || f.method === req.method) && (f.path === undefined ? path.startsWith("/v2/") : typeof f.path === "string" ? f.path === path : f.path.test(path)));
     if (failure) {
       failure.times -= 1;
@@ -263,12 +273,21 @@ export async function startStandin(data, options = {}) {
       if (failure.status) return send(failure.status, { type: "about:blank", title: "Injected", status: failure.status, detail: "injected failure" });
       if (failure.malformed === "json") return send(200, "{ this is not json", { "content-type": "application/json" });
       if (failure.malformed === "shape") return send(200, { items: "not a list", page: null });
+      if (failure.hang) return undefined;
+      if (failure.drop) return res.destroy();
+      transform = failure.transform;
     }
+    if (!path.startsWith("/v2/") && path !== "/oauth/token") return send(404, { type: "about:blank", title: "Not Found", status: 404, detail: `the stand-in has no ${req.method} ${path}` });
     if (path === "/oauth/token" && req.method === "POST") {
       tokenRequests += 1;
       const form = new URLSearchParams(raw);
+      // RFC 6749 section 5.2: 400 for a request the endpoint cannot serve, 401 for a client it
+      // does not know. A client with `scopes` may ask only for those.
+      if (form.get("grant_type") !== "client_credentials") return send(400, { error: "unsupported_grant_type" });
       const client = list(data.clients).find((c) => c.clientId === form.get("client_id") && c.clientSecret === form.get("client_secret"));
-      if (form.get("grant_type") !== "client_credentials" || !client) return send(401, { error: "invalid_client" });
+      if (!client) return send(401, { error: "invalid_client" });
+      const scope = form.get("scope");
+      if (scope !== null && client.scopes && !scope.split(" ").every((s) => client.scopes.includes(s))) return send(400, { error: "invalid_scope" });
       const token = issueToken({ type: "CLIENT", id: client.clientId, claims: { sub: client.clientId, client_id: client.clientId, aud: form.get("audience") } }, tokenTtl);
       return send(200, { access_token: token, token_type: "Bearer", expires_in: tokenTtl });
     }
@@ -281,11 +300,14 @@ export async function startStandin(data, options = {}) {
       }
     }
     const entry = { method: req.method, path, body, as: "unauthenticated" };
-    requests.push(entry);
+    if (options.record !== false) requests.push(entry);
     const write = writes.route(req.method, path); // the user-task writes (user-tasks.mjs)
     const route = write ? null : routes.find((r) => r.method === req.method && r.regex.test(path));
     if (!route && !write) return send(404, { type: "about:blank", title: "Not Found", status: 404, detail: `the stand-in has no ${req.method} ${path}` });
-    if (route?.hasRequestBody) {
+    // The benchmark's largest runs check one request in `checkEvery` (the answers are made by
+    // the same code either way).
+    const checked = (checks += 1) % (options.checkEvery ?? 1) === 0;
+    if (route?.hasRequestBody && checked) {
       const problems = route.check("request", body ?? {});
       if (problems.length) {
         violation(`request ${req.method} ${path}: ${problems.join(" | ")} in ${JSON.stringify(body)}`);
@@ -296,7 +318,8 @@ export async function startStandin(data, options = {}) {
     if (!c) return send(401, { type: "about:blank", title: "Unauthorized", status: 401, detail: "no valid credentials" });
     entry.as = c.as;
     const out = write ? write(c, body) : answer(route, route.regex.exec(path), c, body);
-    if (out.status === 200 && route) {
+    if (out.status === 200 && route && transform) out.body = transform(out.body, entry);
+    if (out.status === 200 && route && checked) {
       const problems = route.check("response", out.body);
       if (problems.length) {
         violation(`response ${req.method} ${path}: ${problems.join(" | ")}`);
@@ -310,7 +333,8 @@ export async function startStandin(data, options = {}) {
     let raw = "";
     req.setEncoding("utf8");
     req.on("data", (d) => (raw += d));
-    req.on("end", () => {
+    req.on("end", async () => {
+      if (!(await fault.enter(res))) return;
       handle(req, res, raw).catch((error) => {
         violation(`stand-in crash on ${req.method} ${req.url}: ${error.stack}`);
         if (!res.headersSent) res.writeHead(500);
@@ -318,7 +342,9 @@ export async function startStandin(data, options = {}) {
       });
     });
   });
+  const fault = faults(server, options);
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  fault.remember(server.address().port);
   const url = `http://127.0.0.1:${server.address().port}`;
   return {
     url,
@@ -329,6 +355,17 @@ export async function startStandin(data, options = {}) {
     get tokenRequests() {
       return tokenRequests;
     },
+    counters: fault.counters,
+    get latencyMs() {
+      return fault.latencyMs;
+    },
+    set latencyMs(ms) {
+      fault.latencyMs = ms;
+    },
+    blackhole: fault.blackhole,
+    down: fault.down,
+    up: fault.up,
+    resetCounters: fault.resetCounters,
     userToken(username, claims = {}) {
       return issueToken({ type: "USER", id: username, claims: { sub: username, preferred_username: username, ...claims } }, options.userTokenTtl ?? 3600);
     },
@@ -349,6 +386,7 @@ export async function startStandin(data, options = {}) {
       if (violations.length) throw new Error(`camunda-standin saw ${violations.length} schema violation(s):\n${violations.join("\n")}`);
     },
     close() {
+      fault.blackhole(false);
       server.closeAllConnections?.();
       return new Promise((r) => server.close(r));
     },

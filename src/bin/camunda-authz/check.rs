@@ -11,7 +11,7 @@ use camunda_authz::{Authorizer, Decision, Operation, Task};
 use serde::Serialize;
 
 use crate::args::{self, many, opt, Spec};
-use crate::files::{read_json, source_name};
+use crate::files::{read_json, source_name, Bound};
 use crate::output::{note, out, pretty, shown};
 use crate::verify::{self, TOKEN_WHAT};
 use crate::{help, Fail, Outcome, EXIT_DENIED};
@@ -91,7 +91,7 @@ fn operations(values: &[String]) -> Result<Vec<Operation>, Fail> {
 /// Reads a grant-set payload file for `--unverified-payload`, filling in the `exp` and `ver`
 /// that `sign` would add.
 fn unverified_authorizer(path: &str, now: i64) -> Result<Authorizer, Fail> {
-    let mut value = read_json(path, "payload")?;
+    let mut value = read_json(path, "payload", Bound::Payload)?;
     if let Value::Object(members) = &mut value {
         let mut default = |name: &str, value: Value<'static>| {
             if !members.iter().any(|(k, _)| k == name) {
@@ -248,7 +248,7 @@ pub fn run(argv: &[String]) -> Outcome {
 
 /// The task file: one task object (`true`) or an array of them.
 fn read_tasks(path: &str) -> Result<(Value<'static>, bool), Fail> {
-    let value = read_json(path, "task file")?;
+    let value = read_json(path, "task file", Bound::Tasks)?;
     match &value {
         Value::Array(_) => Ok((value, false)),
         Value::Object(_) => Ok((value, true)),

@@ -1,5 +1,10 @@
 //! Reading inputs (files, stdin, a token given as an argument) and writing output files.
 //!
+//! Every input is read up to a bound by what it holds ([`Bound`]): a file or stdin that holds
+//! more is refused once the bound is passed, never read to its end (`--key /dev/zero` would
+//! otherwise fill memory). The bounds are the library's for the same input, so nothing the CLI
+//! reads could pass on to be refused later.
+//!
 //! Output files are never written through a symbolic link and never rewritten in place: the
 //! text goes to a new file in the same directory (created with `O_EXCL | O_NOFOLLOW`, mode 0600
 //! for a private key), which then takes the name. Without `--force` an existing name is kept.
@@ -16,20 +21,68 @@ use crate::output::note;
 use crate::output::{io_message, shown};
 use crate::Fail;
 
-/// Reads a file, or stdin for `-`.
-pub fn read_text(path: &str) -> Result<String, Fail> {
-    if path == "-" {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Fail::Input(format!("error: cannot read stdin: {}", io_message(&e))))?;
-        return Ok(text);
+/// What an input holds, and so the most bytes it may have.
+#[derive(Clone, Copy)]
+pub enum Bound {
+    /// A private JWK: 1 MiB, as `signGrants` bounds one.
+    PrivateKey,
+    /// A JWKS: 1 MiB, as `verifyGrants` bounds one.
+    Jwks,
+    /// A compact JWS: 64 MiB, the largest `maxTokenBytes` the package takes.
+    Token,
+    /// A grant-set payload: 64 MiB, as `signGrants` bounds one.
+    Payload,
+    /// A task file: 256 MiB (a million full v2 user tasks).
+    Tasks,
+}
+
+impl Bound {
+    fn bytes(self) -> u64 {
+        match self {
+            Bound::PrivateKey | Bound::Jwks => 1 << 20,
+            Bound::Token | Bound::Payload => 64 << 20,
+            Bound::Tasks => 256 << 20,
+        }
     }
-    fs::read_to_string(path).map_err(|e| {
+
+    fn what(self) -> &'static str {
+        match self {
+            Bound::PrivateKey => "a private key",
+            Bound::Jwks => "a JWKS",
+            Bound::Token => "a token",
+            Bound::Payload => "a payload",
+            Bound::Tasks => "a task file",
+        }
+    }
+}
+
+/// Reads a file, or stdin for `-`, up to its bound.
+pub fn read_text(path: &str, bound: Bound) -> Result<String, Fail> {
+    let max = bound.bytes();
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        io::stdin().lock().take(max + 1).read_to_end(&mut bytes)
+    } else {
+        File::open(path).and_then(|file| file.take(max + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| {
         Fail::Input(format!(
-            "error: cannot read `{}`: {}",
-            shown(path),
+            "error: cannot read {}: {}",
+            source_name(path),
             io_message(&e)
+        ))
+    })?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        return Err(Fail::Input(format!(
+            "error: {} is larger than {max} bytes, the bound for {}",
+            source_name(path),
+            bound.what()
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Fail::Input(format!(
+            "error: cannot read {}: it is not UTF-8 text",
+            source_name(path)
         ))
     })
 }
@@ -43,9 +96,9 @@ pub fn source_name(path: &str) -> String {
     }
 }
 
-/// Reads JSON from a file or stdin.
-pub fn read_json(path: &str, what: &str) -> Result<Value<'static>, Fail> {
-    let text = read_text(path)?;
+/// Reads JSON from a file or stdin. A parse error gives the offset, never the text.
+pub fn read_json(path: &str, what: &str, bound: Bound) -> Result<Value<'static>, Fail> {
+    let text = read_text(path, bound)?;
     json::parse(text.as_bytes())
         .map(Value::into_owned)
         .map_err(|e| {
@@ -61,7 +114,7 @@ pub fn read_json(path: &str, what: &str) -> Result<Value<'static>, Fail> {
 /// JWS is the token itself. Surrounding whitespace is trimmed.
 pub fn read_token(arg: &str) -> Result<String, Fail> {
     let text = if arg == "-" || Path::new(arg).is_file() {
-        read_text(arg)?
+        read_text(arg, Bound::Token)?
     } else if looks_like_token(arg) {
         arg.to_owned()
     } else {
@@ -89,7 +142,7 @@ fn looks_like_token(text: &str) -> bool {
 }
 
 pub fn read_keys(path: &str) -> Result<KeySet, Fail> {
-    let text = read_text(path)?;
+    let text = read_text(path, Bound::Jwks)?;
     KeySet::parse_str(&text).map_err(|e| {
         Fail::Rejected(AuthzError::new(
             e.code,
@@ -113,7 +166,7 @@ pub fn read_secret(path: &str) -> Result<String, Fail> {
             }
         }
     }
-    read_text(path)
+    read_text(path, Bound::PrivateKey)
 }
 
 /// Writes an output file (the text and a final newline). An existing file is refused unless

@@ -55,9 +55,9 @@ exit codes:
   2  usage error: unknown command or option, missing or malformed argument, unknown operation,
      verify or check without --issuer/--any-issuer or --audience/--any-audience
   3  the token or the JWKS was rejected (ERR_GRANTS_*, ERR_JWKS_*): verify, check, inspect
-  4  other bad input: a file that cannot be read or written, JSON that does not parse, a bad
-     private key, a bad task file, a payload that sign refuses, an --unverified-payload that
-     is not a grant set";
+  4  other bad input: a file that cannot be read or written, or larger than its bound, JSON
+     that does not parse, a bad private key, a bad task file, a payload that sign refuses, an
+     --unverified-payload that is not a grant set";
 
 const GENERAL_HELP: &str = "\
 usage: camunda-authz <command> [options] [arguments]
@@ -74,7 +74,8 @@ commands:
 
 options are `--name value` or `--name=value`; `--` ends them. a TOKEN argument is the token
 itself, a file holding it, or - for stdin; surrounding whitespace is trimmed. a FILE holding
-JSON may be - for stdin. --now takes seconds since the unix epoch; the system clock is read
+JSON may be - for stdin. inputs are read up to a bound: 1 MiB for a private key or a JWKS,
+64 MiB for a token or a payload, 256 MiB for a task file. --now takes seconds since the unix epoch; the system clock is read
 only when --now is not given; times shown are ISO 8601 UTC dates. results go to stdout,
 notes, warnings and errors to stderr (control characters from input shown escaped, as \\u{1b}).
 the rules and bounds are in docs/rules.md and docs/verification.md.

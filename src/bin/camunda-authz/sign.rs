@@ -7,7 +7,7 @@ use camunda_authz::time::iso8601;
 use camunda_authz::SigningJwk;
 
 use crate::args::{self, many, opt};
-use crate::files::{read_secret, read_text, source_name};
+use crate::files::{read_secret, read_text, source_name, Bound};
 use crate::output::{note, out, relative, shown};
 use crate::{help, Fail, Outcome};
 
@@ -61,7 +61,7 @@ pub fn run(argv: &[String]) -> Outcome {
 
     let key = SigningJwk::parse_str(&read_secret(key_path)?)
         .map_err(|e| Fail::input(&format!("the private key in {}", source_name(key_path)), &e))?;
-    let payload = read_text(payload_path)?;
+    let payload = read_text(payload_path, Bound::Payload)?;
     let options = SignOptions {
         now,
         ttl,

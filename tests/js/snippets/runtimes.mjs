@@ -166,14 +166,22 @@ async function bundleForBrowser(runDir, dist) {
 }
 
 /**
- * A static server for the bundle, plus what a page's own backend would answer:
+ * A static server for the bundle, plus what a page's own backend would answer: the issuer's
+ * handler at its default paths, GET /grants -> { token, expiresAt } and
+ * GET /.well-known/camunda-grants-jwks.json -> jwks; and a backend of its own,
  * GET /api/grants -> { token, jwks }, GET /.well-known/jwks.json -> jwks.
  */
 function serveProject(dist, fixtures) {
   const page = `<!doctype html><meta charset="utf-8"><title>README snippet</title>
 <div id="root"></div>
 <script type="module" src="/entry-browser.js"></script>\n`;
-  const api = { "/api/grants": { token: fixtures.token, jwks: fixtures.jwks }, "/.well-known/jwks.json": fixtures.jwks };
+  const expiresAt = new Date(JSON.parse(Buffer.from(fixtures.token.split(".")[1], "base64url")).exp * 1000).toISOString();
+  const api = {
+    "/grants": { token: fixtures.token, expiresAt },
+    "/.well-known/camunda-grants-jwks.json": fixtures.jwks,
+    "/api/grants": { token: fixtures.token, jwks: fixtures.jwks },
+    "/.well-known/jwks.json": fixtures.jwks,
+  };
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(page);
