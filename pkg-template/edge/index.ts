@@ -12,7 +12,7 @@ import { readText, TooLarge } from "../http/body.js";
 import { readOptions } from "./options.js";
 import type { ProxyConfig } from "./options.js";
 import { filledPage, readSearchRequest, singlePage } from "./pages.js";
-import { asProblem, grantsProblem, Problem, problemRecord, problemResponse } from "./problem.js";
+import { asProblem, grantsProblem, Problem, problemAsResponse, problemRecord } from "./problem.js";
 import type { FetchRequest, SearchProxy, SearchProxyOptions, UpstreamHeaders } from "./types.js";
 
 export type { FetchFunction, FetchRequest, FetchResponse, SearchProxy, SearchProxyCode, SearchProxyError, SearchProxyOptions, UpstreamHeaders } from "./types.js";
@@ -102,7 +102,7 @@ export function createSearchProxy(options: SearchProxyOptions): SearchProxy {
       } catch {
         // a logger that throws must not turn the answer into a crash
       }
-      return problemResponse(problem);
+      return problemAsResponse(problem);
     }
   };
   return proxy as unknown as SearchProxy;

@@ -4,19 +4,7 @@
 // token, a credential or an upstream body, which could echo one.
 import { AuthzError } from "../core/index.js";
 import type { SearchProxyCode, SearchProxyError } from "./types.js";
-
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  413: "Content Too Large",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
+import { problemResponse } from "../http/problem.js";
 
 /** A failure the proxy answers as a problem. */
 export class Problem extends Error {
@@ -51,11 +39,6 @@ export function problemRecord(problem: Problem): SearchProxyError {
 }
 
 /** The problem as a response, never cached. */
-export function problemResponse(problem: Problem): Response {
-  const { status, code, message } = problem;
-  const body = { type: "about:blank", title: TITLES[status] ?? "Error", status, code, detail: message };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...problem.headers },
-  });
+export function problemAsResponse(problem: Problem): Response {
+  return problemResponse(problem.status, problem.code, problem.message, problem.headers);
 }

@@ -10,6 +10,7 @@
 // owners or the service account's missing permissions, goes to `onError` for the operator, with
 // the request id that the problem's `instance` also names.
 import { AuthzError } from "../core/index.js";
+import { problemResponse } from "../http/problem.js";
 import { retryAfterOf, statusOf } from "./errors.js";
 import type { IssueErrorEvent, IssueEvent } from "./events.js";
 import { statsOfFailure } from "./issuer.js";
@@ -39,17 +40,6 @@ export interface HandlerOptions {
   onError?: (event: IssueErrorEvent & RequestInfo) => void;
 }
 
-const TITLES: Record<number, string> = {
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
 /** What end users are told, by code and status; the operator's log has the cause. */
 function detailFor(code: string, status: number): string {
   if (code === "ERR_ISSUER_PRINCIPAL") return status === 401 ? "the cluster did not accept the user's token" : "the cluster refused to name this principal's authorizations";
@@ -58,13 +48,6 @@ function detailFor(code: string, status: number): string {
   if (status === 503) return "the cluster is unavailable or busy; retry later";
   if (status === 504) return "the cluster did not answer in time";
   return "the cluster could not be read; the issuer's log has the cause";
-}
-
-function problem(status: number, code: string, detail: string, headers: Record<string, string> = {}, instance?: string): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title: TITLES[status] ?? "Error", status, code, detail, ...(instance === undefined ? {} : { instance }) }), {
-    status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers },
-  });
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -96,7 +79,7 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
 
   async function grants(request: Request): Promise<Response> {
     const userToken = bearer(request);
-    if (userToken === undefined) return problem(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
+    if (userToken === undefined) return problemResponse(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
     const requestId = globalThis.crypto.randomUUID();
     try {
       const { token, payload, expiresAt, stats } = await issuer.issue({ userToken });
@@ -112,7 +95,7 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
       if (status === 401) headers["www-authenticate"] = 'Bearer error="invalid_token"';
       const retryAfter = retryAfterOf(error);
       if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
-      return problem(status, code, code === "ERR_INTERNAL" ? "the grant set could not be issued" : detailFor(code, status), headers, `urn:uuid:${requestId}`);
+      return problemResponse(status, code, code === "ERR_INTERNAL" ? "the grant set could not be issued" : detailFor(code, status), headers, `urn:uuid:${requestId}`);
     }
   }
 
@@ -120,7 +103,7 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
     const path = new URL(request.url).pathname;
     const method = request.method;
     if (path === jwksPath || path === healthPath || path === readyPath) {
-      if (onlyGet(method)) return problem(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
+      if (onlyGet(method)) return problemResponse(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
       const body = (text: string) => (method === "HEAD" ? null : text);
       if (path === jwksPath) return new Response(body(jwksText), { headers: { "content-type": "application/jwk-set+json", "cache-control": `public, max-age=${maxAge}` } });
       if (path === healthPath) return new Response(body('{"status":"ok"}'), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
@@ -128,8 +111,8 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
       const answer = readiness.ready ? { status: "ready" } : { status: "not-ready", code: readiness.code };
       return new Response(body(JSON.stringify(answer)), { status: readiness.ready ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" } });
     }
-    if (path !== grantsPath) return problem(404, "ERR_NOT_FOUND", `no route \`${path}\``);
-    if (method !== "GET" && method !== "POST") return problem(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
+    if (path !== grantsPath) return problemResponse(404, "ERR_NOT_FOUND", `no route \`${path}\``);
+    if (method !== "GET" && method !== "POST") return problemResponse(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
     return grants(request);
   };
 }

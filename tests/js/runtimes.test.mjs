@@ -73,6 +73,8 @@ const PACKED_FILES = [
   "edge/upstream.js",
   "http/body.d.ts",
   "http/body.js",
+  "http/problem.d.ts",
+  "http/problem.js",
   "index.d.cts",
   "index.d.ts",
   "index.js",
