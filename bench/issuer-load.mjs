@@ -1,7 +1,9 @@
 // The issuer under load and faults, side by side with the same run's baseline: the stand-in's
-// own latency for the same requests (a client asking GET /v2/authentication/me directly). Three
-// processes: the Camunda stand-in (bench/issuer-standin.mjs), the issuer as operators run it
-// (`camunda-authz issuer`, the bin), and this one, the load: 50 clients in a closed loop.
+// own latency for the same requests (a client asking GET /v2/authentication/me directly), and the
+// floor: a process forwarding the issuer's requests to the cluster and doing nothing else
+// (bench/issuer-floor.mjs). Four processes: the Camunda stand-in (bench/issuer-standin.mjs), the
+// issuer as operators run it (`camunda-authz issuer`, the bin), the floor, and this one, the
+// load: 50 clients in a closed loop.
 //   1. 1,000 distinct users, the stand-in adding 20 ms per request: uncached, then cached
 //   2. the same with the cluster slow (2 s per request)
 //   3. the cluster down: refusing connections, then not answering at all; then back
@@ -63,22 +65,9 @@ async function standinProcess(data, options = {}) {
   return { url, oauthUrl, call, tokens, pid: child.pid, close: () => call("close") };
 }
 
-/** The issuer bin against the stand-in; resolves its base URL. Its log lines are read and dropped. */
-async function issuerProcess(standin, scratch) {
-  const keyFile = join(scratch, "key.json");
-  writeFileSync(keyFile, JSON.stringify(lib.generateSigningKey("load-1").privateJwk), { mode: 0o600 });
-  const env = {
-    PATH: process.env.PATH,
-    CAMUNDA_REST_ADDRESS: standin.url,
-    CAMUNDA_AUTH_STRATEGY: "OAUTH",
-    CAMUNDA_OAUTH_URL: standin.oauthUrl,
-    CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId,
-    CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret,
-    CAMUNDA_AUTHZ_ISSUER: "https://tasklist.example.com",
-    CAMUNDA_AUTHZ_AUDIENCE: "tasklist",
-    CAMUNDA_AUTHZ_DEADLINE_MS: String(DEADLINE_MS),
-  };
-  const child = spawn(process.execPath, [fileURLToPath(new URL("issuer/bin.js", PKG)), "issuer", "--key", keyFile, "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+/** A Node.js process that prints `listening on http://127.0.0.1:<port>/`; resolves its base URL. Later output is dropped. */
+async function listeningProcess(args, env) {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   children.add(child);
   let out = "";
   const base = await new Promise((resolve, reject) => {
@@ -92,9 +81,30 @@ async function issuerProcess(standin, scratch) {
         }
       }
     });
-    child.on("exit", (code) => reject(new Error(`the issuer exited (${code})`)));
+    child.on("exit", (code) => reject(new Error(`${args[0]} exited (${code})`)));
   });
   return { base, child, pid: child.pid, close: () => child.kill("SIGTERM") };
+}
+
+/** The issuer bin against the stand-in; its log lines are read and dropped. */
+function issuerProcess(standin, scratch) {
+  const keyFile = join(scratch, "key.json");
+  writeFileSync(keyFile, JSON.stringify(lib.generateSigningKey("load-1").privateJwk), { mode: 0o600 });
+  return listeningProcess([fileURLToPath(new URL("issuer/bin.js", PKG)), "issuer", "--key", keyFile, "--port", "0"], {
+    CAMUNDA_REST_ADDRESS: standin.url,
+    CAMUNDA_AUTH_STRATEGY: "OAUTH",
+    CAMUNDA_OAUTH_URL: standin.oauthUrl,
+    CAMUNDA_CLIENT_ID: SERVICE_ACCOUNT.clientId,
+    CAMUNDA_CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret,
+    CAMUNDA_AUTHZ_ISSUER: "https://tasklist.example.com",
+    CAMUNDA_AUTHZ_AUDIENCE: "tasklist",
+    CAMUNDA_AUTHZ_DEADLINE_MS: String(DEADLINE_MS),
+  });
+}
+
+/** The floor (bench/issuer-floor.mjs): the same requests to the cluster, forwarded and nothing else. */
+function floorProcess(standin) {
+  return listeningProcess([fileURLToPath(new URL("issuer-floor.mjs", import.meta.url))], { STANDIN_URL: standin.url, OAUTH_URL: standin.oauthUrl, CLIENT_ID: SERVICE_ACCOUNT.clientId, CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret });
 }
 
 /** CPU time a process has used (user + system), in ms: Linux's /proc, else NaN. */
@@ -151,6 +161,7 @@ async function load(request, { count = Number.POSITIVE_INFINITY, stop = () => fa
 }
 
 const grants = (base, tokens) => (i) => fetch(`${base}/grants`, { headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
+const floorGrants = (floor, tokens, mode) => (i) => fetch(`${floor.base}/grants?mode=${mode}`, { headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
 const direct = (standin, tokens) => (i) => fetch(`${standin.url}/v2/authentication/me`, { headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
 
 // --- the population ---------------------------------------------------------------------------
@@ -197,29 +208,36 @@ function row(scenario, r, baseline, extra = {}) {
  * counted: the service account's token, the permission self-check, the mapping rules and the
  * roles' authorizations are read once for the issuer, not for each user.
  */
-async function steady(issuer, standin, tokens, warm, label, latencyMs, count) {
+async function steady(issuer, floor, standin, tokens, warm, label, latencyMs, count) {
   await standin.call("latency", { ms: latencyMs });
   await load(grants(issuer.base, warm), { count: warm.length });
-  const cpu = () => ({ issuer: cpuMs(issuer.pid), standin: cpuMs(standin.pid) });
+  await load(floorGrants(floor, warm, "uncached"), { count: warm.length });
+  const cpu = () => ({ issuer: cpuMs(issuer.pid), standin: cpuMs(standin.pid), floor: cpuMs(floor.pid) });
   const c0 = cpu();
   const baseline = await load(direct(standin, tokens), { count });
   const c1 = cpu();
+  const floorUncached = await load(floorGrants(floor, tokens, "uncached"), { count });
+  const c2 = cpu();
+  const floorCached = await load(floorGrants(floor, tokens, "cached"), { count });
+  const c3 = cpu();
   const before = await metrics(issuer.base);
   const uncached = await load(grants(issuer.base, tokens), { count });
-  const c2 = cpu();
+  const c4 = cpu();
   const middle = await metrics(issuer.base);
   const cached = await load(grants(issuer.base, tokens), { count });
-  const c3 = cpu();
+  const c5 = cpu();
   const after = await metrics(issuer.base);
   const ok = (r) => r.results.filter((x) => x.status === 200).length;
   const per = (a, b, r) => ((b.upstream - a.upstream) / ok(r)).toFixed(2);
   const statuses = (r) => [...new Set(r.results.map((x) => x.status))].join(",");
-  // CPU per answer, of the issuer and of the stand-in (/metrics requests included: four per phase).
-  const cpuNote = (a, b, r, who) => `CPU per answer: ${who === "standin" ? "" : `issuer ${((b.issuer - a.issuer) / ok(r)).toFixed(2)} ms, `}stand-in ${((b.standin - a.standin) / ok(r)).toFixed(2)} ms`;
-  row(`${label}: baseline, GET /v2/authentication/me directly`, baseline, null, { requests: "1", rss: "", statuses: statuses(baseline), note: cpuNote(c0, c1, baseline, "standin") });
-  row(`${label}: uncached (each user's first grant set)`, uncached, baseline, { requests: per(before, middle, uncached), rss: mb(middle.rss), statuses: statuses(uncached), note: cpuNote(c1, c2, uncached) });
-  row(`${label}: cached (the same users again)`, cached, baseline, { requests: per(middle, after, cached), rss: mb(after.rss), statuses: statuses(cached), note: cpuNote(c2, c3, cached) });
-  return { baseline, uncached, cached, issuerCpu: { uncached: (c2.issuer - c1.issuer) / ok(uncached), cached: (c3.issuer - c2.issuer) / ok(cached) } };
+  // CPU per answer of the process answering, and of the stand-in (/metrics requests included: four per phase).
+  const cpuNote = (a, b, r, who) => `CPU per answer: ${who ? `${who} ${((b[who] - a[who]) / ok(r)).toFixed(2)} ms, ` : ""}stand-in ${((b.standin - a.standin) / ok(r)).toFixed(2)} ms`;
+  row(`${label}: baseline, GET /v2/authentication/me directly`, baseline, null, { requests: "1", rss: "", statuses: statuses(baseline), note: cpuNote(c0, c1, baseline) });
+  row(`${label}: floor, uncached (the same two requests forwarded, nothing else)`, floorUncached, baseline, { requests: "2", rss: "", statuses: statuses(floorUncached), note: cpuNote(c1, c2, floorUncached, "floor") });
+  row(`${label}: floor, cached (the same request forwarded, nothing else)`, floorCached, baseline, { requests: "1", rss: "", statuses: statuses(floorCached), note: cpuNote(c2, c3, floorCached, "floor") });
+  row(`${label}: uncached (each user's first grant set)`, uncached, baseline, { requests: per(before, middle, uncached), rss: mb(middle.rss), statuses: statuses(uncached), note: cpuNote(c3, c4, uncached, "issuer") });
+  row(`${label}: cached (the same users again)`, cached, baseline, { requests: per(middle, after, cached), rss: mb(after.rss), statuses: statuses(cached), note: cpuNote(c4, c5, cached, "issuer") });
+  return { baseline, floorUncached, floorCached, uncached, cached, issuerCpu: { uncached: (c4.issuer - c3.issuer) / ok(uncached), cached: (c5.issuer - c4.issuer) / ok(cached) }, floorCpu: { uncached: (c2.floor - c1.floor) / ok(floorUncached), cached: (c3.floor - c2.floor) / ok(floorCached) } };
 }
 
 /** An outage of OUTAGE_MS under load, then the cluster back: what was answered, how fast, what piled up, how soon it recovers. */
@@ -323,17 +341,19 @@ const downUsers = names("down", USERS);
 const warmUsers = names("warm", CONCURRENCY);
 const standin = await standinProcess(population([...warmUsers, ...steadyUsers, ...slowUsers, ...downUsers]));
 const issuer = await issuerProcess(standin, scratch);
+const floor = await floorProcess(standin);
 const tokensOf = (users) => standin.tokens(users.map((username) => ({ username, claims: { dept: "ops" } })));
 const started = performance.now();
 try {
   const warm = await tokensOf(warmUsers);
-  const fast = await steady(issuer, standin, await tokensOf(steadyUsers), warm, `${USERS} users, +${LATENCY_MS} ms`, LATENCY_MS, USERS);
-  const slow = await steady(issuer, standin, await tokensOf(slowUsers), warm.slice(0, CONCURRENCY), `${SLOW_USERS} users, slow cluster (+${SLOW_MS / 1000} s)`, SLOW_MS, SLOW_USERS);
+  const fast = await steady(issuer, floor, standin, await tokensOf(steadyUsers), warm, `${USERS} users, +${LATENCY_MS} ms`, LATENCY_MS, USERS);
+  const slow = await steady(issuer, floor, standin, await tokensOf(slowUsers), warm.slice(0, CONCURRENCY), `${SLOW_USERS} users, slow cluster (+${SLOW_MS / 1000} s)`, SLOW_MS, SLOW_USERS);
   const downTokens = await tokensOf(downUsers);
   const refused = await outage(issuer, standin, downTokens, "cluster down (refusing connections)", () => standin.call("down"), () => standin.call("up"));
   const hole = await outage(issuer, standin, downTokens, "cluster down (not answering)", () => standin.call("blackhole", { on: true }), () => standin.call("blackhole", { on: false }));
   const violations = await standin.call("violations");
   issuer.close();
+  floor.close();
   await standin.close();
   const fan = await fanOut();
   const samples = await many(population([]));
@@ -344,8 +364,8 @@ try {
     [`+${LATENCY_MS} ms`, fast],
     [`slow +${SLOW_MS / 1000} s`, slow],
   ]) {
-    check(`cached p99 (${label})`, s.cached.p99 <= s.baseline.p99 + 10, fmt(s.cached.p99), `≤ the stand-in's p99 + 10 ms = ${fmt(s.baseline.p99 + 10)}`);
-    check(`uncached p99 (${label})`, s.uncached.p99 <= 2 * s.baseline.p99 + 20, fmt(s.uncached.p99), `≤ 2 x the stand-in's p99 + 20 ms = ${fmt(2 * s.baseline.p99 + 20)}`);
+    check(`cached p99 (${label})`, s.cached.p99 <= s.baseline.p99 + 10, fmt(s.cached.p99), `≤ the stand-in's p99 + 10 ms = ${fmt(s.baseline.p99 + 10)}; the floor's ${fmt(s.floorCached.p99)}`);
+    check(`uncached p99 (${label})`, s.uncached.p99 <= 2 * s.baseline.p99 + 20, fmt(s.uncached.p99), `≤ 2 x the stand-in's p99 + 20 ms = ${fmt(2 * s.baseline.p99 + 20)}; the floor's ${fmt(s.floorUncached.p99)}`);
   }
   for (const [label, o] of [
     ["refusing", refused],
@@ -386,7 +406,8 @@ try {
   for (const b of budgets) lines.push(`${b.ok ? "PASS" : "FAIL"}  ${b.name}: ${b.value}   budget ${b.budget}`);
   lines.push("```");
   lines.push("");
-  lines.push(`The issuer's CPU per grant set in the +${LATENCY_MS} ms run: uncached ${fast.issuerCpu.uncached.toFixed(2)} ms, cached ${fast.issuerCpu.cached.toFixed(2)} ms (an Ed25519 signature in WebAssembly is about 0.5 ms of the uncached one; a grant set asked for again is not signed again). ${CONCURRENCY} grant sets answered together, as a closed loop answers them, wait for up to ${CONCURRENCY} x that on the issuer's core: ${(CONCURRENCY * fast.issuerCpu.uncached).toFixed(0)} ms uncached, ${(CONCURRENCY * fast.issuerCpu.cached).toFixed(0)} ms cached, against the budgets' slack of 20 ms and 10 ms; and the 2 cores are shared with the stand-in and the load.`);
+  const over = (a, b) => `${a.p99 - b.p99 >= 0 ? "+" : ""}${fmt(a.p99 - b.p99)}`;
+  lines.push(`The floor is a Node.js process that makes the issuer's requests to the cluster with the same \`fetch\` and answers their bodies, nothing else (bench/issuer-floor.mjs): what one more process and one more hop cost on this machine at ${CONCURRENCY} concurrent. In the +${LATENCY_MS} ms run its p99 is ${over(fast.floorCached, fast.baseline)} over the stand-in's own for one request (the cached budget allows +10 ms) and ${fmt(fast.floorUncached.p99)} for two (the uncached budget allows ${fmt(2 * fast.baseline.p99 + 20)}); the issuer's p99 is ${over(fast.cached, fast.floorCached)} over the floor's cached and ${over(fast.uncached, fast.floorUncached)} over its uncached. CPU per answer: the floor ${fast.floorCpu.cached.toFixed(2)} ms for one request and ${fast.floorCpu.uncached.toFixed(2)} ms for two; the issuer ${fast.issuerCpu.cached.toFixed(2)} ms cached and ${fast.issuerCpu.uncached.toFixed(2)} ms uncached (an Ed25519 signature in WebAssembly is about 0.5 ms of it; a grant set asked for again is not signed again). ${CONCURRENCY} answers due together, as a closed loop asks for them, wait for up to ${CONCURRENCY} x that on one core: ${(CONCURRENCY * fast.issuerCpu.cached).toFixed(0)} ms cached, ${(CONCURRENCY * fast.issuerCpu.uncached).toFixed(0)} ms uncached, and the 2 cores are shared with the stand-in and the load.`);
   const section = lines.join("\n");
   console.log(section);
   const results = new URL("RESULTS.md", import.meta.url);
@@ -399,6 +420,7 @@ try {
   if (full.some((s) => Number.isNaN(s.rss))) process.exitCode = 1;
 } finally {
   issuer.child.kill("SIGKILL");
+  floor.child.kill("SIGKILL");
   standin.call("close").catch(() => {});
   rmSync(scratch, { recursive: true, force: true });
 }
