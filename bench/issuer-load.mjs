@@ -384,7 +384,7 @@ try {
 
   // --- output ---
   const lines = [];
-  lines.push(`Written by \`./x bench\` (\`node bench/issuer-load.mjs${QUICK ? " --quick" : ""}\`) on ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}; ${Math.round((performance.now() - started) / 1000)} s. Three processes on this machine's 2 cores: the stand-in, the issuer (\`camunda-authz issuer\`), the load (${CONCURRENCY} clients, closed loop). Schema violations seen by the stand-in: ${violations}.`);
+  lines.push(`Written by \`./x bench\` (\`node bench/issuer-load.mjs${QUICK ? " --quick" : ""}\`) on ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}; ${Math.round((performance.now() - started) / 1000)} s. Four processes on this machine's 2 cores: the stand-in, the issuer (\`camunda-authz issuer\`), the floor, the load (${CONCURRENCY} clients, closed loop). Schema violations seen by the stand-in: ${violations}.`);
   lines.push("");
   lines.push("| scenario | grant sets/s | p50 | p99 | the stand-in's p50 / p99 (baseline) | Camunda requests per grant set | issuer RSS | statuses | notes |");
   lines.push("|---|---:|---:|---:|---:|---:|---:|---|---|");
