@@ -40,7 +40,8 @@ The grant sets: CAMUNDA_AUTHZ_ISSUER and CAMUNDA_AUTHZ_AUDIENCE (required; a com
 audience is a list), CAMUNDA_AUTHZ_TTL (seconds, default 900),
 CAMUNDA_AUTHZ_AUTHORIZATIONS_ENABLED (default true), CAMUNDA_AUTHZ_MULTI_TENANCY_ENABLED
 (default false), CAMUNDA_AUTHZ_CAMUNDA_VERSION (8.<minor>, default 8.9),
-CAMUNDA_AUTHZ_GROUPS_CLAIM, CAMUNDA_AUTHZ_RESOURCE_TYPES (comma-separated),
+CAMUNDA_AUTHZ_GROUPS_CLAIM, CAMUNDA_AUTHZ_AUTHENTICATION_METHOD (BASIC or OIDC),
+CAMUNDA_AUTHZ_PHYSICAL_TENANT (8.10), CAMUNDA_AUTHZ_RESOURCE_TYPES (comma-separated),
 CAMUNDA_AUTHZ_CACHE_TTL (seconds, default 30), CAMUNDA_AUTHZ_CACHE_ENTRIES (default 10000),
 CAMUNDA_AUTHZ_TIMEOUT_MS (per request, default 10000), CAMUNDA_AUTHZ_DEADLINE_MS (per grant
 set, default 10000), CAMUNDA_AUTHZ_PAGE_SIZE (1 to 10000, default 1000),
@@ -64,6 +65,8 @@ const VARIABLES: Record<string, keyof IssuerOptions | "cluster" | null> = {
   CAMUNDA_AUTHZ_MULTI_TENANCY_ENABLED: "cluster",
   CAMUNDA_AUTHZ_CAMUNDA_VERSION: "cluster",
   CAMUNDA_AUTHZ_GROUPS_CLAIM: "cluster",
+  CAMUNDA_AUTHZ_AUTHENTICATION_METHOD: "cluster",
+  CAMUNDA_AUTHZ_PHYSICAL_TENANT: "cluster",
 };
 
 /** A configuration error: exit 2 with the message. */
@@ -107,6 +110,8 @@ function optionsFromEnv(keyText: string): IssuerOptions {
   const optional = <K extends keyof IssuerOptions>(key: K, value: IssuerOptions[K] | undefined) => (value === undefined ? {} : { [key]: value });
   const version = env("CAMUNDA_AUTHZ_CAMUNDA_VERSION");
   const groupsClaim = env("CAMUNDA_AUTHZ_GROUPS_CLAIM");
+  const authenticationMethod = env("CAMUNDA_AUTHZ_AUTHENTICATION_METHOD")?.toUpperCase() as "BASIC" | "OIDC" | undefined;
+  const physicalTenant = env("CAMUNDA_AUTHZ_PHYSICAL_TENANT");
   const authorizationsEnabled = bool("CAMUNDA_AUTHZ_AUTHORIZATIONS_ENABLED");
   const multiTenancyEnabled = bool("CAMUNDA_AUTHZ_MULTI_TENANCY_ENABLED");
   return {
@@ -127,6 +132,8 @@ function optionsFromEnv(keyText: string): IssuerOptions {
       ...(multiTenancyEnabled === undefined ? {} : { multiTenancyEnabled }),
       ...(version === undefined ? {} : { camundaVersion: version }),
       ...(groupsClaim === undefined ? {} : { groupsClaim }),
+      ...(authenticationMethod === undefined ? {} : { authenticationMethod }),
+      ...(physicalTenant === undefined ? {} : { physicalTenant }),
     },
   };
 }

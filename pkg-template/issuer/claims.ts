@@ -1,8 +1,21 @@
-// A token's claims and the mapping rules they match, as the cluster's MappingRuleMatcher
-// (camunda/camunda security/security-core/.../auth/MappingRuleMatcher.java) does: a rule's
-// `claimName` is a JSONPath expression over the claims; the rule matches when the value there is
-// a string equal to `claimValue`, or an array that contains that string. Numbers and booleans
-// never equal a string; a missing path or an expression that cannot be evaluated never matches.
+// A token's claims and Camunda's two readings of them. A mapping rule's `claimName` is JSONPath
+// (jsonpath.ts) evaluated as MappingRuleMatcher does: the rule matches when the value there is a
+// string equal to `claimValue`, or a list that contains that string; numbers and booleans never
+// equal a string; a path Jayway refuses matches nothing. 8.8 and 8.9 compile the name as it is,
+// so Jayway reads `a.b` as `$.a.b` (camunda/camunda security/security-core/src/main/java/io/
+// camunda/security/auth/MappingRuleMatcher.java at 097c528b9df2f33f5f6765e923f6831ff0caf37c);
+// from 8.10, a name without a leading `$` is one literal claim, `$['a.b']`
+// (camunda/camunda-security-library core/src/main/java/io/camunda/security/core/auth/
+// MappingRuleMatcher.java at 33b3cf2a6891c5210872ad1e30a051222591c029). The groups claim is read
+// as OidcGroupsLoader reads it, on every version: without a leading `$` it is one literal claim
+// name (`realm_access.groups` is `$['realm_access.groups']`, `https://acme.com/groups` works);
+// the value is no groups (missing or null), one group (a string) or a list of strings, and
+// anything else refuses the login (camunda/camunda security/security-core/src/main/java/io/
+// camunda/security/auth/OidcGroupsLoader.java at 09fe4f753f02ea08c172abb6eca78021ebb744cd).
+
+import { compileJsonPath, JsonPathError, readJsonPath } from "./jsonpath.js";
+import type { JsonPath } from "./jsonpath.js";
+import { issuerError } from "./errors.js";
 
 /** A token's claims: whatever JSON its payload holds. */
 export type Claims = Readonly<Record<string, unknown>>;
@@ -20,50 +33,52 @@ export function unverifiedClaims(token: string): Claims {
   }
 }
 
-/**
- * The steps of a JSONPath expression, or null when it uses more than names and indexes
- * (`$.a.b`, `$['a.b']`, `$["a"][0]`; like Jayway JsonPath, a path without `$` starts at the root).
- */
-export function pathSteps(expression: string): (string | number)[] | null {
-  let rest = expression.startsWith("$") ? expression.slice(1) : `.${expression}`;
-  const steps: (string | number)[] = [];
-  while (rest !== "") {
-    const m = /^\.([^.[\]'"*@()?]+)/.exec(rest) ?? /^\[(\d+)\]/.exec(rest) ?? /^\['((?:[^'\\]|\\.)*)'\]/.exec(rest) ?? /^\["((?:[^"\\]|\\.)*)"\]/.exec(rest);
-    if (!m || m[1] === undefined) return null;
-    steps.push(/^\[\d/.test(m[0]) ? Number(m[1]) : m[1].replace(/\\(.)/g, "$1"));
-    rest = rest.slice(m[0].length);
-  }
-  return steps;
-}
-
-function evaluate(claims: Claims, expression: string): unknown {
-  const steps = pathSteps(expression);
-  if (steps === null) return undefined;
-  let value: unknown = claims;
-  for (const step of steps) {
-    if (typeof step === "number") value = Array.isArray(value) ? value[step] : undefined;
-    else value = value !== null && typeof value === "object" && !Array.isArray(value) && Object.hasOwn(value, step) ? (value as Record<string, unknown>)[step] : undefined;
-    if (value === undefined) return undefined;
-  }
-  return value;
-}
-
 export interface MappingRule {
   mappingRuleId: string;
   claimName: string;
   claimValue: string;
 }
 
-/** Does the rule match these claims. */
-export function matchesRule(claims: Claims, rule: MappingRule): boolean {
-  const value = evaluate(claims, rule.claimName);
+/** How a version names claims: `literal` when a name without `$` is one claim (8.10 and later). */
+export type ClaimNames = "jsonpath" | "literal";
+
+/** The path Camunda reads a rule's claim name as. */
+function rulePath(claimName: string, names: ClaimNames): JsonPath {
+  if (names === "jsonpath" || claimName.startsWith("$")) return compileJsonPath(claimName);
+  return compileJsonPath(`$['${claimName.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}']`);
+}
+
+/**
+ * Does the rule match these claims. A claim name Jayway refuses matches nothing, as in Camunda;
+ * one the issuer cannot evaluate (a filter, a slice, a union, a function) is ERR_ISSUER_UPSTREAM
+ * naming the rule: the cluster may match it, so no grant set is issued without it.
+ */
+export function matchesRule(claims: Claims, rule: MappingRule, names: ClaimNames = "jsonpath"): boolean {
+  let value: unknown;
+  try {
+    value = readJsonPath(rulePath(rule.claimName, names), claims);
+  } catch (error) {
+    if (error instanceof JsonPathError && error.invalid) return false;
+    const why = error instanceof Error ? error.message : String(error);
+    throw issuerError("ERR_ISSUER_UPSTREAM", `mapping rule \`${rule.mappingRuleId}\`: ${why}; the cluster may match it, so no grant set is issued without it (give the rule a claim name of names, indexes, \`*\` or \`..\`)`);
+  }
   if (Array.isArray(value)) return value.includes(rule.claimValue);
   return value === rule.claimValue;
 }
 
-/** The values at a claim path as a list of strings: a string, or the strings of an array (the groups claim). */
-export function claimStrings(claims: Claims, expression: string): string[] {
-  const value = evaluate(claims, expression);
+/**
+ * The groups claim as OidcGroupsLoader compiles it; an ERR_ARGUMENT_INVALID-worthy message when
+ * it cannot be read as Camunda reads it (Camunda refuses such a claim at start-up).
+ */
+export function groupsClaimPath(groupsClaim: string): JsonPath {
+  return compileJsonPath(groupsClaim.startsWith("$") ? groupsClaim : `$['${groupsClaim}']`);
+}
+
+/** The groups a token claims; a value that is not a string or a list of strings is ERR_ISSUER_PRINCIPAL, as Camunda refuses the login. */
+export function claimGroups(claims: Claims, path: JsonPath): string[] {
+  const value = readJsonPath(path, claims);
+  if (value === undefined || value === null) return [];
   if (typeof value === "string") return [value];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  if (Array.isArray(value) && value.every((g): g is string => typeof g === "string")) return [...new Set(value)];
+  throw issuerError("ERR_ISSUER_PRINCIPAL", `the groups claim \`${path.text}\` holds ${Array.isArray(value) ? "a list with an entry that is not a string" : `a ${typeof value}`}: Camunda refuses such a login (OidcGroupsLoader: not a string or string array), so no grant set is issued`, { status: 403 });
 }

@@ -25,6 +25,13 @@ export interface SearchOptions {
   maxItems: number;
 }
 
+/** A search as the user (`as`), what a 404 means (`missing`), and what else each page says (`onPage`). */
+export interface PageOptions {
+  as?: Caller;
+  missing?: string;
+  onPage?: (body: Record<string, unknown>) => void;
+}
+
 export interface CallOptions {
   body?: unknown;
   as?: Caller;
@@ -38,7 +45,7 @@ export interface CamundaClient {
   /** GET or POST `path` and resolves its status, for the readiness check (no retry, no error for a 4xx). */
   probe(method: "GET" | "POST", path: string, body: unknown, call?: RequestContext): Promise<Answer>;
   /** Every item of a search, all pages, each checked by `isItem`. */
-  searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string, call?: RequestContext): Promise<T[]>;
+  searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string, call?: RequestContext, options?: PageOptions): Promise<T[]>;
   /** The cluster as messages name it. */
   readonly where: string;
   readonly breaker: Breaker;
@@ -132,15 +139,22 @@ export function camundaClient(base: string, credentials: Credentials, transport:
     return send(method, path, body, await credentials.header(ctx), ctx);
   }
 
-  async function searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string, ctx?: RequestContext): Promise<T[]> {
+  async function searchAll<T>(path: string, filter: Record<string, unknown> | undefined, isItem: (item: unknown) => item is T, what: string, ctx?: RequestContext, options: PageOptions = {}): Promise<T[]> {
     const items: T[] = [];
     const cursors = new Set<string>();
     let after: string | undefined;
     for (let pages = 0; pages < search.maxPages; pages++) {
       const page: Record<string, unknown> = { limit: search.pageSize };
       if (after !== undefined) page.after = after;
-      const body = await call("POST", path, { body: filter === undefined ? { page } : { filter, page }, ...(ctx === undefined ? {} : { call: ctx }) });
+      const body = await call("POST", path, {
+        body: filter === undefined ? { page } : { filter, page },
+        ...(ctx === undefined ? {} : { call: ctx }),
+        ...(options.as === undefined ? {} : { as: options.as }),
+        ...(options.missing === undefined ? {} : { allowMissing: true }),
+      });
+      if (body === null && options.missing !== undefined) throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} answered 404: ${options.missing}`);
       if (!isPage(body)) throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} answered with something that is not a search result (${what})`);
+      options.onPage?.(body as unknown as Record<string, unknown>);
       if (items.length + body.items.length > search.maxItems) {
         throw issuerError("ERR_ISSUER_UPSTREAM", `${named("POST", path)} has more than ${search.maxItems} items (maxSearchItems) for ${what}s; it is not read further`, { tooMany: true });
       }

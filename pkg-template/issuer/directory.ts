@@ -82,9 +82,10 @@ export async function loadMappingRules(client: CamundaClient, call?: RequestCont
   return rules.map(({ mappingRuleId, claimName, claimValue }) => ({ mappingRuleId, claimName, claimValue }));
 }
 
-export async function loadDirectory(client: CamundaClient, options: { tenants: boolean; concurrency: number; call?: RequestContext }): Promise<Directory> {
+/** The directory; without `mappingRules` (a BASIC cluster resolves none) they are not read. */
+export async function loadDirectory(client: CamundaClient, options: { tenants: boolean; mappingRules: boolean; concurrency: number; call?: RequestContext }): Promise<Directory> {
   const [mappingRules, groups, roles, tenants] = await Promise.all([
-    loadMappingRules(client, options.call),
+    options.mappingRules ? loadMappingRules(client, options.call) : Promise.resolve([]),
     entities(client, "groups", options.concurrency, options.call),
     entities(client, "roles", options.concurrency, options.call),
     options.tenants ? entities(client, "tenants", options.concurrency, options.call) : Promise.resolve(new Map<string, Members>()),

@@ -25,7 +25,9 @@ import { OwnerAuthorizations } from "./owners.js";
 import { readinessCheck } from "./readiness.js";
 import { Signer } from "./signer.js";
 import type { Readiness } from "./readiness.js";
-import { isCurrentUser } from "./shapes.js";
+import { currentUser, ownAuthorizations } from "./own.js";
+import type { ClaimRules } from "./memberships.js";
+import { minorOf } from "./options.js";
 import { publicKeyOf } from "./keys.js";
 
 export type { ClusterFlags, IssuerOptions } from "./options.js";
@@ -102,17 +104,28 @@ export function createIssuer(options: IssuerOptions): Issuer {
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
   let inFlight = 0;
+  // From 8.10 the cluster resolves a user token itself (own.ts); claim names follow that version.
+  const clusterResolves = minorOf(s.camundaVersion) >= 10;
+  const how: ClaimRules = { groupsClaim: s.groupsClaimPath, names: clusterResolves ? "literal" : "jsonpath", basic: s.authenticationMethod === "BASIC" };
 
   const miss = (ctx: IssueContext) => () => (ctx.misses += 1);
   // A load in the background (a renewal) is nobody's request: no issue's account or deadline.
-  const directory = (ctx: IssueContext) => directories.get("", (background) => loadDirectory(client, { tenants: s.multiTenancyEnabled, concurrency: 8, ...(background ? {} : { call: ctx }) }), miss(ctx));
+  const directory = (ctx: IssueContext) => directories.get("", (background) => loadDirectory(client, { tenants: s.multiTenancyEnabled, mappingRules: !how.basic, concurrency: 8, ...(background ? {} : { call: ctx }) }), miss(ctx));
   const mappingRules = (ctx: IssueContext) => rules.get("", (background) => loadMappingRules(client, background ? undefined : ctx), miss(ctx));
 
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
-    const [me, found] = await Promise.all([client.call("GET", "/v2/authentication/me", { as: { userToken }, call: ctx }), mappingRules(ctx)]);
-    if (!isCurrentUser(me)) throw issuerError("ERR_ISSUER_UPSTREAM", "GET /v2/authentication/me answered with something that is not the current user");
+    const [me, found] = await Promise.all([currentUser(client, userToken, ctx), how.basic ? [] : mappingRules(ctx)]);
     ctx.subject = me.username;
-    return { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: matchingRules(found, unverifiedClaims(userToken)) };
+    return { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: matchingRules(found, unverifiedClaims(userToken), how) };
+  }
+
+  /** 8.10 and later: the cluster resolves, with the user's token only; nothing as the service account. */
+  async function resolvedByCluster(userToken: string, ctx: IssueContext): Promise<IssuedGrants> {
+    const [me, own] = await Promise.all([currentUser(client, userToken, ctx), ownAuthorizations(client, userToken, s.resourceTypes, ctx)]);
+    ctx.subject = me.username;
+    const m: Memberships = { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: own.mappingRules };
+    const { token, payload, expiresAt } = await signer.sign(m, own.authorizations, { authorizationsEnabled: own.authorizationsEnabled });
+    return { token, payload, expiresAt: new Date(expiresAt), stats: statsOf(ctx) };
   }
 
   async function enumerated(type: "USER" | "CLIENT", id: string, claims: Claims, ctx: IssueContext): Promise<Memberships> {
@@ -120,7 +133,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
     const exists = async (background: boolean) => (await client.call("GET", `/v2/users/${segment(id, "cannot look up the user", "ERR_ISSUER_PRINCIPAL")}`, { allowMissing: true, ...(background ? {} : { call: ctx }) })) !== null;
     const [dir, known] = await Promise.all([directory(ctx), type === "USER" && s.checkUserExists ? users.get(id, exists) : true]);
     if (!known) throw issuerError("ERR_ISSUER_PRINCIPAL", `the cluster has no user \`${id}\``, { status: 403 });
-    return resolveMemberships(dir, type, id, claims, s.groupsClaim);
+    return resolveMemberships(dir, type, id, claims, how);
   }
 
   /** Once it passed, the permission self-check is not repeated; a failure is tried again by the next issue. */
@@ -133,6 +146,7 @@ export function createIssuer(options: IssuerOptions): Issuer {
   }
 
   async function build(request: IssueRequest, ctx: IssueContext): Promise<IssuedGrants> {
+    if (clusterResolves && "userToken" in request) return resolvedByCluster(request.userToken, ctx);
     // The self-check runs beside the membership look-ups: one round trip, not two.
     const checked = s.authorizationsEnabled ? selfCheck(ctx) : Promise.resolve();
     checked.catch(() => {}); // awaited below; a failure of the memberships must not leave it unobserved

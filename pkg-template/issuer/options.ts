@@ -4,10 +4,12 @@
 // can issue.
 import { AuthzError, signGrants, verifyGrants } from "../core/index.js";
 import type { Ed25519PrivateJwk, PublicJwk } from "../core/index.js";
-import { camundaFromEnv, checkCamunda, knownKeys, runtimeEnv } from "./config.js";
+import { camundaFromEnv, checkCamunda, knownKeys, restBase, runtimeEnv } from "./config.js";
 import type { CamundaOptions, Env } from "./config.js";
 import type { IssueErrorEvent, IssueEvent } from "./events.js";
 import { publicHalf, publicKeyOf } from "./keys.js";
+import { groupsClaimPath } from "./claims.js";
+import type { JsonPath } from "./jsonpath.js";
 
 /** What the cluster is configured with: no endpoint exposes it, so the issuer is told. */
 export interface ClusterFlags {
@@ -19,9 +21,21 @@ export interface ClusterFlags {
   camundaVersion?: string;
   /**
    * `camunda.security.authentication.oidc.groupsClaim`: when the cluster reads groups from the
-   * token, the issuer does too (a JSONPath into the claims) instead of the cluster's groups.
+   * token, the issuer does too instead of the cluster's groups: as Camunda, a name without a
+   * leading `$` is one claim (`realm_access.groups`, `https://acme.com/groups`), with it JSONPath.
    */
   groupsClaim?: string;
+  /**
+   * `camunda.security.authentication.method`: `BASIC` clusters never match mapping rules. Default:
+   * `BASIC` when the service account authenticates with BASIC, else `OIDC`.
+   */
+  authenticationMethod?: "BASIC" | "OIDC";
+  /**
+   * The 8.10 physical tenant the grant sets are read from, written into them as `physicalTenant`
+   * (verifiers may require it). Default: the `<id>` of a REST address ending in
+   * `/physical-tenants/<id>` (or `/physical-tenants/<id>/v2`), else none.
+   */
+  physicalTenant?: string;
 }
 
 export interface IssuerOptions {
@@ -113,6 +127,10 @@ export interface Settings {
   multiTenancyEnabled: boolean;
   camundaVersion: string;
   groupsClaim: string | undefined;
+  /** The groups claim as Camunda compiles it. */
+  groupsClaimPath: JsonPath | undefined;
+  authenticationMethod: "BASIC" | "OIDC";
+  physicalTenant: string | undefined;
   resourceTypes: readonly string[] | undefined;
   cacheMs: number;
   cacheEntries: number;
@@ -157,21 +175,53 @@ function fn<F>(value: unknown, name: string): F | undefined {
 /** `8.<minor>` as the signer takes it (src/model.rs CamundaVersion::of_payload). */
 const VERSION = /^8\.(0|[1-9][0-9]*)$/;
 
-function flags(value: unknown): Pick<Settings, "authorizationsEnabled" | "multiTenancyEnabled" | "camundaVersion" | "groupsClaim"> {
+/** The minor version of `8.<minor>`. */
+export function minorOf(camundaVersion: string): number {
+  return Number(camundaVersion.split(".")[1]);
+}
+
+function groupsPath(groupsClaim: string | undefined): JsonPath | undefined {
+  if (groupsClaim === undefined) return undefined;
+  try {
+    return groupsClaimPath(groupsClaim);
+  } catch (error) {
+    throw invalid(`\`cluster.groupsClaim\` cannot be read as Camunda reads it: ${(error as Error).message}`);
+  }
+}
+
+/** The physical tenant named by the option, or by the REST address's `/physical-tenants/<id>`; both must agree. */
+function physicalTenantOf(option: unknown, restAddress: string): string | undefined {
+  if (option !== undefined && (typeof option !== "string" || !/^[A-Za-z0-9_@.-]+$/.test(option) || option === "." || option === "..")) {
+    throw invalid("`cluster.physicalTenant` must be a physical tenant id (letters, digits, `_@.-`)");
+  }
+  const m = /\/physical-tenants\/([^/]+)$/.exec(new URL(restBase(restAddress)).pathname);
+  const fromUrl = m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
+  if (option !== undefined && fromUrl !== undefined && option !== fromUrl) throw invalid(`\`cluster.physicalTenant\` is \`${option}\`, but the REST address names physical tenant \`${fromUrl}\``);
+  return (option as string | undefined) ?? fromUrl;
+}
+
+function flags(value: unknown, camunda: CamundaOptions): Pick<Settings, "authorizationsEnabled" | "multiTenancyEnabled" | "camundaVersion" | "groupsClaim" | "groupsClaimPath" | "authenticationMethod" | "physicalTenant"> {
+  const serviceAuth = camunda.auth?.strategy ?? "NONE";
   if (value === undefined) value = {};
   if (value === null || typeof value !== "object") throw invalid("`cluster` must be an object");
-  knownKeys(value, "cluster", ["authorizationsEnabled", "multiTenancyEnabled", "camundaVersion", "groupsClaim"]);
+  knownKeys(value, "cluster", ["authorizationsEnabled", "multiTenancyEnabled", "camundaVersion", "groupsClaim", "authenticationMethod", "physicalTenant"]);
   const f = value as ClusterFlags;
   const camundaVersion = f.camundaVersion ?? "8.9";
   if (typeof camundaVersion !== "string" || !VERSION.test(camundaVersion)) {
     throw invalid(`\`cluster.camundaVersion\` must be \`8.<minor>\` such as \`8.9\` (the minor release, no patch), not ${JSON.stringify(camundaVersion)}`);
   }
   if (f.groupsClaim !== undefined && typeof f.groupsClaim !== "string") throw invalid("`cluster.groupsClaim` must be a string");
+  const method = f.authenticationMethod ?? (serviceAuth === "BASIC" ? "BASIC" : "OIDC");
+  if (method !== "BASIC" && method !== "OIDC") throw invalid("`cluster.authenticationMethod` must be `BASIC` or `OIDC`");
+  const groupsClaim = f.groupsClaim === undefined || f.groupsClaim === "" ? undefined : f.groupsClaim;
   return {
     authorizationsEnabled: bool(f.authorizationsEnabled, "cluster.authorizationsEnabled", true),
     multiTenancyEnabled: bool(f.multiTenancyEnabled, "cluster.multiTenancyEnabled", false),
     camundaVersion,
-    groupsClaim: f.groupsClaim === undefined || f.groupsClaim === "" ? undefined : f.groupsClaim,
+    groupsClaim,
+    groupsClaimPath: groupsPath(groupsClaim),
+    authenticationMethod: method,
+    physicalTenant: physicalTenantOf(f.physicalTenant, camunda.restAddress),
   };
 }
 
@@ -218,7 +268,7 @@ export function settings(options: IssuerOptions): Settings {
   if (!(typeof audience === "string" && audience !== "") && !(Array.isArray(audience) && audience.length > 0 && audience.every((a) => typeof a === "string" && a !== ""))) {
     throw invalid("`audience` must be a non-empty string or array of strings");
   }
-  const cluster = flags(options.cluster);
+  const cluster = flags(options.cluster, camunda);
   const resourceTypes = options.resourceTypes;
   if (resourceTypes !== undefined && (!Array.isArray(resourceTypes) || resourceTypes.length === 0 || !resourceTypes.every((t) => typeof t === "string" && t !== ""))) {
     throw invalid("`resourceTypes` must be a non-empty array of resource type names, e.g. [\"PROCESS_DEFINITION\", \"USER_TASK\"]");

@@ -44,13 +44,15 @@ export class Signer {
     this.#reused = new TtlCache(Math.min(s.cacheMs, s.ttl * 100), s.now, s.cacheEntries);
   }
 
-  async sign(m: Memberships, authorizations: Authorization[]): Promise<Signed> {
+  /** `authorizationsEnabled`: the cluster's own answer where it gave one (8.10), else the option. */
+  async sign(m: Memberships, authorizations: Authorization[], said: { authorizationsEnabled?: boolean } = {}): Promise<Signed> {
     const s = this.#s;
     const content = {
       ver: 1 as const,
       camundaVersion: s.camundaVersion,
+      ...(s.physicalTenant === undefined ? {} : { physicalTenant: s.physicalTenant }),
       sub: m.id,
-      authorizationsEnabled: s.authorizationsEnabled,
+      authorizationsEnabled: said.authorizationsEnabled ?? s.authorizationsEnabled,
       multiTenancyEnabled: s.multiTenancyEnabled,
       // Tenants count only with multi-tenancy on; the directory is not walked for them otherwise.
       principal: { type: m.type, id: m.id, groups: m.groups, roles: m.roles, tenants: s.multiTenancyEnabled ? m.tenants : [], mappingRules: m.mappingRules },

@@ -1,37 +1,42 @@
 // Who a caller is in the stand-in's cluster and what it may do, written for the stand-in from
 // Camunda's documented identity model (not shared with the issuer): a principal's mapping rules
-// are those whose claim (a dotted `$.a.b` path) equals the rule's value or is an array holding
-// it; its groups hold it or one of its mapping rules (or come from the groups claim); its roles
+// are those whose claim (JSONPath, claims.mjs) equals the rule's value or is a list holding it,
+// none on a BASIC login (DefaultBasicMembershipService); its groups hold it or one of its mapping
+// rules, or come from the groups claim (one literal claim name without `$`, OidcGroupsLoader; a
+// value that is not a string or a list of strings refuses the login: resolve throws); its roles
 // hold it, a mapping rule or a group; its tenants hold any of those or a role. An authorization
 // counts when its owner is the principal or one of those, and its resource id is `*` or the id.
 
-function claimAt(claims, claimName) {
-  const path = claimName.replace(/^\$\.?/, "");
-  let value = claims;
-  for (const part of path.split(".")) {
-    if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, part)) return undefined;
-    value = value[part];
-  }
-  return value;
+import { dotted, literal, readClaim } from "./claims.mjs";
+
+function ruleMatches(rule, claims, version) {
+  const minor = Number(String(version ?? "8.9").split(".")[1]);
+  const read = readClaim(claims, minor >= 10 ? literal(rule.claimName) : dotted(rule.claimName));
+  if (read.invalid) return false;
+  const value = read.list ?? read.value;
+  return Array.isArray(value) ? value.includes(rule.claimValue) : value === rule.claimValue;
 }
 
-function ruleMatches(rule, claims) {
-  const value = claimAt(claims, rule.claimName);
-  return Array.isArray(value) ? value.includes(rule.claimValue) : value === rule.claimValue;
+function claimedGroups(claims, groupsClaim) {
+  const read = readClaim(claims, literal(groupsClaim));
+  const value = read.list ?? read.value;
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.every((g) => typeof g === "string")) return value;
+  throw new Error(`Group's list derived from (${groupsClaim}) is not a string array.`);
 }
 
 const list = (v) => v ?? [];
 
 /** `{ type: "USER" | "CLIENT", id, claims }` → `{ ..., mappingRules, groups, roles, tenants }` (Sets). */
 export function resolve(data, principal) {
-  const { type, id, claims = {} } = principal;
+  const { type, id, claims = {}, basic = false } = principal;
   const own = (entity) => (type === "USER" ? list(entity.users) : list(entity.clients)).includes(id);
-  const mappingRules = new Set(list(data.mappingRules).filter((r) => ruleMatches(r, claims)).map((r) => r.mappingRuleId));
+  const mappingRules = new Set(basic ? [] : list(data.mappingRules).filter((r) => ruleMatches(r, claims, data.camundaVersion)).map((r) => r.mappingRuleId));
   const viaRule = (entity) => list(entity.mappingRules).some((r) => mappingRules.has(r));
   let groups;
-  if (data.groupsClaim) {
-    const v = claimAt(claims, data.groupsClaim);
-    groups = new Set((Array.isArray(v) ? v : [v]).filter((g) => typeof g === "string"));
+  if (data.groupsClaim && !basic) {
+    groups = new Set(claimedGroups(claims, data.groupsClaim));
   } else {
     groups = new Set(list(data.groups).filter((g) => own(g) || viaRule(g)).map((g) => g.groupId));
   }

@@ -25,7 +25,9 @@
 //     mappingRules: [{ mappingRuleId, claimName, claimValue, name? }],
 //     authorizations: [{ ownerType, ownerId, resourceType, resourceId | resourcePropertyName, permissionTypes }],
 //     userTasks: [{ userTaskKey, processDefinitionId, state?, assignee?, candidateUsers?, candidateGroups?, tenantId?, ... }],
-//     authorizationsEnabled?: true, multiTenancyEnabled?: false, groupsClaim?: "$.groups" }
+//     authorizationsEnabled?: true, multiTenancyEnabled?: false, groupsClaim?: "$.groups",
+//     camundaVersion?: "8.9" (how mapping-rule claim names read), physicalTenants?: ["eu-1"] (served
+//     under /physical-tenants/<id>/v2/...) }
 // options: { tokenTtl: seconds an OAuth token lives (300), maxPageSize: the most items a page
 //   holds whatever the request's limit (10000), anonymous: accept requests without credentials
 //   as the unprotected API does (false), latencyMs: added to every request (0), record: keep
@@ -137,12 +139,17 @@ export async function startStandin(data, options = {}) {
     if (basic) {
       const [user, ...rest] = Buffer.from(basic[1], "base64").toString().split(":");
       const u = list(data.users).find((x) => x.username === user && x.password !== undefined && x.password === rest.join(":"));
-      return u ? { ...caller({ username: u.username }), as: `basic:${u.username}` } : null;
+      // A BASIC login never resolves mapping rules (DefaultBasicMembershipService).
+      return u ? { ...resolve(data, { type: "USER", id: u.username, claims: {}, basic: true }), as: `basic:${u.username}` } : null;
     }
     const bearer = /^Bearer (.+)$/i.exec(header);
     const entry = bearer && tokens.get(bearer[1]);
     if (!entry || Date.now() >= entry.exp) return null;
-    return { ...resolve(data, entry.principal), as: `${entry.principal.type === "USER" ? "user" : "oauth"}:${entry.principal.id}` };
+    try {
+      return { ...resolve(data, entry.principal), as: `${entry.principal.type === "USER" ? "user" : "oauth"}:${entry.principal.id}` };
+    } catch {
+      return null; // a groups claim Camunda cannot read refuses the login
+    }
   }
 
   function issueToken(principal, ttlSeconds) {
@@ -198,7 +205,8 @@ export async function startStandin(data, options = {}) {
     const readable = (resourceType, id) => permits(data, c, resourceType, "READ", id);
     const p = route.pattern;
     if (p === "/v2/authentication/me") {
-      if (c.type !== "USER") return { status: 403, body: { type: "about:blank", title: "Forbidden", status: 403, detail: "not a user" } };
+      // AuthenticationController: no current user (a client's token) answers 401 without a body.
+      if (c.type !== "USER") return { status: 401, body: "" };
       const u = list(data.users).find((x) => x.username === c.id);
       return {
         status: 200,
@@ -215,6 +223,13 @@ export async function startStandin(data, options = {}) {
           canLogout: true,
         },
       };
+    }
+    if (p === "/v2/authentication/me/authorizations/search") {
+      // 8.10 (camunda/camunda issue 55892): the caller's own authorizations, directly or through a
+      // group, role or mapping rule; `authorizationsEnabled` says whether the cluster checks them.
+      if (c.unrestricted) return { status: 401, body: "" };
+      const r = search(authorizationsOf(data, c).map(authorizationItem), ["resourceType"]);
+      return r.status === 200 ? { status: 200, body: { authorizationsEnabled: data.authorizationsEnabled !== false, ...r.body } } : r;
     }
     if (p === "/v2/authorizations/search") {
       return search(readable("AUTHORIZATION", "*") ? list(data.authorizations).map(authorizationItem) : [], ["ownerType", "ownerId", "resourceType", "resourceId"]);
@@ -260,7 +275,13 @@ export async function startStandin(data, options = {}) {
 
   async function handle(req, res, raw) {
     const url = new URL(req.url, "http://standin");
-    const path = url.pathname;
+    // 8.10 physical tenants: `/physical-tenants/<id>/v2/...` serves the tenant's API (one data set here).
+    const tenantPrefix = /^\/physical-tenants\/([^/]+)(\/.*)$/.exec(url.pathname);
+    if (tenantPrefix && !list(data.physicalTenants).includes(decodeURIComponent(tenantPrefix[1]))) {
+      res.writeHead(404, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ type: "about:blank", title: "Not Found", status: 404, detail: `no physical tenant ${tenantPrefix[1]}` }));
+    }
+    const path = tenantPrefix ? tenantPrefix[2] : url.pathname;
     const send = (status, body, headers = {}) => {
       res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...headers });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
@@ -299,7 +320,7 @@ export async function startStandin(data, options = {}) {
         return send(400, { type: "about:blank", title: "Bad Request", status: 400, detail: "the body is not JSON" });
       }
     }
-    const entry = { method: req.method, path, body, as: "unauthenticated" };
+    const entry = { method: req.method, path, body, as: "unauthenticated", ...(tenantPrefix ? { physicalTenant: decodeURIComponent(tenantPrefix[1]) } : {}) };
     if (options.record !== false) requests.push(entry);
     const write = writes.route(req.method, path); // the user-task writes (user-tasks.mjs)
     const route = write ? null : routes.find((r) => r.method === req.method && r.regex.test(path));

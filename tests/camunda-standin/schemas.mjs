@@ -89,5 +89,38 @@ export async function loadRoutes() {
     const regex = new RegExp(`^${pattern.replace(":id", "([^/]+)")}$`);
     routes.push({ method, pattern, regex, endpoint, hasRequestBody: requestName !== null, check });
   }
+  routes.push(await ownAuthorizationsRoute());
   return routes;
+}
+
+/**
+ * 8.10's `POST /v2/authentication/me/authorizations/search` ("Search own authorizations",
+ * camunda/camunda issue 55892), which the schema package (0.0.93) does not have yet. Camunda's
+ * OpenAPI definition, as the PyPI package camunda-orchestration-sdk 10.0.1 is generated from it
+ * (api/authentication/search_own_authorizations.py: AuthorizationSearchQuery in;
+ * models/own_authorization_search_result.py: `authorizationsEnabled`, `items` of
+ * AuthorizationResult and `page`, all required), takes the body of `/v2/authorizations/search`
+ * and answers its result with the boolean beside (camunda/camunda zeebe/gateway-rest/src/test/
+ * java/io/camunda/zeebe/gateway/rest/controller/authentication/AuthenticationControllerTest.java
+ * at 6de06dc7b84958235d6f24400a719a882acd82d6): held to those two schemas of the 8.10 package.
+ */
+async function ownAuthorizationsRoute() {
+  const mod = await load("8.10", "authorization");
+  const check = (kind, value) => {
+    if (kind === "request") {
+      const r = mod.queryAuthorizationsRequestBodySchema.safeParse(value);
+      return r.success ? [] : [`8.10: ${r.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`];
+    }
+    const { authorizationsEnabled, ...rest } = value ?? {};
+    const problems = typeof authorizationsEnabled === "boolean" ? [] : ["8.10: authorizationsEnabled: a boolean is required"];
+    const r = mod.queryAuthorizationsResponseBodySchema.safeParse(rest);
+    if (!r.success) problems.push(`8.10: ${r.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`);
+    else {
+      const unknown = stripped(rest, r.data);
+      if (unknown.length > 0) problems.push(`members 8.10 does not know: ${unknown.join(", ")}`);
+    }
+    return problems;
+  };
+  const pattern = "/v2/authentication/me/authorizations/search";
+  return { method: "POST", pattern, regex: new RegExp(`^${pattern}$`), endpoint: "searchOwnAuthorizations", hasRequestBody: true, check };
 }

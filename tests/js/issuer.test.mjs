@@ -334,7 +334,11 @@ test("mapping rules match as Camunda's MappingRuleMatcher does", () => {
     [{ "a.b": "x" }, rule("$['a.b']", "x"), true],
     [{ groups: ["g1", "g2"] }, rule("$.groups[1]", "g2"), true],
     [{ sub: "alice" }, rule("$.sub['", "alice"), false],
-    [{ sub: "alice" }, rule("$..sub", "alice"), false],
+    [{ sub: "alice" }, rule("$..sub", "alice"), true], // Jayway's deep scan reads ["alice"], which holds it
+    [{ a: { sub: "alice" } }, rule("$..sub", "alice"), true],
+    [{ g: [{ n: "x" }, { n: "y" }] }, rule("$.g[*].n", "y"), true],
+    [{ "a.b": "x" }, rule("a.b", "x"), false], // 8.8/8.9: Jayway reads `a.b` as `$.a.b`
+    [{ a: { b: "x" } }, rule("a.b", "x"), true],
     [{ sub: "Alice" }, rule("$.sub", "alice"), false],
     [{ sub: "alice " }, rule("$.sub", "alice"), false],
   ];
