@@ -17,7 +17,7 @@ export function auditText(report: AuditReport): string {
   if (report.differences.length === 0) lines.push("no differences: the grant set decides as the cluster answers");
   else {
     lines.push(`${report.differences.length} difference(s):`);
-    for (const d of report.differences) lines.push(`  DIFFERENT ${d.kind === "principal" ? `principal ${d.field}` : `${d.operation} ${d.userTaskKey}`}: ${d.message}`);
+    for (const d of report.differences) lines.push(`  DIFFERENT ${d.kind === "principal" ? `principal ${d.field}: ` : ""}${d.message}`);
   }
   return `${lines.join("\n")}\n`;
 }
