@@ -22,6 +22,12 @@
 // 5. the task not in state CREATED: 409 INVALID_STATE ("... but it is in state '<state>'");
 // 6. a claim with an empty assignee, or of a task someone else holds: 409 INVALID_STATE
 //    ("... but provided assignee is empty", "... but it has already been assigned").
+//    "Someone else" is the assignee the claim asks for, whoever sends it: `canClaim =
+//    currentAssignee.isBlank() || currentAssignee.equals(newAssignee)` (UserTaskClaimProcessor.java
+//    @ 06349304a7468fa38e6415e97fe77347f29e92dd and @ bc0b641a, `checkClaim`), so a CLIENT
+//    claiming for its own id a task assigned to that id is accepted; only the `assignee` and
+//    `candidateUsers` properties and the self-unassign need a username
+//    (UserTaskPropertyAuthorizationEvaluator, UserTaskAssignProcessor `getCurrentUsername`).
 //
 // Bodies are Camunda's problem JSON: `title` the rejection's status name, `detail` "Command
 // '<INTENT>' rejected with code '<TYPE>': <reason>", `instance` the path
