@@ -70,7 +70,7 @@ const VARIABLES: Record<string, keyof IssuerOptions | "cluster" | null> = {
 };
 
 /** A configuration error: exit 2 with the message. */
-class ConfigError extends Error {}
+export class ConfigError extends Error {}
 
 function env(name: string): string | undefined {
   const v = process.env[name]?.trim();
@@ -100,7 +100,7 @@ function list(name: string): string[] | undefined {
 }
 
 /** The issuer's options from the environment and the key ring. */
-function optionsFromEnv(keyText: string): IssuerOptions {
+export function optionsFromEnv(keyText: string): IssuerOptions {
   const unknown = Object.keys(process.env).filter((n) => n.startsWith("CAMUNDA_AUTHZ_") && !(n in VARIABLES));
   if (unknown.length > 0) throw new ConfigError(`unknown variable ${unknown.map((n) => `\`${shown(n)}\``).join(", ")} (the CAMUNDA_AUTHZ_* variables are ${Object.keys(VARIABLES).join(", ")})`);
   const issuer = env("CAMUNDA_AUTHZ_ISSUER");
@@ -139,7 +139,7 @@ function optionsFromEnv(keyText: string): IssuerOptions {
 }
 
 /** A createIssuer message names the option: say which variable set it. */
-function withVariable(message: string): string {
+export function withVariable(message: string): string {
   const option = /^`(?:cluster\.)?([a-zA-Z]+)`/.exec(message)?.[1];
   const variable = Object.entries(VARIABLES).find(([name, o]) => o === option || (o === "cluster" && name === `CAMUNDA_AUTHZ_${(option ?? "").replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`))?.[0];
   return variable === undefined ? message : `${message} (${variable})`;

@@ -14,3 +14,5 @@ export type { KeyRing } from "./keys.js";
 export type { Claims } from "./claims.js";
 export type { IssuerErrorCode } from "./errors.js";
 export { AuthzError, generateSigningKey, TASK_WORKER_ROLE } from "../core/index.js";
+export { auditGrants } from "./audit.js";
+export type { AuditDifference, AuditOptions, AuditReport, DecisionDifference, PrincipalDifference } from "./audit.js";

@@ -2,7 +2,8 @@
 // users, groups and mapping rules, tenants held by every kind of member, mapping rules on string
 // and array claims, and authorizations of every owner type on process definitions and user tasks
 // (by id, `*` and property), one owner with `heavy` of them, plus a service account that may read the identity entities.
-// Deterministic for a seed.
+// `clientAssigned` open tasks are assigned to the client worker-app (the assignee is a plain
+// string to the engine, so a client's id can be one). Deterministic for a seed.
 
 /** A small seeded PRNG (mulberry32). */
 export function random(seed) {
@@ -38,7 +39,7 @@ const PD_PERMS = ["READ_USER_TASK", "UPDATE_USER_TASK", "CLAIM_USER_TASK", "COMP
 const UT_PERMS = ["READ", "UPDATE", "CLAIM", "COMPLETE"];
 const PROPERTIES = ["assignee", "candidateUsers", "candidateGroups"];
 
-export function population({ seed = 1, users = 30, groups = 6, roles = 5, tenants = 3, rules = 4, authorizations = 150, heavy = 40, tasks = 60, multiTenancyEnabled = false } = {}) {
+export function population({ seed = 1, users = 30, groups = 6, roles = 5, tenants = 3, rules = 4, authorizations = 150, heavy = 40, tasks = 60, multiTenancyEnabled = false, clientAssigned = 0 } = {}) {
   const r = random(seed);
   const userIds = Array.from({ length: users }, (_, i) => `user-${i}`);
   const groupIds = Array.from({ length: groups }, (_, i) => `group-${i}`);
@@ -90,5 +91,7 @@ export function population({ seed = 1, users = 30, groups = 6, roles = 5, tenant
     candidateUsers: r.some(userIds, 0.08),
     candidateGroups: r.some(groupIds, 0.3),
   }));
+  // After the random draws, so that the rest of the population is the same with or without them.
+  for (const t of data.userTasks.filter((x) => x.state === "CREATED").slice(0, clientAssigned)) t.assignee = "worker-app";
   return { data, claimsOf, userIds, groupIds, roleIds, tenantIds };
 }

@@ -1,4 +1,5 @@
-// The stand-in's user-task writes, answering as the Orchestration Cluster does: claim and assign
+// The stand-in's user-task writes, and the read of one task, answering as the Orchestration
+// Cluster does: claim and assign
 // (POST /v2/user-tasks/{key}/assignment; `allowOverride: false` runs the CLAIM command, without
 // it an override ASSIGN), unassign (DELETE .../assignee, an ASSIGN with an empty assignee),
 // complete (POST .../completion) and update (PATCH /v2/user-tasks/{key}). Each decides with the
@@ -21,6 +22,12 @@
 // 5. the task not in state CREATED: 409 INVALID_STATE ("... but it is in state '<state>'");
 // 6. a claim with an empty assignee, or of a task someone else holds: 409 INVALID_STATE
 //    ("... but provided assignee is empty", "... but it has already been assigned").
+//    "Someone else" is the assignee the claim asks for, whoever sends it: `canClaim =
+//    currentAssignee.isBlank() || currentAssignee.equals(newAssignee)` (UserTaskClaimProcessor.java
+//    @ 06349304a7468fa38e6415e97fe77347f29e92dd and @ bc0b641a, `checkClaim`), so a CLIENT
+//    claiming for its own id a task assigned to that id is accepted; only the `assignee` and
+//    `candidateUsers` properties and the self-unassign need a username
+//    (UserTaskPropertyAuthorizationEvaluator, UserTaskAssignProcessor `getCurrentUsername`).
 //
 // Bodies are Camunda's problem JSON: `title` the rejection's status name, `detail` "Command
 // '<INTENT>' rejected with code '<TYPE>': <reason>", `instance` the path
@@ -31,6 +38,16 @@
 // they do not know, every problem too; each path is the one the schemas' endpoint builds.
 // Tasks change in place in `data.userTasks`; `data.suspendedProcessInstances` lists the keys of
 // suspended process instances.
+//
+// GET /v2/user-tasks/{key} reads one task with the search's rules (UserTaskServices.getByKey
+// reads it through the search client with the same USER_TASK_AUTHORIZATIONS as the search:
+// PD READ_USER_TASK by the task's process, UT READ by its key or by property; camunda/camunda
+// service/src/main/java/io/camunda/service/UserTaskServices.java as stored, the version with
+// `getByKey(final long userTaskKey, final CamundaAuthentication authentication)`): an unknown
+// task, or with multi-tenancy on one of a tenant the caller lacks (the search client filters
+// by the caller's tenants), 404; a task the caller may not read, 403. Tasks that ended stay
+// readable (the search keeps them; only the engine drops them). Its answer is checked against
+// the schemas' `userTaskSchema`.
 import { readFileSync } from "node:fs";
 import { allowed } from "./tasks.mjs";
 
@@ -72,7 +89,30 @@ export async function userTaskWrites(data, violation) {
     return result.success ? [] : [`${c.version}: ${result.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`];
   });
 
+  const taskSchemas = await Promise.all(VERSIONS.map(async (version) => ({ version, schema: (await importOf(`./${version}/user-task`)).userTaskSchema })));
+  for (const version of VERSIONS) {
+    const def = (await importOf(`./${version}/user-task`)).getUserTask;
+    if (def?.method !== "GET" || def.getUrl({ userTaskKey: KEY }) !== `/v2/user-tasks/${KEY}`) throw new Error(`camunda-standin: ${version} builds no GET /v2/user-tasks/{key}`);
+  }
+  /** As schemas.mjs checks a response: it parses under every version, and no member is unknown to all of them. */
+  const taskProblems = (task) => {
+    const parsed = taskSchemas.map(({ version, schema }) => ({ version, result: schema.safeParse(task) }));
+    const failed = parsed.filter((p) => !p.result.success).map((p) => `${p.version}: ${p.result.error.issues.map((i) => `${i.path.join(".") || "$"}: ${i.message}`).join("; ")}`);
+    const unknown = Object.keys(task).filter((k) => parsed.every((p) => !p.result.success || !(k in p.result.data)));
+    return [...failed, ...(unknown.length ? [`members no version knows: ${unknown.join(", ")}`] : [])];
+  };
+
+  function read(path) {
+    return (caller) => {
+      const out = readOne(data, caller, decodeURIComponent(path.slice("/v2/user-tasks/".length)), path);
+      const problems = out.status === 200 ? taskProblems(out.body) : fails("problem", (c) => c.problem, out.body);
+      if (problems.length) violation(`response GET ${path}: ${problems.join(" | ")}`);
+      return out;
+    };
+  }
+
   function route(method, path) {
+    if (method === "GET" && /^\/v2\/user-tasks\/[^/]+$/.test(path)) return read(path);
     const m = /^\/v2\/user-tasks\/([^/]+)(\/assignment|\/assignee|\/completion)?$/.exec(path);
     const write = m && WRITES.find(([wm, suffix]) => wm === method && suffix === (m[2] ?? ""));
     if (!write) return null;
@@ -124,6 +164,47 @@ function decide(data, caller, suffix, key, body, path) {
   if (other) return no(409, "it has already been assigned");
   apply(task, operation, body);
   return { status: 204, body: "" };
+}
+
+/** The defaults of a task the data leaves out, as the search answers them (index.mjs `userTaskItem`). */
+export function taskItem(t) {
+  return {
+    state: "CREATED",
+    processDefinitionVersion: 1,
+    processName: null,
+    processInstanceKey: "2251799813685001",
+    rootProcessInstanceKey: null,
+    processDefinitionKey: "2251799813685000",
+    name: null,
+    elementId: "task",
+    elementInstanceKey: "2251799813685002",
+    tenantId: "<default>",
+    assignee: null,
+    candidateGroups: [],
+    candidateUsers: [],
+    dueDate: null,
+    followUpDate: null,
+    creationDate: "2026-01-01T00:00:00.000Z",
+    completionDate: null,
+    customHeaders: {},
+    formKey: null,
+    externalFormReference: null,
+    tags: [],
+    priority: 50,
+    businessId: null,
+    ...t,
+  };
+}
+
+/** GET /v2/user-tasks/{key}: the task, or 404 (unknown, another tenant's) or 403 (not readable). */
+function readOne(data, caller, key, path) {
+  const problem = (status, title, detail) => ({ status, body: { type: "about:blank", title, status, detail, instance: path } });
+  if (!/^\d+$/.test(key)) return problem(400, "INVALID_ARGUMENT", `The provided userTaskKey '${key}' is not a number`);
+  const task = (data.userTasks ?? []).find((t) => t.userTaskKey === key);
+  if (task === undefined || (data.multiTenancyEnabled && !caller.unrestricted && !caller.tenants.has(task.tenantId ?? "<default>"))) return problem(404, "NOT_FOUND", `User task with key '${key}' not found`);
+  const item = taskItem(task);
+  if (!caller.unrestricted && !allowed(data, caller, "get", item)) return problem(403, "FORBIDDEN", "Unauthorized to perform operation 'READ_USER_TASK' on resource 'PROCESS_DEFINITION'");
+  return { status: 200, body: item };
 }
 
 function apply(task, operation, body) {

@@ -1,8 +1,11 @@
 // The issuer against a generated cluster: for users in several groups, roles held through groups
 // and mapping rules, tenants, and more authorizations than one page, the grant set it issues must
-// decide every task and operation exactly as the Camunda stand-in's own search and rules do,
-// whether the memberships come from the user's token (GET /v2/authentication/me) or are
-// enumerated, with multi-tenancy on and off.
+// decide every task and operation exactly as the Camunda stand-in answers, whether the
+// memberships come from the user's token (GET /v2/authentication/me) or are enumerated, with
+// multi-tenancy on and off. The oracle is the stand-in's own endpoints, never the package: the
+// reads by its search and GET /v2/user-tasks/{key}, every write (claim, assign, unassign,
+// complete, update) by sending it to the stand-in as the user on each task as generated (any
+// state, any assignee) and putting the task back as it was after each.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStandin } from "../camunda-standin/index.mjs";
@@ -40,6 +43,60 @@ async function searchTasks(url, token) {
 
 const sorted = (xs) => [...xs].sort();
 
+/** Each write as the API sends it for `operation` by `principalId`: method, path suffix, body. */
+const WRITES = {
+  claim: (id) => ["POST", "/assignment", { assignee: id, allowOverride: false }],
+  assign: (id) => ["POST", "/assignment", { assignee: id, allowOverride: true }],
+  unassign: () => ["DELETE", "/assignee", undefined],
+  complete: () => ["POST", "/completion", { variables: {} }],
+  update: () => ["PATCH", "", { changeset: { priority: 60 } }],
+};
+
+/**
+ * What the stand-in answers `operation` on `task` (an object of its data) from the bearer: 204 is
+ * allowed, 403, 404 and 409 are refusals; the task is put back as it was before the answer is used.
+ */
+async function writeAnswer(standin, bearer, principalId, operation, task) {
+  const before = structuredClone(task);
+  const [method, suffix, body] = WRITES[operation](principalId);
+  try {
+    const res = await fetch(`${standin.url}/v2/user-tasks/${task.userTaskKey}${suffix}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    await res.arrayBuffer();
+    if (res.status === 204) return true;
+    if ([403, 404, 409].includes(res.status)) return false;
+    throw new Error(`the stand-in answered ${method} ${operation} on ${task.userTaskKey} with ${res.status}`);
+  } finally {
+    for (const k of Object.keys(task)) delete task[k];
+    Object.assign(task, before);
+  }
+}
+
+/** What GET /v2/user-tasks/{key} answers the bearer: 200 allowed, 403 or 404 not. */
+async function getAnswer(standin, bearer, task) {
+  const res = await fetch(`${standin.url}/v2/user-tasks/${task.userTaskKey}`, { headers: { authorization: `Bearer ${bearer}` } });
+  await res.arrayBuffer();
+  if (res.status === 200) return true;
+  if (res.status === 403 || res.status === 404) return false;
+  throw new Error(`the stand-in answered GET ${task.userTaskKey} with ${res.status}`);
+}
+
+const WRITE_OPERATIONS = Object.keys(WRITES);
+
+/** The stand-in's answer for every operation on every task: `Map(key -> { op: boolean })`. */
+async function standinAnswers(standin, caller, bearer, principalId, tasks) {
+  const answers = new Map();
+  for (const t of tasks) {
+    const a = { get: await getAnswer(standin, bearer, t), search: standin.allowed(caller, "search", t), getForm: standin.allowed(caller, "getForm", t) };
+    for (const op of WRITE_OPERATIONS) a[op] = await writeAnswer(standin, bearer, principalId, op, t);
+    answers.set(t.userTaskKey, a);
+  }
+  return answers;
+}
+
 for (const multiTenancyEnabled of [false, true]) {
   test(`a generated population decides as the stand-in does (multi-tenancy ${multiTenancyEnabled ? "on" : "off"})`, async () => {
     const { data, claimsOf, userIds } = population({ seed: multiTenancyEnabled ? 7 : 3, multiTenancyEnabled });
@@ -56,14 +113,15 @@ for (const multiTenancyEnabled of [false, true]) {
       cluster: { multiTenancyEnabled },
     });
     const tasks = data.userTasks;
-    // Changes are decided on tasks that are open and unassigned, where no lifecycle gate applies.
-    const open = tasks.map((t) => ({ ...t, state: "CREATED", assignee: null }));
+    const before = JSON.stringify(tasks);
     let compared = 0;
     const differentGrants = new Set();
+    const states = new Set(tasks.map((t) => `${t.state}/${t.assignee === null ? "unassigned" : "assigned"}`));
     for (const username of userIds) {
       const claims = claimsOf.get(username);
       const caller = standin.caller({ username, claims: { sub: username, preferred_username: username, ...claims } });
       const userToken = standin.userToken(username, claims);
+      const answers = await standinAnswers(standin, caller, userToken, username, tasks);
       const byToken = await issuer.issue({ userToken });
       const byName = await issuer.issue({ username, claims: { sub: username, ...claims } });
       for (const [how, issued] of [["userToken", byToken], ["username", byName]]) {
@@ -79,16 +137,18 @@ for (const multiTenancyEnabled of [false, true]) {
         assert.deepEqual(sorted(issued.payload.authorizations.map((a) => a.authorizationKey)), sorted(standin.authorizationsOf(caller).map((a) => a.authorizationKey)), `${where}: every authorization of every owner, with its key`);
         const authz = new lib.Authorizer(grants);
         assert.deepEqual(authz.filter(tasks, "search").map((t) => t.userTaskKey), await searchTasks(standin.url, userToken), `${where}: the visible tasks equal the stand-in's search`);
-        for (const t of tasks) for (const op of READS) assert.equal(authz.can(op, t), standin.allowed(caller, op, t), `${where}: ${op} on task ${t.userTaskKey}`);
-        for (const t of open) {
+        for (const t of tasks) {
+          const answer = answers.get(t.userTaskKey);
           for (const op of OPERATIONS) {
-            assert.equal(authz.can(op, t), standin.allowed(caller, op, t), `${where}: ${op} on open task ${t.userTaskKey}`);
+            assert.equal(authz.can(op, t), answer[op], `${where}: ${op} on task ${t.userTaskKey} (${t.state}, assignee ${t.assignee}): the stand-in ${answer[op] ? "accepts" : "refuses"} it`);
             compared += 1;
           }
         }
-        differentGrants.add(authz.masks(open).join(",") + authz.filter(tasks).length);
+        differentGrants.add(authz.masks(tasks).join(",") + authz.filter(tasks).length);
       }
     }
+    assert.equal(JSON.stringify(tasks), before, "every write was undone");
+    assert.ok(states.size >= 4, `tasks in several states, assigned and not (${[...states].join(", ")})`);
     // The population is not degenerate: users differ, and both allowed and denied answers occur.
     assert.ok(differentGrants.size > 5, `users get different answers (${differentGrants.size} distinct)`);
     assert.ok(compared > 1000);
@@ -98,8 +158,11 @@ for (const multiTenancyEnabled of [false, true]) {
   });
 }
 
-test("a client (worker-app) gets its own, its groups' and its roles' authorizations", async () => {
-  const { data } = population({ seed: 11, multiTenancyEnabled: true });
+/** A client whose id is a task's assignee: the one rule where the package and the stand-in differ (below). */
+const clientClaimOfOwn = (t) => t.assignee === "worker-app" && (t.state ?? "CREATED") === "CREATED";
+
+async function clientCase() {
+  const { data } = population({ seed: 11, multiTenancyEnabled: true, clientAssigned: 4 });
   const standin = await startStandin(data);
   standins.push(standin);
   const key = lib.generateSigningKey("population-2");
@@ -112,12 +175,51 @@ test("a client (worker-app) gets its own, its groups' and its roles' authorizati
   });
   const issued = await issuer.issue({ clientId: "worker-app" });
   const caller = standin.caller({ clientId: "worker-app" });
+  const authz = new lib.Authorizer(lib.verifyGrants(issued.token, issuer.jwks, { issuer: ISS, audience: AUD }));
+  // worker-app's own OAuth token, as it would call the cluster.
+  const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "worker-app", client_secret: "worker-secret" });
+  const bearer = (await (await fetch(standin.oauthUrl, { method: "POST", body: form })).json()).access_token;
+  const answers = await standinAnswers(standin, caller, bearer, "worker-app", data.userTasks);
+  return { data, standin, issued, caller, authz, answers };
+}
+
+test("a client (worker-app) gets its own, its groups' and its roles' authorizations, and decides as the stand-in answers", async () => {
+  const { data, standin, issued, caller, authz, answers } = await clientCase();
   assert.equal(issued.payload.principal.type, "CLIENT");
   assert.deepEqual(sorted(issued.payload.principal.roles), sorted(caller.roles));
   assert.deepEqual(sorted(issued.payload.principal.groups), sorted(caller.groups));
   assert.deepEqual(sorted(issued.payload.principal.tenants), sorted(caller.tenants));
-  const authz = new lib.Authorizer(lib.verifyGrants(issued.token, issuer.jwks, { issuer: ISS, audience: AUD }));
-  const open = data.userTasks.map((t) => ({ ...t, state: "CREATED", assignee: null }));
-  for (const t of open) for (const op of OPERATIONS) assert.equal(authz.can(op, t), standin.allowed(caller, op, t), `worker-app: ${op} on ${t.userTaskKey}`);
+  let compared = 0;
+  for (const t of data.userTasks) {
+    for (const op of OPERATIONS) {
+      if (op === "claim" && clientClaimOfOwn(t)) continue; // the todo test below
+      assert.equal(authz.can(op, t), answers.get(t.userTaskKey)[op], `worker-app: ${op} on ${t.userTaskKey} (${t.state}, assignee ${t.assignee})`);
+      compared += 1;
+    }
+  }
+  assert.ok(compared > 400);
   standin.assertClean();
+});
+
+// The engine's claim check compares the assignee the claim asks for with the task's, whoever
+// asks: `canClaim = currentAssignee.isBlank() || currentAssignee.equals(newAssignee)`
+// (camunda/camunda zeebe/engine/src/main/java/io/camunda/zeebe/engine/processing/usertask/
+// processors/UserTaskClaimProcessor.java @ 06349304a7468fa38e6415e97fe77347f29e92dd and
+// @ bc0b641af4c6b413ed47ca7398e751f7209248c3, `checkClaim`). So a client claiming, for its own
+// id, a task assigned to that id is accepted, where the package refuses it as
+// `assigned-to-other` (src/authorizer.rs `reach`: `own` is set for USER principals only).
+// Usernames count only for the `assignee` and `candidateUsers` properties
+// (UserTaskPropertyAuthorizationEvaluator, "only users can be assigned ...") and the
+// self-unassign (UserTaskAssignProcessor, AUTHORIZED_USERNAME), which the stand-in and the
+// package agree on.
+test("a client whose id is the task's assignee may claim it, as the engine's checkClaim compares the requested assignee", { todo: "the package refuses it (assigned-to-other): src/authorizer.rs reach() must compare the assignee with the principal's id for CLIENT principals too in the claim gate, not only for USER" }, async () => {
+  const { data, authz, answers } = await clientCase();
+  const own = data.userTasks.filter(clientClaimOfOwn);
+  assert.ok(own.length > 0);
+  for (const t of own) {
+    const answer = answers.get(t.userTaskKey).claim;
+    const explained = authz.explain("claim", t);
+    // Where the grant allows claiming at all, the stand-in accepts; the package must agree.
+    assert.equal(explained.allowed, answer, `worker-app: claim on ${t.userTaskKey} assigned to worker-app: the stand-in ${answer ? "accepts" : "refuses"}, the package says ${explained.code}`);
+  }
 });
