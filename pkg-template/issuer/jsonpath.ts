@@ -102,7 +102,8 @@ export function compileJsonPath(expression: string): JsonPath {
       const [inner, end] = text[i + 2] === "[" ? bracket(text, i + 2) : dotted(text, i + 2);
       step = { kind: "scan", step: inner };
       i = end;
-    } else if (text[i] === ".") [step, i] = dotted(text, i + 1);
+    } else if (text[i] === "." && text[i + 1] === "[") [step, i] = bracket(text, i + 1); // `.['name']`, as Jayway's readDotToken reads it
+    else if (text[i] === ".") [step, i] = dotted(text, i + 1);
     else if (text[i] === "[") [step, i] = bracket(text, i);
     else throw notJsonPath(expression, `\`${text.slice(i)}\` is not a step`);
     steps.push(step);

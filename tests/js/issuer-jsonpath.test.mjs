@@ -46,6 +46,10 @@ test("indefinite paths: `[*]`, `.*` and `..` read the list of what they reach", 
   assert.deepEqual(read("$..sub", claims), ["alice"]);
   assert.deepEqual(read("$..['a.b']", claims), ["literal"]);
   assert.deepEqual(read("$.missing[*]", claims), []);
+  // Jayway reads a bracket after a single `.` (PathCompiler.readDotToken goes on with
+  // readNextToken): camunda/camunda's TokenClaimsConverterTest reads `$.groups[*].['name']`.
+  assert.deepEqual(read("$.orgs[*].['name']", claims), ["o1", "o2", null]);
+  assert.deepEqual(read("$.['realm_access'].groups[0]", claims), "g1");
 });
 
 test("what Jayway refuses is invalid; what the issuer does not evaluate is named, not invalid", () => {
