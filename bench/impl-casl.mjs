@@ -77,7 +77,8 @@ export function defineAbility(payload) {
   // Lifecycle: writes need the task in state CREATED (or none); a claim also needs it unassigned
   // or assigned to the principal.
   cannot(OPERATIONS.filter((op) => !["get", "search", "getForm"].includes(op)), "Task", { state: { $nin: [undefined, null, "CREATED"] } });
-  cannot("claim", "Task", { assignee: { $nin: [undefined, null, "", ...(me === null ? [] : [me])] } });
+  const self = typeof p.id === "string" && p.id !== "" ? p.id : null; // a claim compares the principal's id, a client's too
+  cannot("claim", "Task", { assignee: { $nin: [undefined, null, "", ...(self === null ? [] : [self])] } });
   if (payload.multiTenancyEnabled === true) cannot(OPERATIONS, "Task", { tenantId: { $nin: [...(p.tenants ?? [])] } });
   return build();
 }

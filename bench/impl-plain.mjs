@@ -19,6 +19,8 @@ export class PlainAuthorizer {
     const p = payload.principal;
     this.isUser = p.type === "USER";
     this.username = this.isUser && typeof p.id === "string" && p.id !== "" ? p.id : null;
+    // A claim compares the assignee asked for (the principal's own id, a client's too).
+    this.id = typeof p.id === "string" && p.id !== "" ? p.id : null;
     this.groups = new Set(p.groups ?? []);
     this.tenants = new Set(p.tenants ?? []);
     this.enabled = payload.authorizationsEnabled !== false;
@@ -103,7 +105,7 @@ export class PlainAuthorizer {
     // unassigned or assigned to the principal.
     if (task.state != null && task.state !== "CREATED") return false;
     const assignee = task.assignee;
-    return operation !== "claim" || assignee == null || assignee === "" || assignee === this.username;
+    return operation !== "claim" || assignee == null || assignee === "" || assignee === this.id;
   }
 
   authorized(operation, task) {

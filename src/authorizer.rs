@@ -66,9 +66,12 @@ pub struct Authorizer {
     /// Indexed by `Sym`; entry 0 is the "nothing" symbol.
     names: Vec<String>,
     info: Vec<SymInfo>,
-    /// The principal's username as a symbol; 0 for a CLIENT, whose id never matches a task's
-    /// assignee or candidate users.
+    /// The principal's username as a symbol; 0 for a CLIENT, whose id never matches the
+    /// `assignee` or `candidateUsers` properties.
     user: Sym,
+    /// The principal's id as a symbol, USER or CLIENT: the engine's claim check compares the
+    /// assignee a claim asks for with the task's, whoever asks.
+    me: Sym,
     process_wildcard: [Option<GrantRef>; 4],
     process_wildcard_mask: u8,
     /// USER_TASK grants reaching a task by `*` or by a property, indexed by `TaskScope`
@@ -147,6 +150,7 @@ impl Authorizer {
             names: vec![String::new()],
             info: vec![SymInfo::default()],
             user: 0,
+            me: 0,
             process_wildcard: [None; 4],
             process_wildcard_mask: 0,
             task: [[None; 4]; 5],
@@ -155,8 +159,9 @@ impl Authorizer {
             payload,
         };
         let principal = this.payload.principal.clone();
+        this.me = this.intern(&principal.id);
         if principal_type == PrincipalType::User {
-            this.user = this.intern(&principal.id);
+            this.user = this.me;
         }
         for group in &principal.groups {
             let sym = this.intern(group);
@@ -370,9 +375,12 @@ impl Authorizer {
         let tenant_ok = !self.payload.multi_tenancy_enabled
             || (task.tenant != 0 && self.info(task.tenant).is_tenant);
         let own = self.user != 0 && task.assignee == self.user;
+        // A claim for oneself of a task already assigned to one's own id is no conflict, for a
+        // CLIENT too (UserTaskClaimProcessor.checkClaim compares the requested assignee).
+        let mine = self.me != 0 && task.assignee == self.me;
         let mut reach = Reach {
             tenant_ok,
-            lifecycle: Lifecycle::new(task.state, task.instance, task.assignee != 0 && !own),
+            lifecycle: Lifecycle::new(task.state, task.instance, task.assignee != 0 && !mine),
             own,
             process_exact: self.info(task.process).process_mask,
             process_wildcard: self.process_wildcard_mask,

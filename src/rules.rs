@@ -13,8 +13,10 @@
 //! 3. state: every operation but get, search and getForm needs the task in state `CREATED`
 //!    ([`Gate::Created`]); a task without `state` counts as `CREATED`;
 //! 4. assignee: claim is refused while the task's assignee is non-empty and not the principal
-//!    ([`Gate::NotAssignedToOther`]); a claim of a task assigned to yourself is allowed, and a
-//!    CLIENT principal never equals an assignee.
+//!    ([`Gate::NotAssignedToOther`]); a claim of a task assigned to yourself is allowed, for a
+//!    CLIENT too: the engine compares the assignee the claim asks for with the task's, whoever
+//!    asks (`UserTaskClaimProcessor.checkClaim`). Only the `assignee` and `candidateUsers`
+//!    properties and the self-unassign need a username, which a CLIENT does not have.
 //!
 //! Step 2, the alternatives:
 //!

@@ -40,7 +40,6 @@ fn exists(minor: u32, name: &str) -> bool {
 /// (existence and the process instance for writes, tenant, authorization, state, assignee).
 fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static str {
     let principal = &payload.principal;
-    let is_user = principal.kind == "USER";
     let read = matches!(op, Operation::Get | Operation::Search | Operation::GetForm);
     // A command on a task the engine removed (completed, canceled) is 404 before anything else;
     // one on a task of a halted process instance is 409 before the tenant and the grants.
@@ -69,7 +68,7 @@ fn naive(payload: &GrantSetPayload, op: Operation, task: &Task<'_>) -> &'static 
     }
     if op == Operation::Claim {
         if let Some(assignee) = task.assignee.filter(|a| !a.is_empty()) {
-            if !(is_user && assignee == principal.id) {
+            if assignee != principal.id {
                 return "assigned-to-other";
             }
         }

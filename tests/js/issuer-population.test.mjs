@@ -158,7 +158,7 @@ for (const multiTenancyEnabled of [false, true]) {
   });
 }
 
-/** A client whose id is a task's assignee: the one rule where the package and the stand-in differ (below). */
+/** A client whose id is a task's assignee (the claim rule below). */
 const clientClaimOfOwn = (t) => t.assignee === "worker-app" && (t.state ?? "CREATED") === "CREATED";
 
 async function clientCase() {
@@ -192,7 +192,6 @@ test("a client (worker-app) gets its own, its groups' and its roles' authorizati
   let compared = 0;
   for (const t of data.userTasks) {
     for (const op of OPERATIONS) {
-      if (op === "claim" && clientClaimOfOwn(t)) continue; // the todo test below
       assert.equal(authz.can(op, t), answers.get(t.userTaskKey)[op], `worker-app: ${op} on ${t.userTaskKey} (${t.state}, assignee ${t.assignee})`);
       compared += 1;
     }
@@ -206,13 +205,13 @@ test("a client (worker-app) gets its own, its groups' and its roles' authorizati
 // (camunda/camunda zeebe/engine/src/main/java/io/camunda/zeebe/engine/processing/usertask/
 // processors/UserTaskClaimProcessor.java @ 06349304a7468fa38e6415e97fe77347f29e92dd and
 // @ bc0b641af4c6b413ed47ca7398e751f7209248c3, `checkClaim`). So a client claiming, for its own
-// id, a task assigned to that id is accepted, where the package refuses it as
-// `assigned-to-other` (src/authorizer.rs `reach`: `own` is set for USER principals only).
+// id, a task assigned to that id is accepted; the package refused it as `assigned-to-other`
+// until its claim gate compared the principal's id for clients too (src/authorizer.rs `reach`).
 // Usernames count only for the `assignee` and `candidateUsers` properties
 // (UserTaskPropertyAuthorizationEvaluator, "only users can be assigned ...") and the
 // self-unassign (UserTaskAssignProcessor, AUTHORIZED_USERNAME), which the stand-in and the
 // package agree on.
-test("a client whose id is the task's assignee may claim it, as the engine's checkClaim compares the requested assignee", { todo: "the package refuses it (assigned-to-other): src/authorizer.rs reach() must compare the assignee with the principal's id for CLIENT principals too in the claim gate, not only for USER" }, async () => {
+test("a client whose id is the task's assignee may claim it, as the engine's checkClaim compares the requested assignee", async () => {
   const { data, authz, answers } = await clientCase();
   const own = data.userTasks.filter(clientClaimOfOwn);
   assert.ok(own.length > 0);
