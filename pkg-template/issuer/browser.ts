@@ -27,4 +27,7 @@ export function publicKeyOf(_jwk: unknown): never {
 export function generateSigningKey(_kid: unknown): never {
   return refuse();
 }
+export function auditGrants(_options: unknown): never {
+  return refuse();
+}
 export { AuthzError, TASK_WORKER_ROLE } from "../core/index.js";

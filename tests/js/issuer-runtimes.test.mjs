@@ -168,7 +168,9 @@ test("npx camunda-authz issuer: the installed bin serves grants", async () => {
 
 test("a browser bundle gets the issuer's refusing entry, which throws a clear AuthzError", async () => {
   const esbuild = await import("esbuild");
-  writeFileSync(join(RUN, "browser-app.mjs"), `import { createIssuer } from "camunda-authz/issuer";\nexport { createIssuer };\n`);
+  // Every function the issuer's entry exports has its refusing twin (a name missing here is a
+  // bundler error in the app, not the clear refusal).
+  writeFileSync(join(RUN, "browser-app.mjs"), `import { createIssuer, auditGrants } from "camunda-authz/issuer";\nexport { createIssuer, auditGrants };\n`);
   const built = await esbuild.build({ entryPoints: [join(RUN, "browser-app.mjs")], bundle: true, format: "esm", platform: "browser", write: false, metafile: true, logLevel: "silent" });
   const inputs = inputsOf(built.metafile);
   assert.ok(inputs.includes("camunda-authz/issuer/browser.js"));
