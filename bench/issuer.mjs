@@ -1,8 +1,10 @@
 // Camunda requests per issued grant set: 1,000 users in three roles (one held directly, one
 // through a group, one through a mapping rule), issued through createIssuer against the
 // Camunda stand-in over real HTTP, once by username (memberships enumerated by the service
-// account) and once by user token (GET /v2/authentication/me). Prints the requests per grant set,
-// OAuth token requests, and the time per grant set at 1 and 20 in flight.
+// account), once by user token (GET /v2/authentication/me), and on 8.10 by user token with the
+// cluster resolving (/me and the own-authorizations search, as the user, no service account).
+// Prints the requests per grant set, OAuth token requests, and the time per grant set at 1 and
+// 20 in flight.
 //   node bench/issuer.mjs [--users N]
 import { startStandin } from "../tests/camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../tests/camunda-standin/population.mjs";
@@ -33,14 +35,16 @@ const data = {
   ],
 };
 const standin = await startStandin(data);
+const standin810 = await startStandin({ ...data, camundaVersion: "8.10" });
 const key = lib.generateSigningKey("bench-1");
 
-async function measure(label, request, concurrency) {
+async function measure(label, request, concurrency, on = standin) {
   const issuer = createIssuer({
-    camunda: { restAddress: standin.url, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...SERVICE_ACCOUNT } },
+    camunda: on === standin ? { restAddress: standin.url, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...SERVICE_ACCOUNT } } : { restAddress: on.url, auth: { strategy: "NONE" } },
     signingKey: key.privateJwk,
     issuer: "https://tasklist.example.com",
     audience: "tasklist",
+    ...(on === standin ? {} : { cluster: { camundaVersion: "8.10" } }),
   });
   const start = performance.now();
   let next = 0;
@@ -55,7 +59,7 @@ async function measure(label, request, concurrency) {
   const ms = performance.now() - start;
   const perSet = issuer.stats.requests / N;
   console.log(
-    `${label.padEnd(38)} ${String(concurrency).padStart(2)} in flight: ${perSet.toFixed(3)} Camunda requests per grant set (${issuer.stats.requests} for ${N}), ${issuer.stats.tokenRequests} OAuth token request(s), ${(ms / N).toFixed(2)} ms per grant set`,
+    `${label.padEnd(64)} ${String(concurrency).padStart(2)} in flight: ${perSet.toFixed(3)} Camunda requests per grant set (${issuer.stats.requests} for ${N}), ${issuer.stats.tokenRequests} OAuth token request(s), ${(ms / N).toFixed(2)} ms per grant set`,
   );
 }
 
@@ -64,6 +68,9 @@ for (const concurrency of [1, 20]) {
   await measure("by username (memberships enumerated)", (i) => ({ username: users[i], claims: { sub: users[i], region: regionOf(i) } }), concurrency);
   const tokens = users.map((u, i) => standin.userToken(u, { region: regionOf(i) }));
   await measure("by user token (/v2/authentication/me)", (i) => ({ userToken: tokens[i] }), concurrency);
+  const tokens810 = users.map((u, i) => standin810.userToken(u, { region: regionOf(i) }));
+  await measure("8.10, by user token (the cluster resolves, no service account)", (i) => ({ userToken: tokens810[i] }), concurrency, standin810);
 }
 standin.assertClean();
-await standin.close();
+standin810.assertClean();
+await Promise.all([standin.close(), standin810.close()]);
