@@ -4,15 +4,16 @@
 // calls the idempotent `initSync` with the module as the runtime imports it.
 import { generateSigningKey as generate } from "../core/index.js";
 import type { SigningKey } from "../core/index.js";
-import { createIssuer as create } from "./issuer.js";
+import { createIssuerOn } from "./issuer.js";
 import type { Issuer, IssuerOptions } from "./issuer.js";
+import type { Platform } from "./options.js";
 
 export interface LoadedApi {
   createIssuer(options: IssuerOptions): Issuer;
   generateSigningKey(kid: string): SigningKey;
 }
 
-export function loaded(load: () => void): LoadedApi {
+export function loaded(load: () => void, platform: Platform = {}): LoadedApi {
   let done = false;
   const once = () => {
     if (done) return;
@@ -22,7 +23,7 @@ export function loaded(load: () => void): LoadedApi {
   return {
     createIssuer(options: IssuerOptions): Issuer {
       once();
-      return create(options);
+      return createIssuerOn(options, platform);
     },
     generateSigningKey(kid: string): SigningKey {
       once();

@@ -6,12 +6,30 @@
 // headers or body); the error's cause holds only the system error code, never the original
 // error, whose message may repeat the URL.
 import { readText, TooLarge } from "../http/body.js";
+import type { BodySource } from "../http/body.js";
 import type { RequestContext } from "./context.js";
 import { issuerError, networkCode } from "./errors.js";
 
+/** What the issuer sends: a method, headers as a record, a string body, the abort signal. */
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/** What the issuer reads of an answer (the platform's Response fits). */
+export interface FetchAnswer extends BodySource {
+  readonly status: number;
+  readonly ok: boolean;
+}
+
+/** The platform's `fetch`, or the Node.js entry's node:http one (node-fetch.ts). */
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchAnswer>;
+
 /** The issuer's way out: a fetch, a per-request timeout, a byte cap and a clock (tests pass their own). */
 export interface Transport {
-  fetch: typeof fetch;
+  fetch: FetchLike;
   timeoutMs: number;
   maxResponseBytes: number;
   now: () => number;
@@ -21,12 +39,12 @@ export interface Transport {
 export interface Answer {
   status: number;
   ok: boolean;
-  headers: Headers;
+  headers: BodySource["headers"];
   text: string;
 }
 
 /** The body up to the cap (the edge's reader: Content-Length first, then the bytes as they arrive). */
-async function readCapped(res: Response, max: number, what: string): Promise<string> {
+async function readCapped(res: FetchAnswer, max: number, what: string): Promise<string> {
   try {
     return await readText(res, max);
   } catch (error) {
@@ -37,7 +55,7 @@ async function readCapped(res: Response, max: number, what: string): Promise<str
 }
 
 /** `what` names the request with its URL, e.g. `POST https://camunda.example.com/v2/authorizations/search`. */
-export async function timedFetch(transport: Transport, url: string, init: RequestInit, what: string, call?: RequestContext): Promise<Answer> {
+export async function timedFetch(transport: Transport, url: string, init: FetchInit, what: string, call?: RequestContext): Promise<Answer> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -47,7 +65,7 @@ export async function timedFetch(transport: Transport, url: string, init: Reques
   const forget = call?.onDeadline(() => controller.abort());
   try {
     if (call?.passed) throw issuerError("ERR_ISSUER_UPSTREAM", `${what} was not sent: the issue's deadline had passed (deadlineMs)`, { status: 504 });
-    let res: Response;
+    let res: FetchAnswer;
     try {
       res = await transport.fetch(url, { ...init, signal: controller.signal });
     } catch (cause) {

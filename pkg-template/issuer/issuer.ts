@@ -20,7 +20,7 @@ import type { IssueErrorEvent, IssueEvent, IssueStats } from "./events.js";
 import { matchingRules, resolveMemberships } from "./memberships.js";
 import type { Memberships } from "./memberships.js";
 import { settings } from "./options.js";
-import type { IssuerOptions } from "./options.js";
+import type { IssuerOptions, Platform } from "./options.js";
 import { OwnerAuthorizations } from "./owners.js";
 import { readinessCheck } from "./readiness.js";
 import { Signer } from "./signer.js";
@@ -89,7 +89,12 @@ export function statsOfFailure(error: unknown): IssueStats | undefined {
 }
 
 export function createIssuer(options: IssuerOptions): Issuer {
-  const s = settings(options);
+  return createIssuerOn(options, {});
+}
+
+/** createIssuer with what the runtime entry brings (entry.ts). */
+export function createIssuerOn(options: IssuerOptions, platform: Platform): Issuer {
+  const s = settings(options, platform);
   const transport = { fetch: s.fetch, timeoutMs: s.timeoutMs, maxResponseBytes: s.maxResponseBytes, now: s.now };
   const auth = s.camunda.auth ?? { strategy: "NONE" as const };
   const creds = credentials(auth, transport);

@@ -10,6 +10,7 @@ import type { IssueErrorEvent, IssueEvent } from "./events.js";
 import { publicHalf, publicKeyOf } from "./keys.js";
 import { groupsClaimPath } from "./claims.js";
 import type { JsonPath } from "./jsonpath.js";
+import type { FetchLike } from "./fetch.js";
 
 /** What the cluster is configured with: no endpoint exposes it, so the issuer is told. */
 export interface ClusterFlags {
@@ -77,7 +78,7 @@ export interface IssuerOptions {
    * true. Clusters whose users live in an OIDC provider have no user entities: set false there.
    */
   checkUserExists?: boolean;
-  /** The fetch to use (default `globalThis.fetch`). */
+  /** The fetch to use (default: in Node.js node:http and node:https with keep-alive, elsewhere `globalThis.fetch`). */
   fetch?: typeof fetch;
   /** The clock in milliseconds (default `Date.now`), for tests. */
   now?: () => number;
@@ -141,7 +142,7 @@ export interface Settings {
   maxResponseBytes: number;
   maxConcurrentIssues: number;
   checkUserExists: boolean;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   now: () => number;
   onIssue: ((event: IssueEvent) => void) | undefined;
   onError: ((event: IssueErrorEvent) => void) | undefined;
@@ -258,7 +259,12 @@ function checkSigningKey(key: Ed25519PrivateJwk, settings: Pick<Settings, "issue
   }
 }
 
-export function settings(options: IssuerOptions): Settings {
+/** What a runtime entry brings: the Node.js entry its node:http fetch (node-fetch.ts). */
+export interface Platform {
+  fetch?: FetchLike;
+}
+
+export function settings(options: IssuerOptions, platform: Platform = {}): Settings {
   if (options === null || typeof options !== "object") throw invalid("createIssuer() needs an options object");
   knownKeys(options, "", OPTION_KEYS);
   if (options.env !== undefined && (options.env === null || typeof options.env !== "object")) throw invalid("`env` must be an object of variables");
@@ -294,7 +300,7 @@ export function settings(options: IssuerOptions): Settings {
     maxResponseBytes: whole(options.maxResponseBytes, "maxResponseBytes", "", 1024, 2 ** 30, 16 * 1024 * 1024),
     maxConcurrentIssues: whole(options.maxConcurrentIssues, "maxConcurrentIssues", "", 1, 1_000_000, 256),
     checkUserExists: bool(options.checkUserExists, "checkUserExists", true),
-    fetch: fn<typeof fetch>(options.fetch, "fetch") ?? globalThis.fetch.bind(globalThis),
+    fetch: fn<typeof fetch>(options.fetch, "fetch") ?? platform.fetch ?? globalThis.fetch.bind(globalThis),
     now: fn<() => number>(options.now, "now") ?? Date.now,
     onIssue: fn(options.onIssue, "onIssue"),
     onError: fn(options.onError, "onError"),
