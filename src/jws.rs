@@ -417,6 +417,19 @@ fn set<'t>(members: &mut Vec<(Cow<'t, str>, Value<'t>)>, name: &'t str, value: V
 /// options, then checks that the result is a grant set this crate would accept before signing.
 #[cfg(feature = "sign")]
 pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Result<String> {
+    let signing_input = signing_input(payload_json, &key.kid, options)?;
+    let signature = key.key.sign(signing_input.as_bytes());
+    Ok(format!(
+        "{signing_input}.{}",
+        base64url::encode(&signature.to_bytes())
+    ))
+}
+
+/// What [`sign`] signs, `<header>.<payload>` in base64url, with every check [`sign`] makes: for
+/// a signer outside this crate (the platform's Ed25519, which signs the same bytes to the same
+/// signature, Ed25519 being deterministic).
+#[cfg(feature = "sign")]
+pub fn signing_input(payload_json: &str, kid: &str, options: &SignOptions) -> Result<String> {
     let Value::Object(mut members) = part_json(payload_json.as_bytes(), "the payload")? else {
         return malformed("a grant-set payload must be a JSON object");
     };
@@ -459,17 +472,12 @@ pub fn sign(payload_json: &str, key: &SigningJwk, options: &SignOptions) -> Resu
     let payload_json = payload.to_json();
     GrantSetPayload::from_json(payload)?.validate()?;
     let mut header = format!(r#"{{"alg":"{ALG}","typ":"{TYP}","kid":"#);
-    json::quote(&key.kid, &mut header);
+    json::quote(kid, &mut header);
     header.push('}');
-    let signing_input = format!(
+    Ok(format!(
         "{}.{}",
         base64url::encode(header.as_bytes()),
         base64url::encode(payload_json.as_bytes())
-    );
-    let signature = key.key.sign(signing_input.as_bytes());
-    Ok(format!(
-        "{signing_input}.{}",
-        base64url::encode(&signature.to_bytes())
     ))
 }
 

@@ -490,6 +490,28 @@ pub fn sign(
     jws::sign(payload_json, &key, &options).map_err(into_error)
 }
 
+/// What `sign` would sign (`<header>.<payload>`), with all its checks, for a signer of the
+/// platform's (the issuer's node:crypto in Node.js). `kid` is the private JWK's key id.
+#[cfg(feature = "sign")]
+#[wasm_bindgen(js_name = signingInput)]
+pub fn signing_input(
+    payload_json: &str,
+    kid: &str,
+    now: f64,
+    ttl: Option<f64>,
+    issuer: Option<String>,
+    audience_json: Option<String>,
+) -> Result<String, JsValue> {
+    let audience = audience_json.as_deref().map(audience).transpose()?;
+    let options = SignOptions {
+        now: seconds(now),
+        ttl: ttl.map(seconds),
+        issuer,
+        audience,
+    };
+    jws::signing_input(payload_json, kid, &options).map_err(into_error)
+}
+
 /// A new Ed25519 signing key: `{ kid, privateJwk, publicJwk, jwks }`.
 #[cfg(feature = "sign")]
 #[wasm_bindgen(js_name = generateSigningKey)]
@@ -519,6 +541,13 @@ pub fn generate_signing_key(kid: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn sign() -> Result<String, JsValue> {
     Err(unsupported("signGrants"))
+}
+
+/// Nor does it prepare a signature.
+#[cfg(not(feature = "sign"))]
+#[wasm_bindgen(js_name = signingInput)]
+pub fn signing_input() -> Result<String, JsValue> {
+    Err(unsupported("signingInput"))
 }
 
 /// The browser build makes no keys: `generateSigningKey` throws `ERR_UNSUPPORTED`.

@@ -157,6 +157,22 @@ export function signGrants(payload: GrantSetInput | string, privateJwk: Ed25519P
   return call(() => glue.sign(payloadText, keyText, at, life, iss, aud), "ERR_GRANTS_MALFORMED");
 }
 
+/**
+ * What `signGrants` would sign, `<header>.<payload>`, after every check it makes: for a signer of
+ * the platform's (Ed25519 is deterministic, so the token is the same to the byte).
+ * @internal
+ */
+export function grantsSigningInput(payload: GrantSetInput | string, kid: string, options: SignOptions = {}): string {
+  ready();
+  const { ttl, issuer, audience, now } = options ?? {};
+  const at = seconds(now, "now", Date.now() / 1000);
+  const life = seconds(ttl, "ttl", undefined);
+  const payloadText = jsonText(payload, "ERR_GRANTS_MALFORMED", "the payload");
+  const iss = optionalString(issuer, "issuer");
+  const aud = audienceText(audience);
+  return call(() => glue.signingInput(payloadText, kid, at, life, iss, aud), "ERR_GRANTS_MALFORMED");
+}
+
 /** The longest key id `generateSigningKey` takes. */
 const MAX_KID_CHARS = 1024;
 

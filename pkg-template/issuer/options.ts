@@ -120,6 +120,8 @@ export const MAX_PAGE_SIZE = 10_000;
 export interface Settings {
   camunda: CamundaOptions;
   signingKey: Ed25519PrivateJwk;
+  /** The platform's Ed25519 signature of a signing input with `signingKey` (node.ts), else the module's. */
+  signWith: ((signingInput: string) => string) | undefined;
   previousKeys: PublicJwk[];
   issuer: string;
   audience: string | readonly string[];
@@ -262,6 +264,8 @@ function checkSigningKey(key: Ed25519PrivateJwk, settings: Pick<Settings, "issue
 /** What a runtime entry brings: the Node.js entry its node:http fetch (node-fetch.ts). */
 export interface Platform {
   fetch?: FetchLike;
+  /** A signer of the platform's for a private key (undefined: the module signs). */
+  signer?: (privateJwk: Ed25519PrivateJwk) => ((signingInput: string) => string) | undefined;
 }
 
 export function settings(options: IssuerOptions, platform: Platform = {}): Settings {
@@ -286,6 +290,7 @@ export function settings(options: IssuerOptions, platform: Platform = {}): Setti
   return {
     camunda,
     signingKey: options.signingKey,
+    signWith: platform.signer?.(options.signingKey),
     previousKeys: previousKeys(options.previousKeys),
     ...checked,
     ...cluster,

@@ -1,13 +1,15 @@
 // Signing a grant set, and reusing one: a principal that asks again with the same memberships
 // and authorizations within the reuse window, min(cacheTtl, ttl / 10), gets the grant set it
-// got (the same token, jti, iat and exp) without a new signature. Signing is most of what an
-// issue costs the issuer's CPU (Ed25519 in WebAssembly, about 0.5 ms here; bench/RESULTS.md),
-// and a page reload or a second tab asks again at once. The window is a tenth of the lifetime at
+// got (the same token, jti, iat and exp) without a new signature. Signing is much of what an
+// issue costs the issuer's CPU (Ed25519 in WebAssembly about 0.5 ms here, by node:crypto in
+// Node.js 0.06 ms, see node-sign.ts; bench/RESULTS.md), and a page reload or a second tab asks
+// again at once. The window is a tenth of the lifetime at
 // most, so a grant session, which renews after four fifths of it, always gets a new one. The
 // cache holds one grant set per principal, with the text of everything it says but its `jti`:
 // a grant set is reused only when that text is the same. It is bounded by `cacheEntries`. A
 // grant set over what verifiers accept is refused here, before it leaves.
 import { AuthzError, inspectGrants, signGrants } from "../core/index.js";
+import { grantsSigningInput } from "../core/grants.js";
 import type { Authorization, GrantSetPayload } from "../core/index.js";
 import { TtlCache } from "./cache.js";
 import type { Memberships } from "./memberships.js";
@@ -25,6 +27,11 @@ export interface Signed {
 /** A grant set signed, with the text of what it says (but its `jti`). */
 interface Kept extends Signed {
   content: string;
+}
+
+/** A compact JWS from its signing input and the platform's signature of it. */
+function signedWith(signWith: (input: string) => string, input: string): string {
+  return `${input}.${signWith(input)}`;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -63,7 +70,9 @@ export class Signer {
     const estimate = Math.ceil((text.length * 4) / 3);
     if (estimate > MAX_GRANT_SET_BYTES) throw this.#tooLarge(m, authorizations, estimate);
     const sign = async (): Promise<Kept> => {
-      const token = signGrants({ ...content, jti: globalThis.crypto.randomUUID() }, s.signingKey, { ttl: s.ttl, issuer: s.issuer, audience: s.audience, now: s.now() / 1000 });
+      const input = { ...content, jti: globalThis.crypto.randomUUID() };
+      const options = { ttl: s.ttl, issuer: s.issuer, audience: s.audience, now: s.now() / 1000 };
+      const token = s.signWith === undefined ? signGrants(input, s.signingKey, options) : signedWith(s.signWith, grantsSigningInput(input, String(s.signingKey.kid), options));
       if (token.length > MAX_GRANT_SET_BYTES) throw this.#tooLarge(m, authorizations, token.length);
       const payload = deepFreeze(inspectGrants(token).payload as GrantSetPayload);
       return { token, payload, expiresAt: new Date(payload.exp * 1000), content: text };

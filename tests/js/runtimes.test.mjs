@@ -146,6 +146,8 @@ const PACKED_FILES = [
   "issuer/node-fetch.js",
   "issuer/node-http.d.ts",
   "issuer/node-http.js",
+  "issuer/node-sign.d.ts",
+  "issuer/node-sign.js",
   "issuer/node.d.ts",
   "issuer/node.js",
   "issuer/options.d.ts",

@@ -1,6 +1,7 @@
-// The issuer's requests in Node.js: node:http with keep-alive agents (issuer/node-fetch.ts), not
-// the global fetch, unless the options bring one; no redirect followed; the answer read under the
-// same byte cap and deadline as fetch's.
+// The issuer's platform in Node.js: its requests over node:http with keep-alive agents
+// (issuer/node-fetch.ts), not the global fetch, unless the options bring one; no redirect
+// followed; the answer read under the same byte cap and deadline as fetch's. Its signatures by
+// node:crypto (issuer/node-sign.ts), the same token to the byte as the module's.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -108,4 +109,23 @@ test("a kept-alive socket the server closed is reset once and the request goes o
   assert.equal(await read(await nodeFetch(`${url}/a`, {})), "ok GET");
   assert.equal(await read(await nodeFetch(`${url}/b`, { method: "POST", body: "{}" })), "ok POST");
   assert.equal(dropped, 1, "the second request met the closed socket, and was sent again");
+});
+
+test("node:crypto signs what the module prepared: the same token to the byte as signGrants, verified by the module", async () => {
+  const { nodeSigner } = await import(new URL("issuer/node-sign.js", PKG).href);
+  const { grantsSigningInput } = await import(new URL("core/grants.js", PKG).href);
+  const signWith = nodeSigner(key.privateJwk);
+  assert.equal(typeof signWith, "function");
+  const payload = { ver: 1, camundaVersion: "8.9", sub: "alice", authorizationsEnabled: true, multiTenancyEnabled: false, principal: { type: "USER", id: "alice", groups: ["é ✓"], roles: [], tenants: [], mappingRules: [] }, authorizations: [], jti: "j-1" };
+  const options = { ttl: 600, issuer: ISS, audience: AUD, now: 1_800_000_000 };
+  const input = grantsSigningInput(payload, key.privateJwk.kid, options);
+  assert.equal(`${input}.${signWith(input)}`, lib.signGrants(payload, key.privateJwk, options));
+  // What signGrants refuses, the prepared input refuses too (the module's checks come first).
+  assert.throws(() => grantsSigningInput({ ...payload, principal: { ...payload.principal, type: "ROBOT" } }, key.privateJwk.kid, options), (e) => e.code === "ERR_GRANTS_MALFORMED");
+  // A key node:crypto does not take leaves the signing to the module.
+  assert.equal(nodeSigner({ ...key.privateJwk, d: "not-a-key" }), undefined);
+  // An issued grant set verifies.
+  const issuer = createIssuer({ camunda, signingKey: key.privateJwk, issuer: ISS, audience: AUD });
+  const issued = await issuer.issue({ username: "alice" });
+  assert.equal(lib.verifyGrants(issued.token, issuer.jwks, { issuer: ISS, audience: AUD }).payload.sub, "alice");
 });
