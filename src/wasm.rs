@@ -480,14 +480,24 @@ pub fn sign(
     audience_json: Option<String>,
 ) -> Result<String, JsValue> {
     let key = SigningJwk::parse_str(private_jwk_json).map_err(into_error)?;
-    let audience = audience_json.as_deref().map(audience).transpose()?;
-    let options = SignOptions {
+    let options = sign_options(now, ttl, issuer, audience_json)?;
+    jws::sign(payload_json, &key, &options).map_err(into_error)
+}
+
+/// `sign`'s and `signingInput`'s options from their arguments.
+#[cfg(feature = "sign")]
+fn sign_options(
+    now: f64,
+    ttl: Option<f64>,
+    issuer: Option<String>,
+    audience_json: Option<String>,
+) -> Result<SignOptions, JsValue> {
+    Ok(SignOptions {
         now: seconds(now),
         ttl: ttl.map(seconds),
         issuer,
-        audience,
-    };
-    jws::sign(payload_json, &key, &options).map_err(into_error)
+        audience: audience_json.as_deref().map(audience).transpose()?,
+    })
 }
 
 /// What `sign` would sign (`<header>.<payload>`), with all its checks, for a signer of the
@@ -502,13 +512,7 @@ pub fn signing_input(
     issuer: Option<String>,
     audience_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let audience = audience_json.as_deref().map(audience).transpose()?;
-    let options = SignOptions {
-        now: seconds(now),
-        ttl: ttl.map(seconds),
-        issuer,
-        audience,
-    };
+    let options = sign_options(now, ttl, issuer, audience_json)?;
     jws::signing_input(payload_json, kid, &options).map_err(into_error)
 }
 

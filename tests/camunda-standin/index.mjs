@@ -52,41 +52,12 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { loadRoutes } from "./schemas.mjs";
 import { authorizationsOf, permits, resolve } from "./identity.mjs";
-import { allowed } from "./tasks.mjs";
+import { allowed, userTaskItem } from "./tasks.mjs";
 import { userTaskWrites } from "./user-tasks.mjs";
 import { faults } from "./faults.mjs";
 
 const b64url = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 const list = (v) => v ?? [];
-
-function userTaskItem(t) {
-  return {
-    state: "CREATED",
-    processDefinitionVersion: 1,
-    processName: null,
-    processInstanceKey: "2251799813685001",
-    rootProcessInstanceKey: null,
-    processDefinitionKey: "2251799813685000",
-    name: null,
-    elementId: "task",
-    elementInstanceKey: "2251799813685002",
-    tenantId: "<default>",
-    assignee: null,
-    candidateGroups: [],
-    candidateUsers: [],
-    dueDate: null,
-    followUpDate: null,
-    creationDate: "2026-01-01T00:00:00.000Z",
-    completionDate: null,
-    customHeaders: {},
-    formKey: null,
-    externalFormReference: null,
-    tags: [],
-    priority: 50,
-    businessId: null,
-    ...t,
-  };
-}
 
 /** Cursor paging over `all`, honouring page.limit / page.after / page.from. */
 function paged(all, page = {}, maxPageSize) {

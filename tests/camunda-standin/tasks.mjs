@@ -75,3 +75,33 @@ export function allowed(data, caller, operation, task) {
   if (operation === "claim" && task.assignee && task.assignee !== caller.id) return false;
   return true;
 }
+
+/** A task as the search and GET answer it: the data's fields over the defaults it leaves out. */
+export function userTaskItem(t) {
+  return {
+    state: "CREATED",
+    processDefinitionVersion: 1,
+    processName: null,
+    processInstanceKey: "2251799813685001",
+    rootProcessInstanceKey: null,
+    processDefinitionKey: "2251799813685000",
+    name: null,
+    elementId: "task",
+    elementInstanceKey: "2251799813685002",
+    tenantId: "<default>",
+    assignee: null,
+    candidateGroups: [],
+    candidateUsers: [],
+    dueDate: null,
+    followUpDate: null,
+    creationDate: "2026-01-01T00:00:00.000Z",
+    completionDate: null,
+    customHeaders: {},
+    formKey: null,
+    externalFormReference: null,
+    tags: [],
+    priority: 50,
+    businessId: null,
+    ...t,
+  };
+}

@@ -49,7 +49,7 @@
 // readable (the search keeps them; only the engine drops them). Its answer is checked against
 // the schemas' `userTaskSchema`.
 import { readFileSync } from "node:fs";
-import { allowed } from "./tasks.mjs";
+import { allowed, userTaskItem } from "./tasks.mjs";
 
 const PKG = new URL("../js/node_modules/@camunda/camunda-api-zod-schemas/", import.meta.url);
 const exportsMap = JSON.parse(readFileSync(new URL("package.json", PKG), "utf8")).exports;
@@ -148,7 +148,7 @@ function decide(data, caller, suffix, key, body, path) {
   if (!/^\d+$/.test(key)) return { status: 400, body: { type: "about:blank", title: "INVALID_ARGUMENT", status: 400, detail: `The provided userTaskKey '${key}' is not a number`, instance: path } };
   const state = task?.state ?? "CREATED";
   if (task === undefined || state === "COMPLETED" || state === "CANCELED") return no(404, "no such user task was found");
-  const instance = task.processInstanceKey ?? "2251799813685001"; // the stand-in's default (index.mjs userTaskItem)
+  const instance = task.processInstanceKey ?? "2251799813685001"; // the stand-in's default (tasks.mjs userTaskItem)
   if ((data.suspendedProcessInstances ?? []).includes(instance)) return no(409, `its process instance with key '${instance}' is suspended`);
   if (data.multiTenancyEnabled && !caller.tenants.has(task.tenantId ?? "<default>")) return no(404, "no such user task was found");
   // The authorization alone: the lifecycle steps come after it. For a claim, `allowed` would also
@@ -166,43 +166,13 @@ function decide(data, caller, suffix, key, body, path) {
   return { status: 204, body: "" };
 }
 
-/** The defaults of a task the data leaves out, as the search answers them (index.mjs `userTaskItem`). */
-export function taskItem(t) {
-  return {
-    state: "CREATED",
-    processDefinitionVersion: 1,
-    processName: null,
-    processInstanceKey: "2251799813685001",
-    rootProcessInstanceKey: null,
-    processDefinitionKey: "2251799813685000",
-    name: null,
-    elementId: "task",
-    elementInstanceKey: "2251799813685002",
-    tenantId: "<default>",
-    assignee: null,
-    candidateGroups: [],
-    candidateUsers: [],
-    dueDate: null,
-    followUpDate: null,
-    creationDate: "2026-01-01T00:00:00.000Z",
-    completionDate: null,
-    customHeaders: {},
-    formKey: null,
-    externalFormReference: null,
-    tags: [],
-    priority: 50,
-    businessId: null,
-    ...t,
-  };
-}
-
 /** GET /v2/user-tasks/{key}: the task, or 404 (unknown, another tenant's) or 403 (not readable). */
 function readOne(data, caller, key, path) {
   const problem = (status, title, detail) => ({ status, body: { type: "about:blank", title, status, detail, instance: path } });
   if (!/^\d+$/.test(key)) return problem(400, "INVALID_ARGUMENT", `The provided userTaskKey '${key}' is not a number`);
   const task = (data.userTasks ?? []).find((t) => t.userTaskKey === key);
   if (task === undefined || (data.multiTenancyEnabled && !caller.unrestricted && !caller.tenants.has(task.tenantId ?? "<default>"))) return problem(404, "NOT_FOUND", `User task with key '${key}' not found`);
-  const item = taskItem(task);
+  const item = userTaskItem(task);
   if (!caller.unrestricted && !allowed(data, caller, "get", item)) return problem(403, "FORBIDDEN", "Unauthorized to perform operation 'READ_USER_TASK' on resource 'PROCESS_DEFINITION'");
   return { status: 200, body: item };
 }

@@ -5,7 +5,6 @@
 // failure to audit, 2 on usage and configuration errors; --json; --help.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +12,7 @@ import { startStandin } from "../camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
 import { binEnv, salesPopulation } from "./support/issuer-population.mjs";
 import { installPackage } from "./support/package.mjs";
+import { run as runCommand } from "./support/run.mjs";
 
 const BIN = fileURLToPath(new URL("../../pkg/issuer/bin.js", import.meta.url));
 const DOC = readFileSync(new URL("../../docs/audit.md", import.meta.url), "utf8");
@@ -42,23 +42,10 @@ delete env.CAMUNDA_AUTHZ_AUDIENCE;
 /** The fenced blocks of docs/audit.md with this language. */
 const blocks = (language) => [...DOC.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === language).map((m) => m[2]);
 
-/** Runs a command to its end: `{ code, out, err }`. */
-function run(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: runDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`\`${command} ${args.join(" ")}\` did not end: ${out}${err}`));
-    }, 30_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
+/** Runs a command to its end in the project, with the test's variables alone: `{ code, out, err }`. */
+async function run(command, args, options = {}) {
+  const r = await runCommand(command, args, { cwd: runDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...options.env }, inheritEnv: false, timeout: 30_000 });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 const audit = (args, options) => run(process.execPath, [BIN, "audit", ...args], options);
 

@@ -7,7 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStandin } from "../camunda-standin/index.mjs";
 import { population, SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
-import { taskItem } from "../camunda-standin/user-tasks.mjs";
+import { userTaskItem } from "../camunda-standin/tasks.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const { auditGrants, createIssuer, generateSigningKey } = await import(new URL("issuer/node.js", PKG).href);
@@ -96,7 +96,7 @@ test("a user search that shows a task the grant set denies is a difference", asy
   const username = partialUser(c);
   const seen = new Set(c.seenBy(username).map((t) => t.userTaskKey));
   const extra = c.data.userTasks.find((t) => !seen.has(t.userTaskKey));
-  onSearch(c, "user:", (body) => (body.page.startCursor === null || Buffer.from(body.page.startCursor, "base64url").toString() === "0" || body.items.length === 0 ? { ...body, items: [...body.items, taskItem(extra)] } : body));
+  onSearch(c, "user:", (body) => (body.page.startCursor === null || Buffer.from(body.page.startCursor, "base64url").toString() === "0" || body.items.length === 0 ? { ...body, items: [...body.items, userTaskItem(extra)] } : body));
   const report = await auditGrants({ issuer: c.issuer, userToken: c.tokenOf(username), camunda: c.camunda });
   const search = report.differences.filter((d) => d.operation === "search");
   assert.equal(search.length, 1, report.differences.map((d) => d.message).join("\n"));

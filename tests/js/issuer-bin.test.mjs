@@ -4,7 +4,6 @@
 // request without a token, Prometheus text at /metrics, and SIGTERM draining what is in flight.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { startStandin } from "../camunda-standin/index.mjs";
 import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
 import { startIssuerBin } from "./support/issuer-bin.mjs";
+import { run as runCommand } from "./support/run.mjs";
 import { AUD, binEnv, ISS, salesPopulation } from "./support/issuer-population.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
@@ -29,23 +29,10 @@ const keyFile = join(scratch, "key.json");
 writeFileSync(keyFile, JSON.stringify(key.privateJwk), { mode: 0o600 });
 const env = binEnv(standin);
 
-/** Runs the bin to its end: `{ code, out, err }`. */
-function run(args, extra = {}, timeout = 20_000) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env, ...extra }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`\`${args.join(" ")}\` did not end: ${out}${err}`));
-    }, timeout);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
+/** Runs the bin to its end with the test's variables alone: `{ code, out, err }`. */
+async function run(args, extra = {}, timeout = 20_000) {
+  const r = await runCommand(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env, ...extra }, inheritEnv: false, timeout });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const startBin = (args, extra = {}) => startIssuerBin(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env, ...extra } });

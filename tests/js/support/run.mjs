@@ -3,10 +3,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { basename } from "node:path";
 
-/** Runs a command; resolves `{ code, stdout, stderr }`. Kills it (by its pid) after `timeout` ms. */
-export function run(cmd, args, { cwd, env, timeout = 60_000 } = {}) {
+/**
+ * Runs a command; resolves `{ code, stdout, stderr }`. Kills it (by its pid) after `timeout` ms.
+ * `inheritEnv: false` gives it `env` alone (a bin's tests, where the caller's CAMUNDA_* must not leak).
+ */
+export function run(cmd, args, { cwd, env, timeout = 60_000, inheritEnv = true } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env: inheritEnv ? { ...process.env, ...env } : { ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
