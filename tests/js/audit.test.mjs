@@ -3,17 +3,16 @@
 // of difference found when it is injected on purpose: a user search that hides a task the grant
 // set allows, one that shows a task it denies, a GET that refuses a task it allows, a /me that
 // names other groups or another user. The pages are bounded by maxTasks.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { population, SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
 import { userTaskItem } from "../camunda-standin/tasks.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const { auditGrants, createIssuer, generateSigningKey } = await import(new URL("issuer/node.js", PKG).href);
 
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
+const startStandin = standinStarter();
 
 /** A generated cluster whose service account may read every task, its stand-in and an issuer on it. */
 async function cluster(seed = 3, options = {}) {
@@ -22,7 +21,6 @@ async function cluster(seed = 3, options = {}) {
   // With multi-tenancy on, a search answers the tasks of the caller's tenants only: the service account is in all of them.
   for (const t of data.tenants) t.clients = [...new Set([...(t.clients ?? []), SERVICE_ACCOUNT.clientId])];
   const standin = await startStandin(data, { maxPageSize: 25 });
-  standins.push(standin);
   const camunda = { restAddress: standin.url, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...SERVICE_ACCOUNT } };
   const issuer = createIssuer({ camunda, signingKey: generateSigningKey("audit-1").privateJwk, issuer: "https://tasklist.example.com", audience: "tasklist", cluster: { multiTenancyEnabled: options.multiTenancyEnabled ?? false } });
   const tokenOf = (username) => standin.userToken(username, claimsOf.get(username));

@@ -2,9 +2,9 @@
 // answer, a cursor that repeats or never ends, a deadline per issue, the group fan-out, caches
 // bounded by entries, OAuth failures backed off, the circuit breaker, issues in flight bounded,
 // ids that cannot name a path segment, and a grant set over the verifiers' size bound.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
 import { rejection } from "./support/issuer-asserts.mjs";
 
@@ -13,8 +13,7 @@ const lib = await import(new URL("node.mjs", PKG).href);
 const { createIssuer } = await import(new URL("issuer/node.js", PKG).href);
 
 const KEY = lib.generateSigningKey("bounds-1");
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
+const startStandin = standinStarter();
 
 /** alice in `sales` (role `task-worker` through it), with `mine` authorizations of her own. */
 function cluster({ mine = 3, groups = [], authorizations = [] } = {}) {
@@ -33,11 +32,7 @@ function cluster({ mine = 3, groups = [], authorizations = [] } = {}) {
   };
 }
 
-async function standin(data = cluster(), options) {
-  const s = await startStandin(data, options);
-  standins.push(s);
-  return s;
-}
+const standin = (data = cluster(), options) => startStandin(data, options);
 
 const oauth = (s, extra = {}) => ({ restAddress: s.url, auth: { strategy: "OAUTH", oauthUrl: s.oauthUrl, ...SERVICE_ACCOUNT, ...extra } });
 const issuerFor = (s, options = {}) => createIssuer({ camunda: oauth(s), signingKey: KEY.privateJwk, issuer: "https://tasklist.example.com", audience: "tasklist", ...options });

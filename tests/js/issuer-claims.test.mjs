@@ -4,9 +4,9 @@
 // claim), a rule the issuer cannot evaluate reported, BASIC clusters matching no mapping rule, and
 // a client's token refused as a client's. Each expectation is also the stand-in's own reading
 // (tests/camunda-standin/claims.mjs), written apart from the issuer's.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
 import { rejection } from "./support/issuer-asserts.mjs";
 
@@ -15,8 +15,7 @@ const lib = await import(new URL("node.mjs", PKG).href);
 const { createIssuer } = await import(new URL("issuer/node.js", PKG).href);
 
 const KEY = lib.generateSigningKey("issuer-claims-1");
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
+const startStandin = standinStarter();
 
 function cluster(extra = {}) {
   return {
@@ -30,11 +29,7 @@ function cluster(extra = {}) {
   };
 }
 
-async function standin(data) {
-  const s = await startStandin(data);
-  standins.push(s);
-  return s;
-}
+const standin = (data) => startStandin(data);
 
 function issuerFor(s, cluster = {}, auth = { strategy: "OAUTH", oauthUrl: s.oauthUrl, ...SERVICE_ACCOUNT }) {
   return createIssuer({ camunda: { restAddress: s.url, auth }, signingKey: KEY.privateJwk, issuer: "https://tasklist.example.com", audience: "tasklist", cluster });

@@ -1,10 +1,10 @@
 // Operating the issuer, over real HTTP against the Camunda stand-in: the handler's /healthz and
 // /readyz, the onIssue and onError hooks, problem bodies that show end users neither other
 // owners' ids nor the service account's missing permissions, and a grant set too large to issue.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
 import { AUD, ISS, salesPopulation } from "./support/issuer-population.mjs";
 
@@ -13,13 +13,8 @@ const lib = await import(new URL("node.mjs", PKG).href);
 const { createIssuer, createIssuerHandler, toNodeListener } = await import(new URL("issuer/node.js", PKG).href);
 
 const KEY = lib.generateSigningKey("operate-1");
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
-async function standin(data = salesPopulation(), options) {
-  const s = await startStandin(data, options);
-  standins.push(s);
-  return s;
-}
+const startStandin = standinStarter();
+const standin = (data = salesPopulation(), options) => startStandin(data, options);
 const oauth = (s, extra = {}) => ({ restAddress: s.url, auth: { strategy: "OAUTH", oauthUrl: s.oauthUrl, ...SERVICE_ACCOUNT, ...extra } });
 const issuerFor = (s, options = {}) => createIssuer({ camunda: oauth(s), signingKey: KEY.privateJwk, issuer: ISS, audience: AUD, ...options });
 

@@ -4,9 +4,9 @@
 // set's authorizationsEnabled from the cluster's answer, mapping-rule owners in
 // principal.mappingRules; a cluster without the endpoint is a clear ERR_ISSUER_UPSTREAM. And
 // physical tenants: the REST address's /physical-tenants/<id> prefix, named in the grant set.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
 import { rejection } from "./support/issuer-asserts.mjs";
 
@@ -16,8 +16,7 @@ const { createIssuer } = await import(new URL("issuer/node.js", PKG).href);
 
 const KEY = lib.generateSigningKey("issuer-own-1");
 const OWN = "/v2/authentication/me/authorizations/search";
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
+const startStandin = standinStarter();
 
 function cluster(extra = {}) {
   const many = Array.from({ length: 12 }, (_, i) => ({ ownerType: "USER", ownerId: "alice", resourceType: "USER_TASK", resourceId: String(1000 + i), permissionTypes: ["READ"] }));
@@ -40,11 +39,7 @@ function cluster(extra = {}) {
   };
 }
 
-async function standin(data = cluster(), options) {
-  const s = await startStandin(data, options);
-  standins.push(s);
-  return s;
-}
+const standin = (data = cluster(), options) => startStandin(data, options);
 
 function issuerFor(restAddress, options = {}, cluster = {}) {
   return createIssuer({ camunda: { restAddress, auth: { strategy: "NONE" } }, signingKey: KEY.privateJwk, issuer: "https://tasklist.example.com", audience: "tasklist", cluster: { camundaVersion: "8.10", ...cluster }, ...options });

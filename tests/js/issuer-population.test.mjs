@@ -6,9 +6,9 @@
 // reads by its search and GET /v2/user-tasks/{key}, every write (claim, assign, unassign,
 // complete, update) by sending it to the stand-in as the user on each task as generated (any
 // state, any assignee) and putting the task back as it was after each.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { population, SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
@@ -19,8 +19,7 @@ const ISS = "https://tasklist.example.com";
 const AUD = "tasklist";
 const OPERATIONS = ["get", "search", "getForm", "claim", "assign", "unassign", "complete", "update"];
 const READS = ["get", "search", "getForm"];
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
+const startStandin = standinStarter();
 
 /** Every task the stand-in's /v2/user-tasks/search returns to the bearer, page by page. */
 async function searchTasks(url, token) {
@@ -102,7 +101,6 @@ for (const multiTenancyEnabled of [false, true]) {
     const { data, claimsOf, userIds } = population({ seed: multiTenancyEnabled ? 7 : 3, multiTenancyEnabled });
     // Pages of at most 25 items, whatever the issuer asks for: more authorizations than one page.
     const standin = await startStandin(data, { maxPageSize: 25 });
-    standins.push(standin);
     const key = lib.generateSigningKey("population-1");
     const issuer = createIssuer({
       camunda: { restAddress: `${standin.url}/v2`, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...SERVICE_ACCOUNT } },
@@ -164,7 +162,6 @@ const clientClaimOfOwn = (t) => t.assignee === "worker-app" && (t.state ?? "CREA
 async function clientCase() {
   const { data } = population({ seed: 11, multiTenancyEnabled: true, clientAssigned: 4 });
   const standin = await startStandin(data);
-  standins.push(standin);
   const key = lib.generateSigningKey("population-2");
   const issuer = createIssuer({
     camunda: { restAddress: standin.url, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...SERVICE_ACCOUNT } },

@@ -2,10 +2,10 @@
 // option, OAuth token caching, single flight and refresh, Basic and no auth, per-owner caching,
 // the permission self-check, every failure code (and no secret in any message), the CAMUNDA_*
 // environment variables, and the mapping-rule matcher's cases.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { startStandin } from "../camunda-standin/index.mjs";
+import { standinStarter } from "./support/standins.mjs";
 import { SERVICE_ACCOUNT, serviceAccountAuthorizations } from "../camunda-standin/population.mjs";
 import { rejection } from "./support/issuer-asserts.mjs";
 
@@ -15,8 +15,7 @@ const { createIssuer, camundaFromEnv } = await import(new URL("issuer/node.js", 
 const { matchesRule, unverifiedClaims } = await import(new URL("issuer/claims.js", PKG).href);
 
 const KEY = lib.generateSigningKey("issuer-test-1");
-const standins = [];
-after(() => Promise.all(standins.map((s) => s.close())));
+const startStandin = standinStarter();
 
 /** A small cluster: alice in `sales`, `task-worker` through `sales`, bob nowhere, a service account. */
 function cluster(extra = {}) {
@@ -40,11 +39,7 @@ function cluster(extra = {}) {
   };
 }
 
-async function standin(data = cluster(), options) {
-  const s = await startStandin(data, options);
-  standins.push(s);
-  return s;
-}
+const standin = (data = cluster(), options) => startStandin(data, options);
 
 function oauth(s, overrides = {}) {
   return { restAddress: s.url, auth: { strategy: "OAUTH", oauthUrl: s.oauthUrl, ...SERVICE_ACCOUNT, ...overrides } };
