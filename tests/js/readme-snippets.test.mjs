@@ -19,7 +19,8 @@
 //   Names it uses without defining them come from a fixed set
 //   of fixture globals: token, jwks, tasks, task, upstream, authz, render, app,
 //   camundaAuthorizationsOf, env (tests/js/snippets/harness.mjs, docs/snippets.md). A page also
-//   has GET /api/grants -> { token, jwks } and GET /.well-known/jwks.json.
+//   has the issuer handler's GET /grants and GET /.well-known/camunda-grants-jwks.json, and a
+//   backend's own GET /api/grants -> { token, jwks } and GET /.well-known/jwks.json.
 // - A block whose default export has `fetch` is served: the harness calls it with (request, env),
 //   env = { JWKS (text), ISSUER, CAMUNDA (a fake Orchestration Cluster on 127.0.0.1), CAMUNDA_TOKEN }; it must
 //   answer a request without credentials with a status below 500.
