@@ -10,8 +10,9 @@
 //! | `complete`    | `POST /v2/user-tasks/{key}/completion` (complete)                      | the principal (a user) is the task's assignee |
 //!
 //! Read from camunda/camunda, `tasklist/client/src/`:
-//! - "Assign to me" and "Unassign" are one toggle: `isAssigned = typeof assignee === 'string'`
-//!   picks the label and the request, with no comparison to the current user, so a task someone
+//! - "Assign to me" and "Unassign" are one toggle: `isAssigned = typeof assignee === 'string' &&
+//!   taskState !== 'ASSIGNING'` picks the label and the request (the button is disabled while
+//!   `ASSIGNING`), with no comparison to the current user, so a task someone
 //!   else holds shows "Unassign" (`modules/TaskDetailsLayout/AssignButton/index.tsx` @60e0122d,
 //!   the same in `v2/TaskDetailsLayout/AssignButton/index.tsx` @fcc4acdb and
 //!   `v1/TaskDetailsLayout/AssignButton/index.tsx` @103f2c61). The header renders it for a task in
