@@ -91,6 +91,7 @@ export class Session implements GrantSession {
     this.#keys = createKeySet(() => fetchJwks(undefined), this.#now, {
       cooldown: secondsOption(options.jwksCooldown, "jwksCooldown", 30) * 1000,
       maxAge: secondsOption(options.jwksMaxAge, "jwksMaxAge", 600) * 1000,
+      failureHold: 0, // the session's own backoff paces its attempts
     });
     this.#tolerance = secondsOption(options.clockTolerance, "clockTolerance", 0, 3600);
     this.#refreshBefore = options.refreshBefore === undefined ? undefined : secondsOption(options.refreshBefore, "refreshBefore", 60);
@@ -218,7 +219,10 @@ export class Session implements GrantSession {
       const fetched = (async () => this.#fetchGrants({ fresh: need.fresh }))().catch((error: unknown) => {
         throw asRefusal(error) ?? error;
       });
-      const jwks = this.#keys.get();
+      // A key set's failure is the key set's, also when `fetchJwks` threw something of its own.
+      const jwks = this.#keys.get().catch((error: unknown) => {
+        throw asSessionError(error, "ERR_JWKS_UNAVAILABLE", "cannot fetch the key set");
+      });
       for (const pending of [loading, fetched, jwks]) pending.catch(() => {}); // awaited below
       await loading;
       token = await fetched;
@@ -241,7 +245,9 @@ export class Session implements GrantSession {
       return verify(jwks);
     } catch (error) {
       if (!(error instanceof AuthzError) || error.code !== "ERR_GRANTS_KEY_NOT_FOUND") throw error;
-      const fresh = await this.#keys.reload();
+      const fresh = await this.#keys.reload().catch((failure: unknown) => {
+        throw asSessionError(failure, "ERR_JWKS_UNAVAILABLE", "cannot fetch the key set");
+      });
       if (fresh === null) throw new AuthzError("ERR_GRANTS_KEY_NOT_FOUND", `${error.message} (the key set was fetched moments ago; it is fetched again after the cool-down)`, { cause: error });
       return verify(fresh);
     }

@@ -49,11 +49,12 @@ async function issuerKey(kid) {
   return { jwks, sign };
 }
 
-/** A JWKS endpoint whose keys the test swaps, counting its fetches. */
+/** A JWKS endpoint whose keys the test swaps, counting its fetches; `down`: it answers 503. */
 function jwksServer() {
-  const state = { jwks: { keys: [] }, fetches: 0 };
+  const state = { jwks: { keys: [] }, fetches: 0, down: false };
   const server = createServer((req, res) => {
     state.fetches++;
+    if (state.down) return res.writeHead(503).end();
     res.writeHead(200, { "content-type": "application/jwk-set+json" }).end(JSON.stringify(state.jwks));
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ state, url: `http://127.0.0.1:${server.address().port}/jwks.json`, close: () => new Promise((r) => server.close(r)) })));
@@ -193,6 +194,32 @@ function checks(post) {
       assert.equal((await post("rotating", { grants: await ctx.key2.sign() })).status, 200, "the new key, without a redeploy");
       assert.equal(ctx.keys.state.fetches, fetched + 1, "fetched once more, for the unknown kid");
       await problem(await post("rotating", { grants: await ctx.key1.sign() }), 401, "ERR_GRANTS_KEY_NOT_FOUND");
+    },
+
+    async "the key set's URL failing: the last set for another jwksMaxAge, one fetch per jwksCooldown, then a 503, one fetch a second"() {
+      const { state } = ctx.keys;
+      state.jwks = ctx.key1.jwks;
+      const grants = await ctx.key1.sign();
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      const before = state.fetches;
+      assert.equal((await post("stale", { grants })).status, 200);
+      assert.equal(state.fetches, before + 1);
+      state.down = true;
+      try {
+        await sleep(1100); // stale (jwksMaxAge 1 s)
+        assert.equal((await post("stale", { grants })).status, 200, "the last set, while its URL fails");
+        assert.equal((await post("stale", { grants })).status, 200);
+        assert.equal(state.fetches, before + 2, "one fetch, not one per request");
+        await sleep(1100); // over twice jwksMaxAge since the last good fetch
+        await problem(await post("stale", { grants }), 503, "ERR_JWKS_UNAVAILABLE");
+        await problem(await post("stale", { grants }), 503, "ERR_JWKS_UNAVAILABLE");
+        assert.equal(state.fetches, before + 3, "with no set left, a failure is answered again for a second without a fetch");
+      } finally {
+        state.down = false; // whatever failed, the next runtime's checks get a working key set
+      }
+      await sleep(1100);
+      assert.equal((await post("stale", { grants })).status, 200, "back after the failure's hold (1 s)");
+      assert.equal(state.fetches, before + 4);
     },
 
     async "an upstream that fails: a problem, never its body; a request too large: 413"() {

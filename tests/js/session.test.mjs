@@ -135,6 +135,30 @@ test("the key set is fetched again after jwksMaxAge", async () => {
   session.close();
 });
 
+test("the key set's URL failing: the last set kept for another jwksMaxAge and fetched once per jwksCooldown, then none (fail closed)", async () => {
+  const { session, server, time } = setup({ jwksMaxAge: 600, jwksCooldown: 30 });
+  await session.ready;
+  server.jwksDown = true;
+  time.sleep(seconds(601)); // the key set is stale
+  await session.refresh();
+  assert.equal(server.jwksFetches, 2, "a stale set is fetched again");
+  assert.equal(session.state.status, "verified", "and while its URL fails, the last set verifies");
+  for (let i = 0; i < 5; i++) await session.refresh();
+  assert.equal(server.jwksFetches, 2, "a failed fetch is not repeated within the cool-down");
+  time.sleep(seconds(31));
+  await session.refresh();
+  assert.equal(server.jwksFetches, 3, "after the cool-down: one more");
+  time.sleep(seconds(570)); // 1202 s after the set was fetched: over twice jwksMaxAge
+  await assert.rejects(session.refresh(), { code: "ERR_JWKS_UNAVAILABLE" });
+  assert.equal(server.jwksFetches, 4, "no set left to use: each attempt fetches (the session's backoff paces them)");
+  assert.equal(session.state.status, "verified", "the grant set verified before is kept until it expires");
+  server.jwksDown = false;
+  await session.refresh();
+  assert.equal(server.jwksFetches, 5, "back at the next attempt");
+  assert.equal(session.state.lastError, undefined, "back");
+  session.close();
+});
+
 test("a failing renewal keeps the valid grant set and retries with exponential backoff and jitter", async () => {
   let r = 0.5;
   const { session, server, time } = setup({ random: () => r });

@@ -13,6 +13,7 @@ export function makeApp(env) {
     fill: createSearchProxy({ ...base, jwks: env.JWKS, credentials: shared, onError: (e) => errors.push(`${e.status} ${e.code}`) }),
     bounded: createSearchProxy({ ...base, jwks: env.JWKS, credentials: shared, maxUpstreamPages: 2 }),
     rotating: createSearchProxy({ ...base, jwksUrl: env.JWKS_URL, credentials: shared, jwksCooldown: 0 }),
+    stale: createSearchProxy({ ...base, jwksUrl: env.JWKS_URL, credentials: shared, jwksMaxAge: 1, jwksCooldown: 0.8 }),
     bound: createSearchProxy({ ...base, jwks: env.JWKS, credentials: shared, expectSubject: (request) => request.headers.get("x-user") ?? "" }),
     small: createSearchProxy({ ...base, jwks: env.JWKS, credentials: shared, maxRequestBytes: 256 }),
     nowhere: createSearchProxy({ ...base, upstream: env.NOWHERE, jwks: env.JWKS, credentials: shared }),

@@ -71,6 +71,7 @@ export function fakeIssuer(time, { ttl = 900 } = {}) {
     skew: 0, // ms the issuer's clock is ahead of the page's (negative: behind)
     ttl,
     down: false,
+    jwksDown: false, // only the key set's URL fails
     grantsFetches: 0,
     jwksFetches: 0,
     subject: "demo",
@@ -102,7 +103,7 @@ export function fakeIssuer(time, { ttl = 900 } = {}) {
     },
     async fetchJwks() {
       issuer.jwksFetches += 1;
-      if (issuer.down) throw new TypeError("fetch failed: connect ECONNREFUSED 127.0.0.1");
+      if (issuer.down || issuer.jwksDown) throw new TypeError("fetch failed: connect ECONNREFUSED 127.0.0.1");
       return structuredClone(issuer.key.jwks);
     },
   };
