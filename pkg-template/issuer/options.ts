@@ -52,7 +52,7 @@ export interface IssuerOptions {
   issuer: string;
   /** The grant sets' `aud`. */
   audience: string | readonly string[];
-  /** Seconds a grant set lives (default 900). */
+  /** Seconds a grant set lives (default 900, at most 86,400: the lifetime verifiers accept by default). */
   ttl?: number;
   cluster?: ClusterFlags;
   /** Keep only authorizations of these resource types (default: all). */
@@ -161,6 +161,17 @@ function whole(value: unknown, name: string, unit: string, min: number, max: num
     throw invalid(`\`${name}\` must be a whole number${unit === "" ? "" : ` of ${unit}`} from ${min} to ${max}, not ${typeof value === "number" ? value : typeof value}`);
   }
   return value;
+}
+
+/** The verifiers' default `maxLifetime` (`verifyGrants`, the grant session): a day. */
+const MAX_TTL = 86_400;
+
+/** `ttl`: a grant set longer-lived than verifiers accept by default would be refused by all of them. */
+function lifetime(value: unknown): number {
+  if (typeof value === "number" && Number.isInteger(value) && value > MAX_TTL) {
+    throw invalid(`\`ttl\` must be a whole number of seconds from 1 to ${MAX_TTL}, not ${value}: verifiers refuse a longer lifetime by default (maxLifetime)`);
+  }
+  return whole(value, "ttl", "seconds", 1, MAX_TTL, 900);
 }
 
 function bool(value: unknown, name: string, fallback: boolean): boolean {
@@ -294,7 +305,7 @@ export function settings(options: IssuerOptions, platform: Platform = {}): Setti
     previousKeys: previousKeys(options.previousKeys),
     ...checked,
     ...cluster,
-    ttl: whole(options.ttl, "ttl", "seconds", 1, 2 ** 31 - 1, 900),
+    ttl: lifetime(options.ttl),
     resourceTypes: resourceTypes === undefined ? undefined : Object.freeze([...resourceTypes]),
     cacheMs: cacheTtl * 1000,
     cacheEntries: whole(options.cacheEntries, "cacheEntries", "", 1, 10_000_000, 10_000),

@@ -66,6 +66,13 @@ test("the cluster flags and every option are checked for their type, and a missp
   for (const [options, message] of cases) assert.match(thrown(() => make(options)), message, JSON.stringify(options));
 });
 
+test("ttl is at most a day, the lifetime verifiers accept by default (maxLifetime), checked at createIssuer", () => {
+  for (const ttl of [86_401, 2 ** 31 - 1]) {
+    assert.match(thrown(() => make({ ttl })), /^ERR_ARGUMENT_INVALID: `ttl` must be a whole number of seconds from 1 to 86400, not \d+: verifiers refuse a longer lifetime by default \(maxLifetime\)/, String(ttl));
+  }
+  for (const ttl of [1, 86_400]) assert.equal(thrown(() => make({ ttl })), "ok", String(ttl));
+});
+
 test("pageSize is 1 to the API's maximum of 10000, checked at createIssuer, not at the first search", () => {
   for (const pageSize of [0, 10_001, 1.5, -1, "100", Number.NaN]) {
     assert.match(thrown(() => make({ pageSize })), /^ERR_ARGUMENT_INVALID: `pageSize` must be a whole number from 1 to 10000/, String(pageSize));
