@@ -18,6 +18,8 @@ export class IssueContext {
   misses = 0;
   /** Whether the deadline has passed. */
   passed = false;
+  /** Whether this issue reads the principal's memberships and authorizations afresh (IssueOptions.fresh). */
+  fresh = false;
   /** Who the grant set is for, once known. */
   subject: string | undefined;
   /** Rejects when the deadline passes (never resolves). */

@@ -2,6 +2,9 @@
 // (through toNodeListener), Hono, Deno.serve, workerd and Vercel Edge all take:
 //   GET or POST {grantsPath} with `Authorization: Bearer <the user's token>`
 //     200 { token, expiresAt } (expiresAt ISO 8601), Cache-Control: no-store
+//     `?fresh=1`: the cluster refused an operation the grant set allowed (a grant session sends
+//     it then): the principal's authorizations are read again (IssueOptions.fresh). Not
+//     `Cache-Control: no-cache`, which browsers send with every `cache: "no-store"` fetch.
 //     401 / 403 / 500 / 502 / 503 / 504 as application/problem+json with the error's `code`
 //   GET {jwksPath}: the public keys, with a short max-age so a rotation reaches verifiers soon.
 //   GET /healthz: the process answers (200). GET /readyz: the cluster answers and accepts the
@@ -77,12 +80,12 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
   const jwksText = JSON.stringify(issuer.jwks);
   const onlyGet = (method: string) => method !== "GET" && method !== "HEAD";
 
-  async function grants(request: Request): Promise<Response> {
+  async function grants(request: Request, url: URL): Promise<Response> {
     const userToken = bearer(request);
     if (userToken === undefined) return problemResponse(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
     const requestId = globalThis.crypto.randomUUID();
     try {
-      const { token, payload, expiresAt, stats } = await issuer.issue({ userToken });
+      const { token, payload, expiresAt, stats } = await issuer.issue({ userToken }, { fresh: url.searchParams.get("fresh") === "1" });
       notify(options.onIssue, { ...stats, subject: payload.sub ?? "", authorizations: payload.authorizations?.length ?? 0, tokenBytes: token.length, expiresAt, request, requestId });
       return json(200, { token, expiresAt: expiresAt.toISOString() });
     } catch (error) {
@@ -100,7 +103,8 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
   }
 
   return async (request: Request): Promise<Response> => {
-    const path = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    const path = url.pathname;
     const method = request.method;
     if (path === jwksPath || path === healthPath || path === readyPath) {
       if (onlyGet(method)) return problemResponse(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
@@ -113,6 +117,6 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
     }
     if (path !== grantsPath) return problemResponse(404, "ERR_NOT_FOUND", `no route \`${path}\``);
     if (method !== "GET" && method !== "POST") return problemResponse(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
-    return grants(request);
+    return grants(request, url);
   };
 }

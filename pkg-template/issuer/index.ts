@@ -2,7 +2,7 @@
 // Deno, workerd, Vercel Edge). The runtime entries (node.ts, deno.ts, workerd.ts, edge-light.ts)
 // load the WebAssembly module first and re-export this.
 export { createIssuer } from "./issuer.js";
-export type { ClusterFlags, IssueRequest, IssuedGrants, Issuer, IssuerOptions } from "./issuer.js";
+export type { ClusterFlags, IssueOptions, IssueRequest, IssuedGrants, Issuer, IssuerOptions } from "./issuer.js";
 export { createIssuerHandler } from "./handler.js";
 export type { HandlerOptions, RequestInfo } from "./handler.js";
 export type { IssueErrorEvent, IssueEvent, IssueStats } from "./events.js";

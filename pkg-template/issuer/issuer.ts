@@ -46,8 +46,18 @@ export interface IssuedGrants {
   stats: IssueStats;
 }
 
+/** How one issue reads the cluster. */
+export interface IssueOptions {
+  /**
+   * Read the principal's memberships and authorizations from the cluster again, not from the
+   * cache: the cluster just refused an operation the grant set allowed. Once per principal per
+   * 10 s; a fresh issue sooner than that is answered from the caches like any other.
+   */
+  fresh?: boolean;
+}
+
 export interface Issuer {
-  issue(request: IssueRequest): Promise<IssuedGrants>;
+  issue(request: IssueRequest, options?: IssueOptions): Promise<IssuedGrants>;
   /** Whether the cluster answers and accepts the service account (`GET /readyz`). */
   ready(): Promise<Readiness>;
   /** The public keys to publish: the signing key's and `previousKeys`'. */
@@ -57,6 +67,9 @@ export interface Issuer {
   /** Forgets cached authorizations, memberships and mapping rules (not the OAuth token). */
   clearCache(): void;
 }
+
+/** How often one principal's fresh issue re-reads the cluster (IssueOptions.fresh). */
+export const FRESH_INTERVAL_MS = 10_000;
 
 function invalid(message: string): AuthzError {
   return new AuthzError("ERR_ARGUMENT_INVALID", message);
@@ -108,18 +121,45 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   const signer = new Signer(s);
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
+  // When each principal's fresh issue last re-read the cluster, oldest first (bounded like the caches).
+  const freshAt = new Map<string, number>();
+  const decided = new WeakSet<IssueContext>();
   let inFlight = 0;
   // From 8.10 the cluster resolves a user token itself (own.ts); claim names follow that version.
   const clusterResolves = minorOf(s.camundaVersion) >= 10;
   const how: ClaimRules = { groupsClaim: s.groupsClaimPath, names: clusterResolves ? "literal" : "jsonpath", basic: s.authenticationMethod === "BASIC" };
 
   const miss = (ctx: IssueContext) => () => (ctx.misses += 1);
+
+  /**
+   * Whether this fresh issue re-reads the cluster: not when another of the same principal did
+   * within FRESH_INTERVAL_MS (then `ctx.fresh` turns false). Decided once per issue.
+   */
+  function freshen(type: "USER" | "CLIENT", id: string, ctx: IssueContext): boolean {
+    if (!ctx.fresh) return false;
+    if (decided.has(ctx)) return true;
+    decided.add(ctx);
+    const key = `${type}\u0000${id}`;
+    const now = s.now();
+    const last = freshAt.get(key);
+    if (last !== undefined && now - last < FRESH_INTERVAL_MS) return (ctx.fresh = false);
+    freshAt.delete(key);
+    freshAt.set(key, now);
+    while (freshAt.size > s.cacheEntries) freshAt.delete(freshAt.keys().next().value as string);
+    return true;
+  }
   // A load in the background (a renewal) is nobody's request: no issue's account or deadline.
   const directory = (ctx: IssueContext) => directories.get("", (background) => loadDirectory(client, { tenants: s.multiTenancyEnabled, mappingRules: !how.basic, concurrency: 8, ...(background ? {} : { call: ctx }) }), miss(ctx));
   const mappingRules = (ctx: IssueContext) => rules.get("", (background) => loadMappingRules(client, background ? undefined : ctx), miss(ctx));
 
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
-    const [me, found] = await Promise.all([currentUser(client, userToken, ctx), how.basic ? [] : mappingRules(ctx)]);
+    const asked = currentUser(client, userToken, ctx);
+    // A fresh issue reads the mapping rules again once it knows whose issue it is.
+    const afresh = (me: Awaited<typeof asked>) => {
+      if (freshen("USER", me.username, ctx)) rules.forget("");
+      return mappingRules(ctx);
+    };
+    const [me, found] = await Promise.all([asked, how.basic ? [] : ctx.fresh ? asked.then(afresh) : mappingRules(ctx)]);
     ctx.subject = me.username;
     return { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: matchingRules(found, unverifiedClaims(userToken), how) };
   }
@@ -135,6 +175,10 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
 
   async function enumerated(type: "USER" | "CLIENT", id: string, claims: Claims, ctx: IssueContext): Promise<Memberships> {
     ctx.subject = id;
+    if (freshen(type, id, ctx)) {
+      directories.forget("");
+      users.forget(id);
+    }
     const exists = async (background: boolean) => (await client.call("GET", `/v2/users/${segment(id, "cannot look up the user", "ERR_ISSUER_PRINCIPAL")}`, { allowMissing: true, ...(background ? {} : { call: ctx }) })) !== null;
     const [dir, known] = await Promise.all([directory(ctx), type === "USER" && s.checkUserExists ? users.get(id, exists) : true]);
     if (!known) throw issuerError("ERR_ISSUER_PRINCIPAL", `the cluster has no user \`${id}\``, { status: 403 });
@@ -162,6 +206,7 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
           ? await enumerated("USER", request.username, request.claims ?? {}, ctx)
           : await enumerated("CLIENT", request.clientId, request.claims ?? {}, ctx);
     await checked;
+    if (freshen(m.type, m.id, ctx)) owners.forget(m);
     const authorizations = s.authorizationsEnabled ? await owners.of(m, ctx) : [];
     const { token, payload, expiresAt } = await signer.sign(m, authorizations);
     // A new Date: the caller may change it; the payload is frozen.
@@ -172,13 +217,15 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
     return { durationMs: s.now() - ctx.started, cached: ctx.misses === 0, upstreamRequests: ctx.requests, tokenRequests: ctx.tokenRequests };
   }
 
-  async function issue(request: IssueRequest): Promise<IssuedGrants> {
+  async function issue(request: IssueRequest, options: IssueOptions = {}): Promise<IssuedGrants> {
     checkRequest(request);
+    if (options === null || typeof options !== "object" || (options.fresh !== undefined && typeof options.fresh !== "boolean")) throw invalid("issue()'s options are `{ fresh?: boolean }`");
     if (inFlight >= s.maxConcurrentIssues) {
       throw issuerError("ERR_ISSUER_UPSTREAM", `${inFlight} grant sets are being issued already (maxConcurrentIssues); the cluster is answering slower than they arrive`, { status: 503, retryAfter: 1 });
     }
     inFlight += 1;
     const ctx = new IssueContext(s.deadlineMs, s.now);
+    ctx.fresh = options.fresh === true;
     try {
       const issued = await Promise.race([build(request, ctx), ctx.expired]);
       issued.stats.durationMs = s.now() - ctx.started;

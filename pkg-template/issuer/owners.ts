@@ -79,6 +79,20 @@ export class OwnerAuthorizations {
     return (await limited(CONCURRENCY, jobs)).flat();
   }
 
+  /** Drops what `of(m)` would read from the cache: the principal's own, its owners' and their types'. */
+  forget(m: Memberships): void {
+    this.#owners.forget(`${m.type}\u0000${m.id}`);
+    for (const [type, ids] of [
+      ["GROUP", m.groups],
+      ["ROLE", m.roles],
+      ["MAPPING_RULE", m.mappingRules],
+    ] as const) {
+      if (ids.length === 0) continue;
+      this.#types.forget(type);
+      for (const id of ids) this.#owners.forget(`${type}\u0000${id}`);
+    }
+  }
+
   get size(): number {
     return this.#owners.size + this.#types.size;
   }

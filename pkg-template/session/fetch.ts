@@ -37,8 +37,9 @@ export type FetchLike = (
 export interface GrantsRequest {
   /**
    * `true` when the cluster just refused an operation the grant set allowed (`reportRefusal`):
-   * the authorizations may have changed, so an issuer that caches them should read them again
-   * (send `cache-control: no-cache`, say, if yours honours it).
+   * the authorizations may have changed, so an issuer that caches them should read them again.
+   * A session with `grantsUrl` adds `fresh=1` to its query then, which camunda-authz/issuer's
+   * handler honours; tell another issuer in a header of your own.
    */
   readonly fresh: boolean;
 }
@@ -130,9 +131,17 @@ async function fetchText(fetcher: FetchLike, target: Target, timers: Timers, tim
   }
 }
 
+/** `url` with `fresh=1` in its query (before a fragment). */
+function withFresh(url: string): string {
+  const hash = url.indexOf("#");
+  const [path, fragment] = hash === -1 ? [url, ""] : [url.slice(0, hash), url.slice(hash)];
+  return `${path}${path.includes("?") ? "&" : "?"}fresh=1${fragment}`;
+}
+
 /** The grant set from `url`: the compact token as text, or JSON with a `token` member. */
-export async function fetchGrantsFrom(fetcher: FetchLike, url: string, timers: Timers, timeoutMs: number, request: GrantsRequest, headers?: HeadersSource): Promise<string> {
+export async function fetchGrantsFrom(fetcher: FetchLike, configured: string, timers: Timers, timeoutMs: number, request: GrantsRequest, headers?: HeadersSource): Promise<string> {
   const extra = headers === undefined ? {} : await headers(request);
+  const url = request.fresh ? withFresh(configured) : configured;
   const target: Target = { url, what: "the grant set", code: "ERR_GRANTS_UNAVAILABLE", tooLarge: "ERR_GRANTS_TOO_LARGE", cap: MAX_GRANTS_RESPONSE_BYTES, accept: "application/jwt, application/json;q=0.9, text/plain;q=0.8" };
   const body = (await fetchText(fetcher, target, timers, timeoutMs, extra, true)).trim();
   if (!body.startsWith("{")) return body;

@@ -99,6 +99,32 @@ test("handler over a real socket: grants for the bearer, the JWKS with a short m
   standin.assertClean();
 });
 
+test("?fresh=1 reads the principal's authorizations again, once per principal per 10 s; Cache-Control: no-cache alone does not", async (t) => {
+  const granted = { ownerType: "USER", ownerId: "alice", resourceType: "PROCESS_DEFINITION", resourceId: "invoice", permissionTypes: ["READ_USER_TASK", "UPDATE_USER_TASK"] };
+  const s = await startStandin(salesPopulation({ authorizations: [granted] }));
+  t.after(() => s.close());
+  let clock = Date.now();
+  const issuer = createIssuer({ camunda: { ...camunda, restAddress: s.url, auth: { ...camunda.auth, oauthUrl: s.oauthUrl } }, signingKey: key1.privateJwk, issuer: ISS, audience: AUD, now: () => clock });
+  const call = await served(t, createIssuerHandler(issuer));
+  const bearer = { authorization: `Bearer ${s.userToken("alice")}` };
+  const permissions = async (path, headers = {}) => {
+    const grants = await expectGrants(await call(path, { headers: { ...bearer, ...headers } }), issuer.jwks);
+    return grants.payload.authorizations.filter((a) => a.ownerType === "USER").flatMap((a) => a.permissionTypes);
+  };
+  assert.deepEqual(await permissions("/grants"), ["READ_USER_TASK", "UPDATE_USER_TASK"]);
+  granted.permissionTypes = ["READ_USER_TASK"]; // revoked in the cluster after the grant set was issued
+  clock += 1000;
+  assert.deepEqual(await permissions("/grants"), ["READ_USER_TASK", "UPDATE_USER_TASK"], "within cacheTtl the cache answers");
+  assert.deepEqual(await permissions("/grants", { "cache-control": "no-cache", pragma: "no-cache" }), ["READ_USER_TASK", "UPDATE_USER_TASK"], "what browsers send with every no-store fetch is no fresh read");
+  assert.deepEqual(await permissions("/grants?fresh=1"), ["READ_USER_TASK"], "?fresh=1 reads the cluster again");
+  granted.permissionTypes = [];
+  clock += 1000;
+  assert.deepEqual(await permissions("/grants?fresh=1"), ["READ_USER_TASK"], "a second fresh read of the same principal within 10 s is the cache's");
+  clock += 10_000;
+  assert.deepEqual(await permissions("/grants?fresh=1"), [], "after 10 s, one more");
+  await assert.rejects(issuer.issue({ userToken: "x" }, { fresh: "yes" }), /issue\(\)'s options are `\{ fresh\?: boolean \}`/);
+});
+
 test("key rotation: the new key signs, the old public key stays published, tokens of both verify", async () => {
   const before = issuerFor();
   const oldToken = (await before.issue({ username: "alice" })).token;

@@ -6,6 +6,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { startStandin } from "../camunda-standin/index.mjs";
+import { SERVICE_ACCOUNT } from "../camunda-standin/population.mjs";
+import { AUD, ISS, salesPopulation } from "./support/issuer-population.mjs";
 import { TASK, lib, seconds, settle, setup } from "./support/session-fakes.mjs";
 
 const { wrapFetch } = lib;
@@ -180,4 +184,27 @@ test("wrapFetch over a real session: a refused claim heals the grant set", async
   assert.equal(events.length, 1);
   assert.equal(session.authorizer.can("claim", TASK), false);
   session.close();
+});
+
+test("over HTTP with camunda-authz/issuer's handler: a refusal reads the cluster again (grantsUrl?fresh=1), and the button goes", async (t) => {
+  const { createIssuer, createIssuerHandler, toNodeListener } = await import(new URL("../../pkg/issuer/node.js", import.meta.url).href);
+  const standin = await startStandin(salesPopulation());
+  t.after(() => standin.close());
+  const issuer = createIssuer({ camunda: { restAddress: standin.url, auth: { strategy: "OAUTH", oauthUrl: standin.oauthUrl, ...SERVICE_ACCOUNT } }, signingKey: lib.generateSigningKey("drift-1").privateJwk, issuer: ISS, audience: AUD });
+  const paths = [];
+  const handler = createIssuerHandler(issuer);
+  const server = createServer(toNodeListener((request) => (paths.push(new URL(request.url).pathname + new URL(request.url).search), handler(request))));
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => new Promise((r) => server.close(r)));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const token = standin.userToken("alice");
+  const session = lib.createGrantSession({ grantsUrl: `${base}/grants`, jwksUrl: `${base}/.well-known/camunda-grants-jwks.json`, issuer: ISS, audience: AUD, grantsHeaders: () => ({ authorization: `Bearer ${token}` }) });
+  t.after(() => session.close());
+  await session.ready;
+  assert.equal(session.authorizer.can("claim", TASK), true);
+  for (const a of standin.data.authorizations.filter((x) => x.ownerType === "ROLE" && x.ownerId === "task-worker")) a.permissionTypes = ["READ"]; // revoked after issuance
+  const d = await session.reportRefusal({ status: 403, operation: "claim", task: TASK });
+  assert.equal(d.after.allowed, false, "the renewal saw the revocation, not the issuer's cache of the role");
+  assert.equal(session.authorizer.can("claim", TASK), false);
+  assert.deepEqual(paths.filter((p) => p.startsWith("/grants")), ["/grants", "/grants?fresh=1"]);
 });
