@@ -19,6 +19,19 @@ export const BATCH_OWNERS = 32;
 /** Searches in flight for one issue. */
 const CONCURRENCY = 8;
 
+/** The principal's groups, roles and mapping rules, by owner type: the types it has any of. */
+function ownersOf(m: Memberships): [OwnerType, readonly string[]][] {
+  const all: [OwnerType, readonly string[]][] = [
+    ["GROUP", m.groups],
+    ["ROLE", m.roles],
+    ["MAPPING_RULE", m.mappingRules],
+  ];
+  return all.filter(([, ids]) => ids.length > 0);
+}
+
+/** The owners' cache key of one owner. */
+const ownerKey = (type: OwnerType, id: string) => `${type}\u0000${id}`;
+
 export class OwnerAuthorizations {
   readonly #client: CamundaClient;
   readonly #resourceTypes: readonly string[] | undefined;
@@ -39,7 +52,7 @@ export class OwnerAuthorizations {
   }
 
   #one(type: OwnerType, id: string, ctx: IssueContext): Promise<Authorization[]> {
-    return this.#owners.get(`${type}\u0000${id}`, (background) => ownerAuthorizations(this.#client, type, id, this.#resourceTypes, background ? undefined : ctx), () => (ctx.misses += 1));
+    return this.#owners.get(ownerKey(type, id), (background) => ownerAuthorizations(this.#client, type, id, this.#resourceTypes, background ? undefined : ctx), () => (ctx.misses += 1));
   }
 
   #each(type: OwnerType, ids: readonly string[], ctx: IssueContext): Promise<Authorization[]> {
@@ -60,12 +73,7 @@ export class OwnerAuthorizations {
 
   async of(m: Memberships, ctx: IssueContext): Promise<Authorization[]> {
     const jobs: (() => Promise<Authorization[]>)[] = [() => this.#one(m.type, m.id, ctx)];
-    for (const [type, ids] of [
-      ["GROUP", m.groups],
-      ["ROLE", m.roles],
-      ["MAPPING_RULE", m.mappingRules],
-    ] as const) {
-      if (ids.length === 0) continue;
+    for (const [type, ids] of ownersOf(m)) {
       // A fresh entry of the type serves every principal; a new one is loaded only for many owners.
       let entry: Promise<Map<string, Authorization[]>> | undefined;
       if (this.#types.peek(type) !== undefined || (ids.length > BATCH_OWNERS && !((this.#tooLarge.get(type) ?? 0) > this.#now()))) {
@@ -81,15 +89,10 @@ export class OwnerAuthorizations {
 
   /** Drops what `of(m)` would read from the cache: the principal's own, its owners' and their types'. */
   forget(m: Memberships): void {
-    this.#owners.forget(`${m.type}\u0000${m.id}`);
-    for (const [type, ids] of [
-      ["GROUP", m.groups],
-      ["ROLE", m.roles],
-      ["MAPPING_RULE", m.mappingRules],
-    ] as const) {
-      if (ids.length === 0) continue;
+    this.#owners.forget(ownerKey(m.type, m.id));
+    for (const [type, ids] of ownersOf(m)) {
       this.#types.forget(type);
-      for (const id of ids) this.#owners.forget(`${type}\u0000${id}`);
+      for (const id of ids) this.#owners.forget(ownerKey(type, id));
     }
   }
 
