@@ -7,8 +7,9 @@ export interface IssueStats {
   /** Milliseconds from the call to the answer. */
   durationMs: number;
   /**
-   * True when every authorization, membership and mapping rule came from the cache: only the
-   * principal was looked up (`/v2/authentication/me` with a user token, the user check by name).
+   * True when every authorization, membership and mapping rule came from the cache; who the
+   * principal is may have been looked up (`/v2/authentication/me` for a token not seen within
+   * the cache period, the user check by name).
    */
   cached: boolean;
   /** Requests this issue made to the cluster (OAuth token requests not included). */

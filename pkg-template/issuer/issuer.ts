@@ -1,5 +1,5 @@
 // createIssuer: grant sets from a live Orchestration Cluster. It finds who the principal is
-// (memberships.ts), collects the authorizations of the principal and of each group, role and
+// (memberships.ts; what the cluster said of a user token is kept, tokens.ts), collects the authorizations of the principal and of each group, role and
 // mapping rule (owners.ts), and signs them. Any failure fails the issue: a grant set is never
 // built from partial data. Each issue has a deadline (`deadlineMs`, all its requests together),
 // and at most `maxConcurrentIssues` are in flight; signer.ts signs (or reuses) the grant set.
@@ -26,6 +26,9 @@ import { readinessCheck } from "./readiness.js";
 import { Signer } from "./signer.js";
 import type { Readiness } from "./readiness.js";
 import { currentUser, ownAuthorizations } from "./own.js";
+import type { OwnAuthorizations } from "./own.js";
+import type { CurrentUser } from "./shapes.js";
+import { TokenAnswers } from "./tokens.js";
 import type { ClaimRules } from "./memberships.js";
 import { minorOf } from "./options.js";
 import { publicKeyOf } from "./keys.js";
@@ -64,7 +67,7 @@ export interface Issuer {
   readonly jwks: Jwks;
   /** Requests made to the cluster so far, OAuth token requests counted apart; issues and requests in flight; cache entries. */
   readonly stats: { readonly requests: number; readonly tokenRequests: number; readonly inFlight: number; readonly upstreamInFlight: number; readonly cacheEntries: number };
-  /** Forgets cached authorizations, memberships and mapping rules (not the OAuth token). */
+  /** Forgets cached authorizations, memberships, mapping rules and what the cluster said of user tokens (not the OAuth token). */
   clearCache(): void;
 }
 
@@ -118,6 +121,9 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   const directories = new TtlCache<Directory>(s.cacheMs, s.now, 1, { refresh: true });
   const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(s.cacheMs, s.now, 1, { refresh: true });
   const users = new TtlCache<boolean>(s.cacheMs, s.now, s.cacheEntries, { refresh: true });
+  // What the cluster said of each user token it accepted (tokens.ts): /me (8.8, 8.9), and /me with the own search (8.10).
+  const principals = new TokenAnswers<CurrentUser>(s.cacheMs, s.now, s.cacheEntries);
+  const resolutions = new TokenAnswers<{ me: CurrentUser; own: OwnAuthorizations }>(s.cacheMs, s.now, s.cacheEntries);
   const signer = new Signer(s);
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
@@ -152,8 +158,11 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   const directory = (ctx: IssueContext) => directories.get("", (background) => loadDirectory(client, { tenants: s.multiTenancyEnabled, mappingRules: !how.basic, concurrency: 8, ...(background ? {} : { call: ctx }) }), miss(ctx));
   const mappingRules = (ctx: IssueContext) => rules.get("", (background) => loadMappingRules(client, background ? undefined : ctx), miss(ctx));
 
+  // Who the principal is does not count for `cached` (IssueStats): only the rest of what an issue reads.
+  const kept = (ctx: IssueContext, counts: boolean) => ({ fresh: ctx.fresh, onMiss: counts ? miss(ctx) : () => {} });
+
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
-    const asked = currentUser(client, userToken, ctx);
+    const asked = principals.get(userToken, () => currentUser(client, userToken, ctx), kept(ctx, false));
     // A fresh issue reads the mapping rules again once it knows whose issue it is.
     const afresh = (me: Awaited<typeof asked>) => {
       if (freshen("USER", me.username, ctx)) rules.forget("");
@@ -166,7 +175,11 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
 
   /** 8.10 and later: the cluster resolves, with the user's token only; nothing as the service account. */
   async function resolvedByCluster(userToken: string, ctx: IssueContext): Promise<IssuedGrants> {
-    const [me, own] = await Promise.all([currentUser(client, userToken, ctx), ownAuthorizations(client, userToken, s.resourceTypes, ctx)]);
+    const resolve = async () => {
+      const [me, own] = await Promise.all([currentUser(client, userToken, ctx), ownAuthorizations(client, userToken, s.resourceTypes, ctx)]);
+      return { me, own };
+    };
+    const { me, own } = await resolutions.get(userToken, resolve, kept(ctx, true));
     ctx.subject = me.username;
     const m: Memberships = { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: own.mappingRules };
     const { token, payload, expiresAt } = await signer.sign(m, own.authorizations, { authorizationsEnabled: own.authorizationsEnabled });
@@ -269,7 +282,7 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
         return client.inFlight;
       },
       get cacheEntries() {
-        return owners.size + users.size + directories.size + rules.size + signer.size;
+        return owners.size + users.size + principals.size + resolutions.size + directories.size + rules.size + signer.size;
       },
     },
     clearCache() {
@@ -277,6 +290,8 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
       directories.clear();
       rules.clear();
       users.clear();
+      principals.clear();
+      resolutions.clear();
       signer.clear();
     },
   };

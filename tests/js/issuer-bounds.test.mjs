@@ -266,6 +266,6 @@ test("entries many principals share are renewed in the last quarter of their lif
   clock += 6000; // 31 s after they were first read: expired, had they not been renewed
   const third = await issuer.issue({ userToken: s.userToken("u1") });
   assert.equal(third.stats.cached, true, "the group, role and mapping rules were renewed in the background");
-  assert.equal(third.stats.upstreamRequests, 1, "only /v2/authentication/me");
+  assert.equal(third.stats.upstreamRequests, 1, "only /v2/authentication/me, for a token not seen before");
   s.assertClean();
 });

@@ -1,0 +1,59 @@
+// What the cluster said of a user token, kept: once the cluster accepted a token (GET
+// /v2/authentication/me, and from 8.10 the own-authorizations search), an issue for the same
+// token within the cache period reads its answer from here, not from the cluster. So a cached
+// grant set costs no round trip, and a slow or briefly unavailable cluster slows or refuses only
+// the grant sets it must be asked for.
+//
+// - The key is the token's SHA-256, never the token: a key is 43 characters whatever the token's
+//   length, and a cache dump holds no credential. Equal tokens are equal bytes, so the cluster
+//   would read the same claims from them: keeping its answer is what it would answer again.
+// - An entry lives `cacheTtl` from when the cluster answered, and never past the token's own
+//   `exp` (read from the token, which the cluster accepted as it is): an expired token is asked
+//   about again, and the cluster refuses it.
+// - A refusal is never kept; `fresh` drops the entry first (the cluster is asked again);
+//   at most `cacheEntries` tokens, the oldest goes first.
+// What this gives up: a token the cluster would refuse from now on for another reason than its
+// expiry (a BASIC password changed, a user deleted) keeps its grant set for at most the cache
+// period, as the memberships and authorizations the issuer caches do.
+import { TtlCache } from "./cache.js";
+import type { Load } from "./cache.js";
+import { unverifiedClaims } from "./claims.js";
+
+/** The token's SHA-256, base64url (43 characters). */
+async function digest(token: string): Promise<string> {
+  const bytes = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Whether the token says it has expired at `nowMs` (a token without a numeric `exp` never does). */
+function expired(token: string, nowMs: number): boolean {
+  const exp = unverifiedClaims(token).exp;
+  return typeof exp === "number" && exp * 1000 <= nowMs;
+}
+
+export class TokenAnswers<V> {
+  readonly #cache: TtlCache<V>;
+  readonly #now: () => number;
+
+  constructor(ttlMs: number, now: () => number, max: number) {
+    this.#cache = new TtlCache<V>(ttlMs, now, max);
+    this.#now = now;
+  }
+
+  /** The cluster's answer for `token`: kept, or `load`ed (and kept once it succeeds). */
+  async get(token: string, load: Load<V>, options: { fresh: boolean; onMiss: () => void }): Promise<V> {
+    const key = await digest(token);
+    if (options.fresh || expired(token, this.#now())) this.#cache.forget(key);
+    return this.#cache.get(key, load, options.onMiss);
+  }
+
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  clear(): void {
+    this.#cache.clear();
+  }
+}
