@@ -88,6 +88,12 @@ export class TtlCache<V> {
     return hit && hit.until !== Number.POSITIVE_INFINITY && this.#now() < hit.until ? hit.value : undefined;
   }
 
+  /** Whether `key` is held and unexpired: settled, or loading. */
+  has(key: string): boolean {
+    const hit = this.#entries.get(key);
+    return hit !== undefined && this.#now() < hit.until;
+  }
+
   /** Drops `key` (the next `get` loads it). */
   forget(key: string): void {
     this.#entries.delete(key);

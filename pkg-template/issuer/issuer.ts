@@ -29,6 +29,7 @@ import { currentUser, ownAuthorizations } from "./own.js";
 import type { OwnAuthorizations } from "./own.js";
 import type { CurrentUser } from "./shapes.js";
 import { TokenAnswers } from "./tokens.js";
+import { UsernameClaim } from "./usernames.js";
 import type { ClaimRules } from "./memberships.js";
 import { minorOf } from "./options.js";
 import { publicKeyOf } from "./keys.js";
@@ -124,6 +125,7 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   // What the cluster said of each user token it accepted (tokens.ts): /me (8.8, 8.9), and /me with the own search (8.10).
   const principals = new TokenAnswers<CurrentUser>(s.cacheMs, s.now, s.cacheEntries);
   const resolutions = new TokenAnswers<{ me: CurrentUser; own: OwnAuthorizations }>(s.cacheMs, s.now, s.cacheEntries);
+  const usernames = new UsernameClaim();
   const signer = new Signer(s);
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
   let selfChecked: Promise<void> | undefined;
@@ -161,8 +163,27 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   // Who the principal is does not count for `cached` (IssueStats): only the rest of what an issue reads.
   const kept = (ctx: IssueContext, counts: boolean) => ({ fresh: ctx.fresh, onMiss: counts ? miss(ctx) : () => {} });
 
+  /**
+   * Asks for the principal's own authorizations while /me is on its way, when the token's claims
+   * name a likely username (usernames.ts): one round trip, not two, for an uncached grant set.
+   * The read is dropped when /me says another name or refuses the token.
+   */
+  function guessAhead(asked: Promise<CurrentUser>, claims: Claims, ctx: IssueContext): void {
+    const guess = s.authorizationsEnabled && !ctx.fresh ? usernames.guess(claims) : undefined;
+    const drop = guess === undefined ? undefined : owners.prefetch("USER", guess, ctx);
+    asked.then(
+      (me) => {
+        usernames.learn(claims, me.username);
+        if (me.username !== guess) drop?.();
+      },
+      () => drop?.(),
+    );
+  }
+
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
     const asked = principals.get(userToken, () => currentUser(client, userToken, ctx), kept(ctx, false));
+    const claims = unverifiedClaims(userToken);
+    guessAhead(asked, claims, ctx);
     // A fresh issue reads the mapping rules again once it knows whose issue it is.
     const afresh = (me: Awaited<typeof asked>) => {
       if (freshen("USER", me.username, ctx)) rules.forget("");
@@ -170,7 +191,7 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
     };
     const [me, found] = await Promise.all([asked, how.basic ? [] : ctx.fresh ? asked.then(afresh) : mappingRules(ctx)]);
     ctx.subject = me.username;
-    return { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: matchingRules(found, unverifiedClaims(userToken), how) };
+    return { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: matchingRules(found, claims, how) };
   }
 
   /** 8.10 and later: the cluster resolves, with the user's token only; nothing as the service account. */

@@ -55,6 +55,18 @@ export class OwnerAuthorizations {
     return this.#owners.get(ownerKey(type, id), (background) => ownerAuthorizations(this.#client, type, id, this.#resourceTypes, background ? undefined : ctx), () => (ctx.misses += 1));
   }
 
+  /**
+   * Starts reading one principal's own authorizations before `of()` asks for them (a guess of who
+   * it is, usernames.ts); resolves a function that drops them again, unless they were held before
+   * (the guess was wrong). A read it starts is this issue's miss, whoever the guess was.
+   */
+  prefetch(type: "USER" | "CLIENT", id: string, ctx: IssueContext): () => void {
+    const key = ownerKey(type, id);
+    const held = this.#owners.has(key);
+    this.#one(type, id, ctx).catch(() => {}); // a failure is the issue's that asks for it, if any
+    return held ? () => {} : () => this.#owners.forget(key);
+  }
+
   #each(type: OwnerType, ids: readonly string[], ctx: IssueContext): Promise<Authorization[]> {
     return limited(CONCURRENCY, ids.map((id) => () => this.#one(type, id, ctx))).then((lists) => lists.flat());
   }
