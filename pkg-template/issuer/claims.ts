@@ -26,7 +26,9 @@ export function unverifiedClaims(token: string): Claims {
   if (token.split(".").length !== 3 || part === undefined) return {};
   try {
     const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
-    const value: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Claims) : {};
   } catch {
     return {};

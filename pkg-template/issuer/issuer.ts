@@ -123,8 +123,8 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   const rules = new TtlCache<Awaited<ReturnType<typeof loadMappingRules>>>(s.cacheMs, s.now, 1, { refresh: true });
   const users = new TtlCache<boolean>(s.cacheMs, s.now, s.cacheEntries, { refresh: true });
   // What the cluster said of each user token it accepted (tokens.ts): /me (8.8, 8.9), and /me with the own search (8.10).
-  const principals = new TokenAnswers<CurrentUser>(s.cacheMs, s.now, s.cacheEntries);
-  const resolutions = new TokenAnswers<{ me: CurrentUser; own: OwnAuthorizations }>(s.cacheMs, s.now, s.cacheEntries);
+  const principals = new TokenAnswers<CurrentUser>(s.cacheMs, s.now, s.cacheEntries, s.sha256);
+  const resolutions = new TokenAnswers<{ me: CurrentUser; own: OwnAuthorizations }>(s.cacheMs, s.now, s.cacheEntries, s.sha256);
   const usernames = new UsernameClaim();
   const signer = new Signer(s);
   const ready = readinessCheck(client, { withAccount: auth.strategy !== "NONE", authorizationsEnabled: s.authorizationsEnabled, now: s.now });
@@ -181,8 +181,8 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
   }
 
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
-    const asked = principals.get(userToken, () => currentUser(client, userToken, ctx), kept(ctx, false));
     const claims = unverifiedClaims(userToken);
+    const asked = principals.get(userToken, claims, () => currentUser(client, userToken, ctx), kept(ctx, false));
     guessAhead(asked, claims, ctx);
     // A fresh issue reads the mapping rules again once it knows whose issue it is.
     const afresh = (me: Awaited<typeof asked>) => {
@@ -200,7 +200,7 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
       const [me, own] = await Promise.all([currentUser(client, userToken, ctx), ownAuthorizations(client, userToken, s.resourceTypes, ctx)]);
       return { me, own };
     };
-    const { me, own } = await resolutions.get(userToken, resolve, kept(ctx, true));
+    const { me, own } = await resolutions.get(userToken, unverifiedClaims(userToken), resolve, kept(ctx, true));
     ctx.subject = me.username;
     const m: Memberships = { type: "USER", id: me.username, groups: me.groups, roles: me.roles, tenants: me.tenants.map((t) => t.tenantId), mappingRules: own.mappingRules };
     const { token, payload, expiresAt } = await signer.sign(m, own.authorizations, { authorizationsEnabled: own.authorizationsEnabled });

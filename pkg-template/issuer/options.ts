@@ -122,6 +122,7 @@ export interface Settings {
   signingKey: Ed25519PrivateJwk;
   /** The platform's Ed25519 signature of a signing input with `signingKey` (node.ts), else the module's. */
   signWith: ((signingInput: string) => string) | undefined;
+  sha256: ((text: string) => string) | undefined;
   previousKeys: PublicJwk[];
   issuer: string;
   audience: string | readonly string[];
@@ -277,6 +278,8 @@ export interface Platform {
   fetch?: FetchLike;
   /** A signer of the platform's for a private key (undefined: the module signs). */
   signer?: (privateJwk: Ed25519PrivateJwk) => ((signingInput: string) => string) | undefined;
+  /** A synchronous SHA-256 of the platform's, base64url (undefined: Web Crypto's). */
+  sha256?: (text: string) => string;
 }
 
 export function settings(options: IssuerOptions, platform: Platform = {}): Settings {
@@ -302,6 +305,7 @@ export function settings(options: IssuerOptions, platform: Platform = {}): Setti
     camunda,
     signingKey: options.signingKey,
     signWith: platform.signer?.(options.signingKey),
+    sha256: platform.sha256,
     previousKeys: previousKeys(options.previousKeys),
     ...checked,
     ...cluster,

@@ -17,9 +17,12 @@
 // period, as the memberships and authorizations the issuer caches do.
 import { TtlCache } from "./cache.js";
 import type { Load } from "./cache.js";
-import { unverifiedClaims } from "./claims.js";
+import type { Claims } from "./claims.js";
 
-/** The token's SHA-256, base64url (43 characters). */
+/** A text's SHA-256, base64url (43 characters): the platform's own where it has one (node:crypto), which is synchronous. */
+export type Sha256 = (text: string) => string;
+
+/** The token's SHA-256, base64url, by Web Crypto (every runtime has it; asynchronous). */
 async function digest(token: string): Promise<string> {
   const bytes = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
   let binary = "";
@@ -27,25 +30,27 @@ async function digest(token: string): Promise<string> {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Whether the token says it has expired at `nowMs` (a token without a numeric `exp` never does). */
-function expired(token: string, nowMs: number): boolean {
-  const exp = unverifiedClaims(token).exp;
+/** Whether the token's claims say it has expired at `nowMs` (a token without a numeric `exp` never does). */
+function expired(claims: Claims, nowMs: number): boolean {
+  const exp = claims.exp;
   return typeof exp === "number" && exp * 1000 <= nowMs;
 }
 
 export class TokenAnswers<V> {
   readonly #cache: TtlCache<V>;
   readonly #now: () => number;
+  readonly #sha256: Sha256 | undefined;
 
-  constructor(ttlMs: number, now: () => number, max: number) {
+  constructor(ttlMs: number, now: () => number, max: number, sha256?: Sha256) {
     this.#cache = new TtlCache<V>(ttlMs, now, max);
     this.#now = now;
+    this.#sha256 = sha256;
   }
 
-  /** The cluster's answer for `token`: kept, or `load`ed (and kept once it succeeds). */
-  async get(token: string, load: Load<V>, options: { fresh: boolean; onMiss: () => void }): Promise<V> {
-    const key = await digest(token);
-    if (options.fresh || expired(token, this.#now())) this.#cache.forget(key);
+  /** The cluster's answer for `token` (whose unverified `claims` are given): kept, or `load`ed (and kept once it succeeds). */
+  async get(token: string, claims: Claims, load: Load<V>, options: { fresh: boolean; onMiss: () => void }): Promise<V> {
+    const key = this.#sha256 === undefined ? await digest(token) : this.#sha256(token);
+    if (options.fresh || expired(claims, this.#now())) this.#cache.forget(key);
     return this.#cache.get(key, load, options.onMiss);
   }
 
