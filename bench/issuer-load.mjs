@@ -12,7 +12,7 @@
 // It prints the table, checks the issue's three budgets (PASS/FAIL), and writes its section of
 // bench/RESULTS.md (after bench/run.mjs has written the rest). `--quick`: fewer users.
 import { fork, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,28 +65,27 @@ async function standinProcess(data, options = {}) {
   return { url, oauthUrl, call, tokens, pid: child.pid, close: () => call("close") };
 }
 
-/** A Node.js process that prints `listening on http://127.0.0.1:<port>/`; resolves its base URL. Later output is dropped. */
-async function listeningProcess(args, env) {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * A Node.js process that prints `listening on http://127.0.0.1:<port>/`; resolves its base URL.
+ * Its output goes to `logFile` (read here only for that line), as a log collector would take it:
+ * not through a pipe to this process, which is busy with the load and would hold the writer up.
+ */
+async function listeningProcess(args, env, logFile) {
+  const fd = openSync(logFile, "w");
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", fd, "inherit"] });
+  closeSync(fd);
   children.add(child);
-  let out = "";
-  const base = await new Promise((resolve, reject) => {
-    child.stdout.setEncoding("utf8").on("data", (d) => {
-      if (out !== null) {
-        out += d;
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (m) {
-          out = null;
-          resolve(m[1]);
-        }
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`${args[0]} exited (${code})`)));
-  });
-  return { base, child, pid: child.pid, close: () => child.kill("SIGTERM") };
+  let exited = null;
+  child.on("exit", (code) => (exited = code));
+  for (;;) {
+    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(readFileSync(logFile, "utf8"));
+    if (m) return { base: m[1], child, pid: child.pid, close: () => child.kill("SIGTERM") };
+    if (exited !== null) throw new Error(`${args[0]} exited (${exited})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
-/** The issuer bin against the stand-in; its log lines are read and dropped. */
+/** The issuer bin against the stand-in; its log lines go to a file in the scratch folder. */
 function issuerProcess(standin, scratch) {
   const keyFile = join(scratch, "key.json");
   writeFileSync(keyFile, JSON.stringify(lib.generateSigningKey("load-1").privateJwk), { mode: 0o600 });
@@ -99,12 +98,12 @@ function issuerProcess(standin, scratch) {
     CAMUNDA_AUTHZ_ISSUER: "https://tasklist.example.com",
     CAMUNDA_AUTHZ_AUDIENCE: "tasklist",
     CAMUNDA_AUTHZ_DEADLINE_MS: String(DEADLINE_MS),
-  });
+  }, join(scratch, "issuer.log"));
 }
 
 /** The floor (bench/issuer-floor.mjs): the same requests to the cluster, forwarded and nothing else. */
-function floorProcess(standin) {
-  return listeningProcess([fileURLToPath(new URL("issuer-floor.mjs", import.meta.url))], { STANDIN_URL: standin.url, OAUTH_URL: standin.oauthUrl, CLIENT_ID: SERVICE_ACCOUNT.clientId, CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret });
+function floorProcess(standin, scratch) {
+  return listeningProcess([fileURLToPath(new URL("issuer-floor.mjs", import.meta.url))], { STANDIN_URL: standin.url, OAUTH_URL: standin.oauthUrl, CLIENT_ID: SERVICE_ACCOUNT.clientId, CLIENT_SECRET: SERVICE_ACCOUNT.clientSecret }, join(scratch, "floor.log"));
 }
 
 /** CPU time a process has used (user + system), in ms: Linux's /proc, else NaN. */
@@ -249,7 +248,8 @@ async function steady(issuer, floor, standin, tokens, users, warm, label, latenc
   const c3b = cpu();
   // The issuer's warm-up right before its runs: the baselines and floors take longer than the
   // cache period with the cluster slow, and what they leave of the shared entries has expired.
-  await load(grants(issuer.base, warm), { count: warm.length });
+  // Each warm user 20 times: the cached path's code is compiled before it is measured too.
+  await load(grants(issuer.base, warm), { count: warm.length * 20 });
   const before = await metrics(issuer.base);
   const c3c = cpu();
   const uncached = await load(grants(issuer.base, tokens), { count });
@@ -380,7 +380,7 @@ const holeUsers = names("hole", USERS);
 const warmUsers = names("warm", CONCURRENCY);
 const standin = await standinProcess(population([...warmUsers, ...steadyUsers, ...slowUsers, ...downUsers, ...holeUsers]));
 const issuer = await issuerProcess(standin, scratch);
-const floor = await floorProcess(standin);
+const floor = await floorProcess(standin, scratch);
 const tokensOf = (users) => standin.tokens(users.map((username) => ({ username, claims: { dept: "ops" } })));
 const started = performance.now();
 try {

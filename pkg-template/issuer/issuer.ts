@@ -182,8 +182,13 @@ export function createIssuerOn(options: IssuerOptions, platform: Platform): Issu
 
   async function fromUserToken(userToken: string, ctx: IssueContext): Promise<Memberships> {
     const claims = unverifiedClaims(userToken);
-    const asked = principals.get(userToken, claims, () => currentUser(client, userToken, ctx), kept(ctx, false));
-    guessAhead(asked, claims, ctx);
+    // Only when /me is asked (the token's answer is not kept) is there a round trip to overlap.
+    const ask = () => {
+      const me = currentUser(client, userToken, ctx);
+      guessAhead(me, claims, ctx);
+      return me;
+    };
+    const asked = principals.get(userToken, claims, ask, kept(ctx, false));
     // A fresh issue reads the mapping rules again once it knows whose issue it is.
     const afresh = (me: Awaited<typeof asked>) => {
       if (freshen("USER", me.username, ctx)) rules.forget("");
