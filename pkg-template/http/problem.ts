@@ -1,5 +1,7 @@
 // A problem response (RFC 9457, application/problem+json) with camunda-authz's stable `code`,
 // never cached: how the search proxy and the issuer's handler answer every failure.
+import { toResponse } from "./answer.js";
+import type { Answer } from "./answer.js";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -19,11 +21,13 @@ export function statusTitle(status: number): string {
   return TITLES[status] ?? "Error";
 }
 
-/** `{ type, title, status, code, detail, instance? }` as a response with `status` and `headers`. */
-export function problemResponse(status: number, code: string, detail: string, headers: Record<string, string> = {}, instance?: string): Response {
+/** `{ type, title, status, code, detail, instance? }` as an answer with `status` and `headers`. */
+export function problemAnswer(status: number, code: string, detail: string, headers: Record<string, string> = {}, instance?: string): Answer {
   const body = { type: "about:blank", title: statusTitle(status), status, code, detail, ...(instance === undefined ? {} : { instance }) };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers },
-  });
+  return { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers }, body: JSON.stringify(body) };
+}
+
+/** The same as a response. */
+export function problemResponse(status: number, code: string, detail: string, headers: Record<string, string> = {}, instance?: string): Response {
+  return toResponse(problemAnswer(status, code, detail, headers, instance));
 }

@@ -17,6 +17,8 @@ import { createIssuer, createIssuerHandler, keyRing } from "./node.js";
 import type { RequestInfo } from "./handler.js";
 import { MAX_KEY_RING_CHARS } from "./keys.js";
 import { toNodeListener } from "./node-http.js";
+import { ANSWER, answering } from "../http/answer.js";
+import type { Answer } from "../http/answer.js";
 
 export const ISSUER_USAGE = `usage: camunda-authz issuer [--key FILE] [--port N] [--host ADDRESS]
 
@@ -212,23 +214,25 @@ export function serve(args: readonly string[]): number | undefined {
   let inFlight = 0;
   let draining = false;
 
-  async function answer(request: Request, path: string): Promise<Response> {
+  const answerHandler = handler[ANSWER];
+
+  async function answer(request: Request, path: string): Promise<Answer> {
     if (path === "/metrics") {
-      if (request.method !== "GET" && request.method !== "HEAD") return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
-      return new Response(request.method === "HEAD" ? null : metrics.text(issuer, inFlight), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } });
+      if (request.method !== "GET" && request.method !== "HEAD") return { status: 405, headers: { allow: "GET, HEAD" }, body: null };
+      return { status: 200, headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" }, body: request.method === "HEAD" ? null : metrics.text(issuer, inFlight) };
     }
     // A load balancer stops sending once it sees the drain.
-    if (draining && path === "/readyz") return new Response('{"status":"draining"}', { status: 503, headers: { "content-type": "application/json", "cache-control": "no-store" } });
-    return handler(request);
+    if (draining && path === "/readyz") return { status: 503, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: '{"status":"draining"}' };
+    return answerHandler(request);
   }
 
-  async function observed(request: Request): Promise<Response> {
+  async function observed(request: Request): Promise<Answer> {
     const started = performance.now();
     const path = new URL(request.url).pathname;
     inFlight += 1;
     try {
       const response = await answer(request, path);
-      if (draining) response.headers.set("connection", "close");
+      if (draining) response.headers.connection = "close";
       const event = events.get(request);
       const entry: Record<string, unknown> = { level: response.status >= 500 ? "error" : response.status >= 400 ? "warn" : "info", msg: "request", method: request.method, path, status: response.status, durationMs: Math.round((performance.now() - started) * 10) / 10 };
       if (event) {
@@ -247,7 +251,7 @@ export function serve(args: readonly string[]): number | undefined {
     }
   }
 
-  const server = createServer(toNodeListener(observed));
+  const server = createServer(toNodeListener(answering(observed)));
   server.on("error", (error) => {
     process.stderr.write(`camunda-authz issuer: cannot listen on ${host}:${port}: ${error.message}\n`);
     exit(1);

@@ -13,7 +13,9 @@
 // owners or the service account's missing permissions, goes to `onError` for the operator, with
 // the request id that the problem's `instance` also names.
 import { AuthzError } from "../core/index.js";
-import { problemResponse } from "../http/problem.js";
+import { answering } from "../http/answer.js";
+import type { Answer, AnsweringHandler } from "../http/answer.js";
+import { problemAnswer } from "../http/problem.js";
 import { retryAfterOf, statusOf } from "./errors.js";
 import type { IssueErrorEvent, IssueEvent } from "./events.js";
 import { statsOfFailure } from "./issuer.js";
@@ -53,8 +55,8 @@ function detailFor(code: string, status: number): string {
   return "the cluster could not be read; the issuer's log has the cause";
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
+function json(status: number, body: unknown): Answer {
+  return { status, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
 }
 
 function bearer(request: Request): string | undefined {
@@ -70,7 +72,7 @@ function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
   }
 }
 
-export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}): (request: Request) => Promise<Response> {
+export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}): AnsweringHandler {
   const grantsPath = options.grantsPath ?? "/grants";
   const jwksPath = options.jwksPath ?? "/.well-known/camunda-grants-jwks.json";
   const healthPath = options.healthPath ?? "/healthz";
@@ -80,9 +82,9 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
   const jwksText = JSON.stringify(issuer.jwks);
   const onlyGet = (method: string) => method !== "GET" && method !== "HEAD";
 
-  async function grants(request: Request, url: URL): Promise<Response> {
+  async function grants(request: Request, url: URL): Promise<Answer> {
     const userToken = bearer(request);
-    if (userToken === undefined) return problemResponse(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
+    if (userToken === undefined) return problemAnswer(401, "ERR_ISSUER_PRINCIPAL", "send the user's token as `Authorization: Bearer <token>`", { "www-authenticate": "Bearer" });
     const requestId = globalThis.crypto.randomUUID();
     try {
       const { token, payload, expiresAt, stats } = await issuer.issue({ userToken }, { fresh: url.searchParams.get("fresh") === "1" });
@@ -98,25 +100,25 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
       if (status === 401) headers["www-authenticate"] = 'Bearer error="invalid_token"';
       const retryAfter = retryAfterOf(error);
       if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
-      return problemResponse(status, code, code === "ERR_INTERNAL" ? "the grant set could not be issued" : detailFor(code, status), headers, `urn:uuid:${requestId}`);
+      return problemAnswer(status, code, code === "ERR_INTERNAL" ? "the grant set could not be issued" : detailFor(code, status), headers, `urn:uuid:${requestId}`);
     }
   }
 
-  return async (request: Request): Promise<Response> => {
+  return answering(async (request: Request): Promise<Answer> => {
     const url = new URL(request.url);
     const path = url.pathname;
     const method = request.method;
     if (path === jwksPath || path === healthPath || path === readyPath) {
-      if (onlyGet(method)) return problemResponse(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
+      if (onlyGet(method)) return problemAnswer(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
       const body = (text: string) => (method === "HEAD" ? null : text);
-      if (path === jwksPath) return new Response(body(jwksText), { headers: { "content-type": "application/jwk-set+json", "cache-control": `public, max-age=${maxAge}` } });
-      if (path === healthPath) return new Response(body('{"status":"ok"}'), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
+      if (path === jwksPath) return { status: 200, headers: { "content-type": "application/jwk-set+json", "cache-control": `public, max-age=${maxAge}` }, body: body(jwksText) };
+      if (path === healthPath) return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: body('{"status":"ok"}') };
       const readiness = await issuer.ready();
       const answer = readiness.ready ? { status: "ready" } : { status: "not-ready", code: readiness.code };
-      return new Response(body(JSON.stringify(answer)), { status: readiness.ready ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+      return { status: readiness.ready ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: body(JSON.stringify(answer)) };
     }
-    if (path !== grantsPath) return problemResponse(404, "ERR_NOT_FOUND", `no route \`${path}\``);
-    if (method !== "GET" && method !== "POST") return problemResponse(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
+    if (path !== grantsPath) return problemAnswer(404, "ERR_NOT_FOUND", `no route \`${path}\``);
+    if (method !== "GET" && method !== "POST") return problemAnswer(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
     return grants(request, url);
-  };
+  });
 }

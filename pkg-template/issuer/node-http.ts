@@ -1,8 +1,11 @@
 /// <reference types="node" />
 // The fetch-style handler as a node:http request listener:
 //   http.createServer(toNodeListener(createIssuerHandler(issuer))).listen(8080)
-// Express takes the same listener (`app.use(toNodeListener(handler))`).
+// Express takes the same listener (`app.use(toNodeListener(handler))`). The package's own
+// handlers are written to the socket as they answered (http/answer.ts); any other handler's
+// Response is read and written.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerOf } from "../http/answer.js";
 
 /** The most a request body may hold (the grants endpoint reads none). */
 const MAX_BODY = 64 * 1024;
@@ -21,6 +24,7 @@ async function body(req: IncomingMessage): Promise<ArrayBuffer | undefined> {
 }
 
 export function toNodeListener(handler: (request: Request) => Promise<Response>): (req: IncomingMessage, res: ServerResponse) => void {
+  const answer = answerOf(handler);
   return (req, res) => {
     void (async () => {
       try {
@@ -31,7 +35,14 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
         }
         const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
         const data = await body(req);
-        const response = await handler(new Request(url, { method: req.method ?? "GET", headers, ...(data === undefined ? {} : { body: data }) }));
+        const request = new Request(url, { method: req.method ?? "GET", headers, ...(data === undefined ? {} : { body: data }) });
+        if (answer !== undefined) {
+          const a = await answer(request);
+          res.writeHead(a.status, a.headers);
+          res.end(a.body ?? undefined);
+          return;
+        }
+        const response = await handler(request);
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       } catch {

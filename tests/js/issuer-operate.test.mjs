@@ -193,3 +193,23 @@ test("a grant set asked for again within min(cacheTtl, ttl / 10) with the same c
   assert.notEqual((await off.issue({ userToken: alice })).token, (await off.issue({ userToken: alice })).token);
   s.assertClean();
 });
+
+test("toNodeListener writes the package's handler as its Responses say, and any other fetch-style handler's Response as it is", async (t) => {
+  const s = await standin();
+  const handler = createIssuerHandler(issuerFor(s));
+  const call = await served(t, handler);
+  for (const [path, init] of [["/healthz"], ["/.well-known/camunda-grants-jwks.json"], ["/grants"], ["/nowhere"], ["/healthz", { method: "POST" }], ["/healthz", { method: "HEAD" }], ["/grants", { headers: { authorization: `Bearer ${s.userToken("alice")}` } }]]) {
+    const direct = await handler(new Request(`http://issuer.test${path}`, init));
+    const viaNode = await call(path, init);
+    assert.equal(viaNode.status, direct.status, path);
+    for (const name of ["content-type", "cache-control", "allow", "www-authenticate"]) assert.equal(viaNode.headers.get(name), direct.headers.get(name), `${path} ${name}`);
+    const [a, b] = [await direct.text(), await viaNode.text()];
+    if (path === "/grants" && direct.status === 200) assert.deepEqual(Object.keys(JSON.parse(b)), Object.keys(JSON.parse(a)));
+    else assert.equal(b, a, path);
+  }
+  const other = await served(t, async (request) => new Response(`you asked ${new URL(request.url).pathname}`, { status: 418, headers: { "x-mine": "1" } }));
+  const res = await other("/teapot");
+  assert.equal(res.status, 418);
+  assert.equal(res.headers.get("x-mine"), "1");
+  assert.equal(await res.text(), "you asked /teapot");
+});
