@@ -9,6 +9,7 @@
 import { AuthzError } from "../core/index.js";
 import type { Authorizer } from "../core/index.js";
 import type { ProxyConfig } from "./options.js";
+import { fromBase64url, toBase64url } from "../http/base64url.js";
 import { Problem } from "./problem.js";
 import { searchUpstream } from "./upstream.js";
 import type { UpstreamHeaders } from "./types.js";
@@ -37,14 +38,11 @@ export interface SearchRequest {
 const bad = (detail: string) => new Problem(400, "ERR_REQUEST_INVALID", detail);
 
 function base64url(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64url(new TextEncoder().encode(text));
 }
 
 function unbase64url(text: string): string {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+  return new TextDecoder("utf-8", { fatal: true }).decode(fromBase64url(text));
 }
 
 function encodeCursor(p: Position): string {

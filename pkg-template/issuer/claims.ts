@@ -13,6 +13,7 @@
 // anything else refuses the login (camunda/camunda security/security-core/src/main/java/io/
 // camunda/security/auth/OidcGroupsLoader.java at 09fe4f753f02ea08c172abb6eca78021ebb744cd).
 
+import { fromBase64url } from "../http/base64url.js";
 import { compileJsonPath, JsonPathError, readJsonPath } from "./jsonpath.js";
 import type { JsonPath } from "./jsonpath.js";
 import { issuerError } from "./errors.js";
@@ -25,10 +26,7 @@ export function unverifiedClaims(token: string): Claims {
   const part = token.split(".")[1];
   if (token.split(".").length !== 3 || part === undefined) return {};
   try {
-    const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const value: unknown = JSON.parse(new TextDecoder().decode(fromBase64url(part)));
     return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Claims) : {};
   } catch {
     return {};

@@ -15,6 +15,7 @@
 // What this gives up: a token the cluster would refuse from now on for another reason than its
 // expiry (a BASIC password changed, a user deleted) keeps its grant set for at most the cache
 // period, as the memberships and authorizations the issuer caches do.
+import { toBase64url } from "../http/base64url.js";
 import { TtlCache } from "./cache.js";
 import type { Load } from "./cache.js";
 import type { Claims } from "./claims.js";
@@ -24,10 +25,7 @@ export type Sha256 = (text: string) => string;
 
 /** The token's SHA-256, base64url, by Web Crypto (every runtime has it; asynchronous). */
 async function digest(token: string): Promise<string> {
-  const bytes = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64url(new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
 }
 
 /** Whether the token's claims say it has expired at `nowMs` (a token without a numeric `exp` never does). */

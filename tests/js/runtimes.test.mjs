@@ -73,6 +73,8 @@ const PACKED_FILES = [
   "edge/upstream.js",
   "http/answer.d.ts",
   "http/answer.js",
+  "http/base64url.d.ts",
+  "http/base64url.js",
   "http/body.d.ts",
   "http/body.js",
   "http/problem.d.ts",
