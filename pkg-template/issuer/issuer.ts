@@ -1,8 +1,9 @@
 // createIssuer: grant sets from a live Orchestration Cluster. It finds who the principal is
-// (memberships.ts; what the cluster said of a user token is kept, tokens.ts), collects the authorizations of the principal and of each group, role and
-// mapping rule (owners.ts), and signs them. Any failure fails the issue: a grant set is never
-// built from partial data. Each issue has a deadline (`deadlineMs`, all its requests together),
-// and at most `maxConcurrentIssues` are in flight; signer.ts signs (or reuses) the grant set.
+// (memberships.ts; what the cluster said of a user token is kept, tokens.ts), collects the
+// authorizations of the principal and of each group, role and mapping rule (owners.ts), and
+// signs them. Any failure fails the issue: a grant set is never built from partial data. Each
+// issue has a deadline (`deadlineMs`, all its requests together), and at most
+// `maxConcurrentIssues` are in flight; signer.ts signs (or reuses) the grant set.
 import { AuthzError } from "../core/index.js";
 import type { GrantSetPayload, Jwks } from "../core/index.js";
 import { credentials } from "./auth.js";
