@@ -14,6 +14,7 @@ import type { Issuer } from "./issuer.js";
 import type { IssuerOptions } from "./options.js";
 import { Metrics } from "./metrics.js";
 import { createIssuer, createIssuerHandler, keyRing } from "./node.js";
+import { jsonAnswer } from "./handler.js";
 import type { RequestInfo } from "./handler.js";
 import { MAX_KEY_RING_CHARS } from "./keys.js";
 import { toNodeListener } from "./node-http.js";
@@ -222,7 +223,7 @@ export function serve(args: readonly string[]): number | undefined {
       return { status: 200, headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" }, body: request.method === "HEAD" ? null : metrics.text(issuer, inFlight) };
     }
     // A load balancer stops sending once it sees the drain.
-    if (draining && path === "/readyz") return { status: 503, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: '{"status":"draining"}' };
+    if (draining && path === "/readyz") return jsonAnswer(503, '{"status":"draining"}');
     return answerHandler(request);
   }
 

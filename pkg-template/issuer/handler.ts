@@ -55,8 +55,9 @@ function detailFor(code: string, status: number): string {
   return "the cluster could not be read; the issuer's log has the cause";
 }
 
-function json(status: number, body: unknown): Answer {
-  return { status, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: JSON.stringify(body) };
+/** A JSON text (or no body, for HEAD), never cached. */
+export function jsonAnswer(status: number, text: string | null): Answer {
+  return { status, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: text };
 }
 
 function bearer(request: Request): string | undefined {
@@ -89,7 +90,7 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
     try {
       const { token, payload, expiresAt, stats } = await issuer.issue({ userToken }, { fresh: url.searchParams.get("fresh") === "1" });
       notify(options.onIssue, { ...stats, subject: payload.sub ?? "", authorizations: payload.authorizations?.length ?? 0, tokenBytes: token.length, expiresAt, request, requestId });
-      return json(200, { token, expiresAt: expiresAt.toISOString() });
+      return jsonAnswer(200, JSON.stringify({ token, expiresAt: expiresAt.toISOString() }));
     } catch (error) {
       const known = error instanceof AuthzError;
       const status = statusOf(error);
@@ -112,10 +113,10 @@ export function createIssuerHandler(issuer: Issuer, options: HandlerOptions = {}
       if (onlyGet(method)) return problemAnswer(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, HEAD" });
       const body = (text: string) => (method === "HEAD" ? null : text);
       if (path === jwksPath) return { status: 200, headers: { "content-type": "application/jwk-set+json", "cache-control": `public, max-age=${maxAge}` }, body: body(jwksText) };
-      if (path === healthPath) return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: body('{"status":"ok"}') };
+      if (path === healthPath) return jsonAnswer(200, body('{"status":"ok"}'));
       const readiness = await issuer.ready();
       const answer = readiness.ready ? { status: "ready" } : { status: "not-ready", code: readiness.code };
-      return { status: readiness.ready ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: body(JSON.stringify(answer)) };
+      return jsonAnswer(readiness.ready ? 200 : 503, body(JSON.stringify(answer)));
     }
     if (path !== grantsPath) return problemAnswer(404, "ERR_NOT_FOUND", `no route \`${path}\``);
     if (method !== "GET" && method !== "POST") return problemAnswer(405, "ERR_METHOD", `\`${method}\` is not allowed here`, { allow: "GET, POST" });
