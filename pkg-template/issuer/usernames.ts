@@ -1,9 +1,11 @@
 // Which claim of a user token holds the username the cluster resolves it to, learnt from the
 // cluster's answers: where `GET /v2/authentication/me` said `alice` for a token whose `sub` is
 // `alice`, the next token's `sub` is most likely its username too (Camunda reads it from one
-// configured claim, `camunda.security.authentication.oidc.username-claim`). An uncached issue
-// uses the guess to ask for the user's own authorizations while /me is still on its way: one
-// round trip instead of two. A guess only starts a read; who the grant set is for is always what
+// configured claim, Helm's `usernameClaim`, "commonly `email`, `preferred_username`, `sub`,
+// `upn`, `unique_name`": camunda/camunda-docs docs/self-managed/deployment/helm/configure/
+// authentication-and-authorization/jwt-token-claims.md). An uncached issue uses the guess to
+// ask for the user's own authorizations while /me is still on its way: one round trip instead
+// of two. A guess only starts a read; who the grant set is for is always what
 // /me says, and a wrong guess's read is dropped (issuer.ts).
 import type { Claims } from "./claims.js";
 
